@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import Article, AuditEntry, EditorialPolicy, Reference, Revision
+
+
+class ReadOnlyAdminMixin:
+    """For records that are written only by the workflow (audit entries, frozen content)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "state", "primary_audience", "approved_at", "updated_at")
+    list_filter = ("state", "primary_audience")
+    search_fields = ("title", "slug")
+    readonly_fields = (
+        "state",
+        "workflow_link",
+        "current_revision",
+        "published_revision",
+        "submitted_at",
+        "under_review_at",
+        "approved_at",
+        "next_review_due",
+    )
+    filter_horizontal = ("authors",)
+
+    @admin.display(description="Workflow")
+    def workflow_link(self, obj):
+        # State moves only through the declared transitions, which the
+        # workspace offers with their permission checks and audit entries.
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">Open the workspace to move this article on</a>',
+            reverse("articles:workspace", args=[obj.pk]),
+        )
+
+    def has_add_permission(self, request):
+        return False  # articles start from the author's desk, with revision 1
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not obj.is_frozen
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ("article", "number", "author", "created_at", "submitted_at")
+    list_select_related = ("article", "author")
+    search_fields = ("article__title", "title")
+    readonly_fields = ("article", "number", "author", "content_hash", "submitted_at", "approved_at")
+    inlines = [ReferenceInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or not obj.is_frozen)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "article", "actor", "action", "from_state", "to_state")
+    list_filter = ("action", "to_state")
+    list_select_related = ("article", "actor")
+    search_fields = ("article__title", "comment", "actor__username")
+
+
+@admin.register(EditorialPolicy)
+class EditorialPolicyAdmin(admin.ModelAdmin):
+    readonly_fields = ("updated_at", "updated_by")
+
+    def has_add_permission(self, request):
+        return not EditorialPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,77 @@
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from articles.demo.content import ARTICLES, DISCLOSURE, PASSWORD, PEOPLE
+from articles.models import Article, EditorialPolicy
+from articles.services import article_create
+from reviews.services import board_signoff_record
+
+
+class Command(BaseCommand):
+    help = "Load demo accounts and articles in several workflow states. Safe to run again."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            people = self._people()
+            policy = EditorialPolicy.current()
+            policy.board_quorum = 2
+            policy.save()
+            created = 0
+            for spec in ARTICLES:
+                if Article.objects.filter(slug=spec["slug"]).exists():
+                    continue
+                self._article(spec, people)
+                created += 1
+        self.stdout.write(
+            f"Demo data ready: {len(people)} accounts, {created} new articles "
+            f"({Article.objects.count()} in all)."
+        )
+
+    def _people(self) -> dict[str, User]:
+        people = {}
+        for username, name, credentials, specialty, roles, staff in PEOPLE:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "display_name": name,
+                    "email": f"{username}@example.org",
+                    "credentials": credentials,
+                    "specialty": specialty,
+                    "disclosure": DISCLOSURE,
+                    "is_staff": staff,
+                },
+            )
+            if created:
+                user.set_password(PASSWORD)
+                user.save()
+            user.groups.add(*Group.objects.filter(name__in=roles))
+            people[username] = user
+        admin, created = User.objects.get_or_create(
+            username="admin",
+            defaults={"display_name": "Site administrator", "is_staff": True, "is_superuser": True},
+        )
+        if created:
+            admin.set_password(PASSWORD)
+            admin.save()
+        people["admin"] = admin
+        return people
+
+    def _article(self, spec: dict, people: dict[str, User]) -> None:
+        article = article_create(
+            author=people[spec["author"]],
+            title=spec["title"],
+            primary_audience=spec["audience"],
+            summary=spec["summary"],
+            body=spec["body"],
+            references=spec["references"],
+        )
+        # Fix the slug so re-runs recognise the article whatever slugify does.
+        Article.objects.filter(pk=article.pk).update(slug=spec["slug"])
+        for action, username, comment in spec["steps"]:
+            article.refresh_from_db()
+            if action == "sign":
+                board_signoff_record(article=article, member=people[username], password=PASSWORD)
+            else:
+                article.fire(action, by=people[username], comment=comment)

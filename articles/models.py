@@ -1,0 +1,740 @@
+import calendar
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django_fsm import (
+    RETURN_VALUE,
+    ConcurrentTransition,
+    ConcurrentTransitionMixin,
+    FSMField,
+    Transition,
+    transition,
+)
+
+from accounts.models import AudienceLevel
+
+from .policy import EditorialPolicy
+
+__all__ = ["Article", "ArticleState", "AuditEntry", "EditorialPolicy", "Reference", "Revision"]
+
+
+class ArticleState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    BOARD_REVIEW = "board_review", "Board review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PublicStage(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under Review"
+    APPROVED = "approved", "Approved"
+
+
+PUBLIC_STAGE_OF_STATE = {
+    ArticleState.SUBMITTED: PublicStage.SUBMITTED,
+    ArticleState.UNDER_REVIEW: PublicStage.UNDER_REVIEW,
+    ArticleState.CHANGES_REQUESTED: PublicStage.UNDER_REVIEW,
+    ArticleState.BOARD_REVIEW: PublicStage.UNDER_REVIEW,
+    ArticleState.APPROVED: PublicStage.APPROVED,
+}
+
+EDITABLE_STATES = (ArticleState.DRAFT, ArticleState.CHANGES_REQUESTED, ArticleState.APPROVED)
+
+
+class FrozenRevisionError(Exception):
+    """A submitted revision was about to change. Reviews and signatures point at
+    revisions, so their content must stay exactly as it was judged."""
+
+
+class ArticleChanged(Exception):
+    """Someone else moved the article on between page load and this action."""
+
+
+class TransitionRefused(Exception):
+    """The transition exists but cannot run now; `problems` says why."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(" ".join(problems))
+
+
+def add_months(day: date | datetime, months: int) -> date:
+    """Same day of the month `months` later, clamped to the month's end."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# ---------------------------------------------------------------------------
+# Who may fire a transition. Each check is (article, user) -> bool, passed to
+# @transition(permission=...), so django-fsm-2 is the one place that decides.
+
+
+def _permission(who: str):
+    def decorate(check):
+        check.who = who
+        return check
+
+    return decorate
+
+
+@_permission("the article's authors")
+def _is_author(article: "Article", user) -> bool:
+    return user.is_authenticated and article.has_author(user)
+
+
+@_permission("editors")
+def _is_handling_editor(article: "Article", user) -> bool:
+    # An editor who wrote the article cannot decide on it.
+    return user.has_perm("accounts.handle_articles") and not article.has_author(user)
+
+
+@_permission("Advisory Board members")
+def _is_independent_board_member(article: "Article", user) -> bool:
+    return user.has_perm("accounts.sign_off_articles") and not article.has_author(user)
+
+
+# ---------------------------------------------------------------------------
+# What must be true first. Each condition carries the sentence shown when it fails.
+
+
+def _condition(message: str):
+    def decorate(check):
+        check.failure_message = message
+        return check
+
+    return decorate
+
+
+@_condition("There is no new draft to submit: edit the article first.")
+def _has_open_draft(article: "Article") -> bool:
+    revision = article.current_revision
+    return revision is not None and not revision.is_frozen
+
+
+@_condition("The draft needs a title (the reader's question).")
+def _draft_has_title(article: "Article") -> bool:
+    return bool(article.current_revision and article.current_revision.title.strip())
+
+
+@_condition("The draft needs a body.")
+def _draft_has_body(article: "Article") -> bool:
+    return bool(article.current_revision and article.current_revision.body.strip())
+
+
+@_condition("The draft needs at least one reference.")
+def _draft_has_reference(article: "Article") -> bool:
+    return bool(article.current_revision and article.current_revision.references.exists())
+
+
+@_condition("Not enough valid Advisory Board sign-offs yet for the policy's quorum.")
+def _board_quorum_reached(article: "Article") -> bool:
+    return article.valid_signoff_count() >= EditorialPolicy.current().board_quorum
+
+
+SUBMIT_CONDITIONS = [_has_open_draft, _draft_has_title, _draft_has_body, _draft_has_reference]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ArticleQuerySet":
+        """Articles the person may open in the editorial desk."""
+        if not user.is_authenticated:
+            return self.none()
+        allowed = Q(authors=user)
+        if user.has_perm("accounts.handle_articles"):
+            allowed |= ~Q(state=ArticleState.DRAFT)
+        if user.has_perm("accounts.sign_off_articles"):
+            allowed |= Q(state__in=[ArticleState.BOARD_REVIEW, ArticleState.APPROVED])
+        return self.filter(pk__in=self.filter(allowed).values("pk"))
+
+    def with_desk_details(self) -> "ArticleQuerySet":
+        return self.select_related("current_revision", "published_revision").prefetch_related(
+            "authors"
+        )
+
+
+class Article(ConcurrentTransitionMixin, models.Model):
+    title = models.CharField(
+        max_length=300, help_text="The reader's question, e.g. “Can drug X cause symptom Y?”"
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    primary_audience = models.CharField(
+        max_length=20, choices=AudienceLevel.choices, default=AudienceLevel.PATIENT
+    )
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="authored_articles")
+    state = FSMField(
+        default=ArticleState.DRAFT, choices=ArticleState.choices, protected=True, db_index=True
+    )
+    current_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # When each public stage was reached in the cycle the tracker shows.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    under_review_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:workspace", args=[self.pk])
+
+    # -- reading ----------------------------------------------------------
+
+    @cached_property
+    def author_ids(self) -> frozenset[int]:
+        return frozenset(author.pk for author in self.authors.all())
+
+    def has_author(self, user) -> bool:
+        return user.pk in self.author_ids
+
+    @property
+    def public_stage(self) -> PublicStage | None:
+        return PUBLIC_STAGE_OF_STATE.get(self.state)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    def can_edit(self, user) -> bool:
+        return self.is_editable and _is_author(self, user)
+
+    def tracker_steps(self) -> list["TrackerStep"]:
+        current = self.public_stage
+        order = list(PublicStage)
+        reached_index = order.index(current) if current else -1
+        dates = [self.submitted_at, self.under_review_at, self.approved_at]
+        return [
+            TrackerStep(
+                label=stage.label,
+                reached_at=dates[index] if index <= reached_index else None,
+                is_done=index < reached_index,
+                is_current=index == reached_index,
+            )
+            for index, stage in enumerate(order)
+        ]
+
+    def revision_status(self, revision: "Revision") -> str:
+        if revision.pk == self.published_revision_id:
+            return "Published"
+        if not revision.is_frozen:
+            return "Draft"
+        if revision.pk == self.current_revision_id and self.public_stage is not None:
+            return self.get_state_display()
+        return "Superseded"
+
+    def can_sign_off(self, user) -> bool:
+        """An independent board member may sign the revision in board review once."""
+        return (
+            self.state == ArticleState.BOARD_REVIEW
+            and _is_independent_board_member(self, user)
+            and not self.current_revision.signoffs.filter(signer=user).exists()
+        )
+
+    def valid_signoff_count(self) -> int:
+        revision = self.current_revision
+        if revision is None:
+            return 0
+        return revision.signoffs.filter(content_hash=revision.content_hash).count()
+
+    # -- the workflow -----------------------------------------------------
+    # Transition bodies only record dates and freeze content; `fire` wraps
+    # every call with the lock, the checks and the audit entry.
+
+    @transition(
+        field=state,
+        source=[ArticleState.DRAFT, ArticleState.APPROVED],
+        target=ArticleState.SUBMITTED,
+        permission=_is_author,
+        conditions=SUBMIT_CONDITIONS,
+        custom={"label": "Submit for review", "style": "primary"},
+    )
+    def submit(self):
+        """An author sends the open draft to the editors; the draft is frozen."""
+        self.current_revision.freeze()
+        self.submitted_at = self.current_revision.submitted_at
+        self.under_review_at = None
+
+    @transition(
+        field=state,
+        source=ArticleState.SUBMITTED,
+        target=ArticleState.UNDER_REVIEW,
+        permission=_is_handling_editor,
+        custom={"label": "Start review", "style": "primary"},
+    )
+    def start_review(self):
+        """An editor opens the first review round."""
+        now = timezone.now()
+        self.under_review_at = now
+        self.current_revision.mark_review_started(now)
+
+    @transition(
+        field=state,
+        source=ArticleState.SUBMITTED,
+        target=RETURN_VALUE(ArticleState.REJECTED, ArticleState.APPROVED),
+        permission=_is_handling_editor,
+        custom={"label": "Reject without review", "style": "danger", "comment_required": True},
+    )
+    def desk_reject(self):
+        """An editor declines a submission before review. A new revision of a
+        published article is declined, and the published one stays live."""
+        return self._decline_pending_revision()
+
+    @transition(
+        field=state,
+        source=ArticleState.UNDER_REVIEW,
+        target=ArticleState.CHANGES_REQUESTED,
+        permission=_is_handling_editor,
+        custom={"label": "Request changes", "style": "warning", "comment_required": True},
+    )
+    def request_changes(self):
+        """An editor closes the round and asks the authors for a new revision."""
+
+    @transition(
+        field=state,
+        source=ArticleState.CHANGES_REQUESTED,
+        target=ArticleState.UNDER_REVIEW,
+        permission=_is_author,
+        conditions=SUBMIT_CONDITIONS,
+        custom={"label": "Resubmit revised draft", "style": "primary"},
+    )
+    def resubmit(self):
+        """An author answers a change request with a new, frozen revision (a new round)."""
+        self.current_revision.freeze()
+        self.current_revision.mark_review_started(self.current_revision.submitted_at)
+
+    @transition(
+        field=state,
+        source=ArticleState.UNDER_REVIEW,
+        target=ArticleState.BOARD_REVIEW,
+        permission=_is_handling_editor,
+        custom={"label": "Send to Advisory Board", "style": "success"},
+    )
+    def send_to_board(self):
+        """An editor accepts the reviewed revision and asks the board to sign it."""
+
+    @transition(
+        field=state,
+        source=ArticleState.UNDER_REVIEW,
+        target=RETURN_VALUE(ArticleState.REJECTED, ArticleState.APPROVED),
+        permission=_is_handling_editor,
+        custom={"label": "Reject", "style": "danger", "comment_required": True},
+    )
+    def reject(self):
+        """An editor rejects after review (a published article stays live)."""
+        return self._decline_pending_revision()
+
+    @transition(
+        field=state,
+        source=ArticleState.BOARD_REVIEW,
+        target=ArticleState.UNDER_REVIEW,
+        permission=_is_independent_board_member,
+        custom={"label": "Return to editor", "style": "warning", "comment_required": True},
+    )
+    def return_to_editor(self):
+        """A board member sends the revision back to the editor with a reason."""
+
+    @transition(
+        field=state,
+        source=ArticleState.BOARD_REVIEW,
+        target=ArticleState.APPROVED,
+        permission=_is_independent_board_member,
+        conditions=[_board_quorum_reached],
+        custom={"label": "Approve for publication", "style": "success"},
+    )
+    def approve(self):
+        """Publishes the signed revision. Normally fired by the sign-off that
+        reaches the quorum; available by hand only if the quorum is already met
+        (for example after the policy lowered it)."""
+        now = timezone.now()
+        revision = self.current_revision
+        revision.mark_approved(now)
+        self.published_revision = revision
+        self.title = revision.title
+        self.approved_at = now
+        self.next_review_due = add_months(
+            timezone.localdate(now), EditorialPolicy.current().rereview_interval_months
+        )
+
+    @transition(
+        field=state,
+        source=[
+            ArticleState.DRAFT,
+            ArticleState.SUBMITTED,
+            ArticleState.UNDER_REVIEW,
+            ArticleState.CHANGES_REQUESTED,
+            ArticleState.BOARD_REVIEW,
+        ],
+        target=RETURN_VALUE(ArticleState.WITHDRAWN, ArticleState.APPROVED),
+        permission=_is_author,
+        custom={"label": "Withdraw", "style": "outline-danger"},
+    )
+    def withdraw(self):
+        """An author pulls the article (or a pending new revision of a published
+        one) out of the process at any time before approval."""
+        return self._decline_pending_revision(ending=ArticleState.WITHDRAWN)
+
+    def _decline_pending_revision(self, ending=ArticleState.REJECTED):
+        if self.published_revision is None:
+            return ending
+        published = self.published_revision
+        self.submitted_at = published.submitted_at
+        self.under_review_at = published.review_started_at
+        self.approved_at = published.approved_at
+        return ArticleState.APPROVED
+
+    # -- firing transitions ----------------------------------------------
+
+    @classmethod
+    def transition_methods(cls) -> dict[str, object]:
+        field = cls._meta.get_field("state")
+        return dict(field.transitions[cls])
+
+    @classmethod
+    def transition_spec(cls, name: str) -> Transition:
+        method = cls.transition_methods()[name]
+        return next(iter(method._django_fsm.transitions.values()))
+
+    def available_transitions_for(self, user) -> list[Transition]:
+        """Exactly the transitions this person may fire now, from the FSM."""
+        return list(self.get_available_user_state_transitions(user))
+
+    def unmet_conditions(self, name: str) -> list[str]:
+        spec = self.transition_spec(name)
+        return [check.failure_message for check in spec.conditions if not check(self)]
+
+    def fire(self, name: str, *, by, comment: str = "", seen_state: str | None = None):
+        """Run transition `name` for `by`, in one transaction with its audit entry.
+
+        Raises PermissionDenied (wrong person), ArticleChanged (someone moved
+        the article since `seen_state`), TransitionRefused (not possible from
+        this state, or its conditions fail) and ValidationError (a required
+        comment is missing). Returns the fresh, saved article.
+        """
+        if name not in self.transition_methods():
+            raise TransitionRefused([f"“{name}” is not a workflow action."])
+        spec = self.transition_spec(name)
+        comment = comment.strip()
+        with transaction.atomic():
+            # The row lock makes a second, simultaneous action wait for this one
+            # and then see the new state, so it cannot double-apply.
+            article = Article.objects.select_for_update().get(pk=self.pk)
+            label = spec.custom.get("label", name)
+            if not spec.has_perm(article, by):
+                raise PermissionDenied(_refusal_reason(article, spec, by))
+            if seen_state is not None and article.state != seen_state:
+                raise ArticleChanged(
+                    f"This article was changed by someone else (it is now "
+                    f"“{article.get_state_display()}”). Reload the page and check "
+                    f"before you act again."
+                )
+            method = getattr(article, name)
+            if not method._django_fsm.has_transition(article.state):
+                raise TransitionRefused(
+                    [
+                        f"“{label}” is not possible while the article is "
+                        f"“{article.get_state_display()}”."
+                    ]
+                )
+            if problems := article.unmet_conditions(name):
+                raise TransitionRefused(problems)
+            if spec.custom.get("comment_required") and not comment:
+                raise ValidationError({"comment": f"Please say why (“{label}” needs a comment)."})
+            from_state = article.state
+            method()
+            try:
+                article.save()
+            except ConcurrentTransition as exc:
+                raise ArticleChanged(
+                    "This article was changed by someone else. Reload the page and try again."
+                ) from exc
+            AuditEntry.objects.create(
+                article=article,
+                revision=article.current_revision,
+                actor=by,
+                action=name,
+                from_state=from_state,
+                to_state=article.state,
+                comment=comment,
+            )
+        return article
+
+
+def _refusal_reason(article: Article, spec: Transition, user) -> str:
+    label = spec.custom.get("label", spec.name)
+    if spec.permission is not _is_author and article.has_author(user):
+        return f"You are an author of this article, so you cannot use “{label}” on it."
+    return f"Only {spec.permission.who} can use “{label}” on this article."
+
+
+@dataclass(frozen=True)
+class TrackerStep:
+    label: str
+    reached_at: datetime | None
+    is_done: bool
+    is_current: bool
+
+
+# ---------------------------------------------------------------------------
+# Revisions: content is immutable once submitted.
+
+
+CONTENT_FIELDS = ("title", "summary", "body")
+
+
+class RevisionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if (
+            set(kwargs) & {*CONTENT_FIELDS, "content_hash"}
+            and self.filter(submitted_at__isnull=False).exists()
+        ):
+            raise FrozenRevisionError("Submitted revisions cannot be changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(submitted_at__isnull=False).exists():
+            raise FrozenRevisionError("Submitted revisions cannot be deleted.")
+        return super().delete()
+
+
+class Revision(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    summary = models.TextField(
+        blank=True, max_length=3000, help_text="The answer first, in two or three sentences."
+    )
+    body = models.TextField(blank=True, max_length=100_000, help_text="Markdown.")
+    change_summary = models.CharField("what changed and why", max_length=500, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    content_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article.title} — revision {self.number}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.submitted_at is not None
+
+    def compute_content_hash(self) -> str:
+        """SHA-256 over everything a reviewer or signer judges: title, summary,
+        body and the ordered references."""
+        references = [ref.as_hashable() for ref in self.references.all()] if self.pk else []
+        payload = {
+            **{name: getattr(self, name) for name in CONTENT_FIELDS},
+            "references": references,
+        }
+        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            stored = (
+                Revision.objects.filter(pk=self.pk)
+                .values("submitted_at", "content_hash", *CONTENT_FIELDS)
+                .first()
+            )
+            if (
+                stored
+                and stored["submitted_at"] is not None
+                and any(
+                    stored[name] != getattr(self, name)
+                    for name in (*CONTENT_FIELDS, "content_hash")
+                )
+            ):
+                raise FrozenRevisionError(
+                    f"Revision {self.number} was submitted and cannot change; edit the "
+                    f"article to start a new revision."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if (
+            self.is_frozen
+            or Revision.objects.filter(pk=self.pk, submitted_at__isnull=False).exists()
+        ):
+            raise FrozenRevisionError("Submitted revisions cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    def refresh_hash(self) -> None:
+        if self.is_frozen:
+            raise FrozenRevisionError("Submitted revisions cannot change.")
+        self.content_hash = self.compute_content_hash()
+        super().save(update_fields=["content_hash", "updated_at"])
+
+    def freeze(self) -> None:
+        self.content_hash = self.compute_content_hash()
+        self.submitted_at = timezone.now()
+        # Straight to the database: save() would refuse once submitted_at is set.
+        super().save(update_fields=["content_hash", "submitted_at"])
+
+    def mark_review_started(self, when: datetime) -> None:
+        if self.review_started_at is None:
+            self.review_started_at = when
+            super().save(update_fields=["review_started_at"])
+
+    def mark_approved(self, when: datetime) -> None:
+        self.approved_at = when
+        super().save(update_fields=["approved_at"])
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def _touches_frozen(self) -> bool:
+        return self.filter(revision__submitted_at__isnull=False).exists()
+
+    def update(self, **kwargs):
+        if self._touches_frozen():
+            raise FrozenRevisionError("References of a submitted revision cannot change.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._touches_frozen():
+            raise FrozenRevisionError("References of a submitted revision cannot be deleted.")
+        return super().delete()
+
+
+class Reference(models.Model):
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField()
+    authors = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=500)
+    journal = models.CharField("journal or publisher", max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    pmid = models.CharField("PMID", max_length=20, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["revision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "position"], name="unique_reference_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.position}] {self.title}"
+
+    def as_hashable(self) -> list:
+        return [
+            self.position,
+            self.authors,
+            self.title,
+            self.journal,
+            self.year,
+            self.pmid,
+            self.doi,
+            self.url,
+        ]
+
+    def _check_revision_open(self) -> None:
+        if Revision.objects.filter(pk=self.revision_id, submitted_at__isnull=False).exists():
+            raise FrozenRevisionError("References of a submitted revision cannot change.")
+
+    def save(self, *args, **kwargs):
+        self._check_revision_open()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_revision_open()
+        return super().delete(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# The audit trail: append-only.
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise PermissionDenied("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="audit_entries")
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=50)
+    from_state = models.CharField(max_length=20, choices=ArticleState.choices)
+    to_state = models.CharField(max_length=20, choices=ArticleState.choices)
+    comment = models.TextField(blank=True, max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor}: {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        if self.action in Article.transition_methods():
+            return Article.transition_spec(self.action).custom.get("label", self.action)
+        return self.action.replace("_", " ").capitalize()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Audit entries cannot be deleted.")
+
+
+def unique_slug_for(title: str) -> str:
+    base = slugify(title)[:100].strip("-") or "article"
+    slug, counter = base, 2
+    while Article.objects.filter(slug=slug).exists():
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug

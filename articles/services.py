@@ -1,0 +1,110 @@
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+
+from .models import Article, ArticleChanged, Reference, Revision, TransitionRefused, unique_slug_for
+
+REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
+
+
+def _add_references(revision: Revision, references: Sequence[dict]) -> None:
+    Reference.objects.bulk_create(
+        Reference(revision=revision, position=position, **{f: ref[f] for f in REFERENCE_FIELDS})
+        for position, ref in enumerate(references, start=1)
+    )
+
+
+def article_create(
+    *,
+    author,
+    title: str,
+    primary_audience: str,
+    summary: str,
+    body: str,
+    references: Sequence[dict],
+    change_summary: str = "",
+) -> Article:
+    """Start a new article as a draft with revision 1, written by `author`."""
+    if not author.has_perm("accounts.write_articles"):
+        raise PermissionDenied("Only people with the Author role can start articles.")
+    with transaction.atomic():
+        article = Article.objects.create(
+            title=title, slug=unique_slug_for(title), primary_audience=primary_audience
+        )
+        article.authors.add(author)
+        revision = Revision.objects.create(
+            article=article,
+            number=1,
+            title=title,
+            summary=summary,
+            body=body,
+            change_summary=change_summary,
+            author=author,
+        )
+        _add_references(revision, references)
+        revision.refresh_hash()
+        article.current_revision = revision
+        article.save(update_fields=["current_revision", "updated_at"])
+    return article
+
+
+def revision_save_draft(
+    *,
+    article: Article,
+    author,
+    seen_hash: str,
+    title: str,
+    primary_audience: str,
+    summary: str,
+    body: str,
+    references: Sequence[dict],
+    change_summary: str = "",
+) -> Revision:
+    """Save an author's edits as the open draft.
+
+    The open draft is changed in place; when the current revision is already
+    submitted (frozen), the edits become a new revision numbered after it, so a
+    revision someone reviewed or signed never changes. `seen_hash` is the
+    content hash the author started from: if someone saved in between, nothing
+    is written and ArticleChanged says so.
+    """
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if not locked.has_author(author):
+            raise PermissionDenied("Only the article's authors can edit it.")
+        if not locked.is_editable:
+            raise TransitionRefused(
+                [
+                    f"The article is “{locked.get_state_display()}”, so it cannot be edited "
+                    f"until the editors decide."
+                ]
+            )
+        current = locked.current_revision
+        if current.content_hash != seen_hash:
+            raise ArticleChanged(
+                "Someone else saved this article after you opened it. Your text is kept "
+                "below; compare it with the latest revision before saving again."
+            )
+        if current.is_frozen:
+            last_number = locked.revisions.aggregate(last=Max("number"))["last"]
+            revision = Revision(article=locked, number=last_number + 1, author=author)
+        else:
+            revision = current
+        revision.title = title
+        revision.summary = summary
+        revision.body = body
+        revision.change_summary = change_summary
+        revision.save()
+        revision.references.all().delete()
+        _add_references(revision, references)
+        revision.refresh_hash()
+
+        locked.current_revision = revision
+        locked.primary_audience = primary_audience
+        if locked.published_revision is None:
+            # A published article keeps its public title until the new revision is approved.
+            locked.title = title
+        locked.save()
+    return revision

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/articles/new/", views.article_create, name="create"),
+    path("desk/articles/<int:pk>/", views.article_workspace, name="workspace"),
+    path("desk/articles/<int:pk>/edit/", views.article_edit, name="edit"),
+    path(
+        "desk/articles/<int:pk>/actions/<slug:name>/",
+        views.article_transition,
+        name="transition",
+    ),
+    path(
+        "desk/articles/<int:pk>/revisions/<int:number>/",
+        views.revision_detail,
+        name="revision",
+    ),
+]

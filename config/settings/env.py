@@ -1,0 +1,105 @@
+"""Strict readers for environment variables.
+
+Every reader either returns a valid value or raises ImproperlyConfigured naming
+the variable, so a typo in a deployment stops start-up instead of silently
+falling back to a development default.
+"""
+
+import os
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_str(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    value = value.strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} is set but empty; unset it or give it a value.")
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of true/false/1/0/yes/no, not {value!r}.")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise ImproperlyConfigured(f"{name} must be a comma-separated list with at least one item.")
+    return items
+
+
+def env_database(name: str, default: str) -> dict:
+    url = os.environ.get(name, default)
+    scheme = urlsplit(url).scheme
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured(f"{name} must be a sqlite:// or postgres:// URL, not {url!r}.")
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60 if scheme != "sqlite" else 0)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} could not be parsed: {exc}") from exc
+    if scheme != "sqlite":
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def env_redis(name: str) -> str | None:
+    url = os.environ.get(name)
+    if url is None:
+        return None
+    if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"{name} must be a redis:// URL, not {url!r}.")
+    return url
+
+
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
+def env_email(name: str, default: str) -> dict:
+    """Turn EMAIL_URL (console://, locmem://, smtp://user:pass@host:587?tls=1,
+    smtps://...) into Django's EMAIL_* settings."""
+    url = os.environ.get(name, default)
+    parts = urlsplit(url)
+    if parts.scheme not in _EMAIL_BACKENDS:
+        raise ImproperlyConfigured(
+            f"{name} must start with one of {', '.join(sorted(_EMAIL_BACKENDS))}://, not {url!r}."
+        )
+    settings = {"EMAIL_BACKEND": _EMAIL_BACKENDS[parts.scheme]}
+    if parts.scheme.startswith("smtp"):
+        try:
+            port = parts.port
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name} has an invalid port: {exc}") from exc
+        query = parse_qs(parts.query)
+        settings.update(
+            EMAIL_HOST=parts.hostname or "localhost",
+            EMAIL_PORT=port or (465 if parts.scheme == "smtps" else 25),
+            EMAIL_HOST_USER=unquote(parts.username or ""),
+            EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
+            EMAIL_USE_SSL=parts.scheme == "smtps",
+            EMAIL_USE_TLS=query.get("tls", ["0"])[0].lower() in _TRUE,
+        )
+    return settings

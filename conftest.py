@@ -1,0 +1,10 @@
+import os
+
+# Tests run with DEBUG off (as Django forces) but without a deployment around
+# them: a throwaway key, static files straight from the apps (no collectstatic
+# manifest), and cookies that plain-http test servers can set.
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("WHITENOISE_USE_FINDERS", "true")
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("EMAIL_URL", "locmem://")
