@@ -37,6 +37,8 @@ class ArticleDraftForm(forms.Form):
 
 
 class ReferenceForm(forms.ModelForm):
+    url = forms.URLField(label="URL", required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = Reference
         fields = REFERENCE_FIELDS

@@ -1,0 +1,125 @@
+import pytest
+
+from accounts.models import Role
+from articles.models import Article, EditorialPolicy
+from articles.services import article_create
+from reviews.services import board_signoff_record
+
+from .factories import PASSWORD, UserFactory, reference
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness buys nothing in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def author(db):
+    return UserFactory(username="author", display_name="Ada Author", roles=[Role.AUTHOR])
+
+
+@pytest.fixture
+def other_author(db):
+    return UserFactory(username="otherauthor", roles=[Role.AUTHOR])
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", display_name="Eve Editor", roles=[Role.EDITOR])
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", roles=[Role.REVIEWER])
+
+
+@pytest.fixture
+def board_member(db):
+    return UserFactory(
+        username="board", display_name="Bo Board", credentials="MD", roles=[Role.BOARD]
+    )
+
+
+@pytest.fixture
+def second_board_member(db):
+    return UserFactory(username="board2", display_name="Bea Board", roles=[Role.BOARD])
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(username="stranger")
+
+
+@pytest.fixture
+def people(author, other_author, editor, reviewer, board_member, stranger):
+    """Every role, by the name the permission tables use."""
+    return {
+        "author": author,
+        "other_author": other_author,
+        "editor": editor,
+        "reviewer": reviewer,
+        "board_member": board_member,
+        "stranger": stranger,
+    }
+
+
+@pytest.fixture
+def policy(db):
+    return EditorialPolicy.current()
+
+
+@pytest.fixture
+def make_article(author):
+    def make(*, by=None, title="Can drug X cause symptom Y?", references=1, **content):
+        return article_create(
+            author=by or author,
+            title=title,
+            primary_audience=content.pop("primary_audience", "patient"),
+            summary=content.pop("summary", "Yes, sometimes."),
+            body=content.pop("body", "## Why\n\nBecause of a mechanism [1]."),
+            references=[reference(n) for n in range(1, references + 1)],
+        )
+
+    return make
+
+
+@pytest.fixture
+def draft(make_article):
+    return make_article()
+
+
+@pytest.fixture
+def advance(author, editor, board_member, second_board_member):
+    """Move an article along the happy path by the usual people."""
+    actors = {
+        "submit": author,
+        "resubmit": author,
+        "start_review": editor,
+        "request_changes": editor,
+        "send_to_board": editor,
+        "reject": editor,
+        "desk_reject": editor,
+        "withdraw": author,
+    }
+
+    def go(article: Article, *steps: str) -> Article:
+        for step in steps:
+            if step == "sign":
+                article = board_signoff_record(
+                    article=article, member=board_member, password=PASSWORD
+                )
+            elif step == "sign2":
+                article = board_signoff_record(
+                    article=article, member=second_board_member, password=PASSWORD
+                )
+            else:
+                article = article.fire(step, by=actors[step], comment="Noted.")
+        return article
+
+    return go
+
+
+def login(client, user):
+    client.force_login(user)
+    return client

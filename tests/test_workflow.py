@@ -1,0 +1,338 @@
+"""The article state machine through the HTTP stack: who may do what, when."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, ArticleState, AuditEntry
+from articles.services import revision_save_draft
+
+from .factories import reference
+
+S = ArticleState
+
+# transition: (steps to reach its source state, who may fire it, target state)
+TRANSITIONS = {
+    "submit": ([], "author", S.SUBMITTED),
+    "withdraw": (["submit"], "author", S.WITHDRAWN),
+    "start_review": (["submit"], "editor", S.UNDER_REVIEW),
+    "desk_reject": (["submit"], "editor", S.REJECTED),
+    "request_changes": (["submit", "start_review"], "editor", S.CHANGES_REQUESTED),
+    "send_to_board": (["submit", "start_review"], "editor", S.BOARD_REVIEW),
+    "reject": (["submit", "start_review"], "editor", S.REJECTED),
+    "resubmit": (["submit", "start_review", "request_changes", "edit"], "author", S.UNDER_REVIEW),
+    "return_to_editor": (
+        ["submit", "start_review", "send_to_board"],
+        "board_member",
+        S.UNDER_REVIEW,
+    ),
+}
+
+# Who is refused, and how: people who cannot even see the article get 404
+# (drafts stay private); people who can see it but lack the role get 403.
+REFUSALS = {
+    "submit": {
+        "other_author": 404,
+        "editor": 404,
+        "reviewer": 404,
+        "board_member": 404,
+        "stranger": 404,
+    },
+    "withdraw": {
+        "other_author": 404,
+        "editor": 403,
+        "reviewer": 404,
+        "board_member": 404,
+        "stranger": 404,
+    },
+    "start_review": {
+        "author": 403,
+        "other_author": 404,
+        "reviewer": 404,
+        "board_member": 404,
+        "stranger": 404,
+    },
+    "desk_reject": {
+        "author": 403,
+        "other_author": 404,
+        "reviewer": 404,
+        "board_member": 404,
+        "stranger": 404,
+    },
+    "request_changes": {
+        "author": 403,
+        "other_author": 404,
+        "reviewer": 404,
+        "board_member": 404,
+        "stranger": 404,
+    },
+    "send_to_board": {
+        "author": 403,
+        "other_author": 404,
+        "reviewer": 404,
+        "board_member": 404,
+        "stranger": 404,
+    },
+    "reject": {
+        "author": 403,
+        "other_author": 404,
+        "reviewer": 404,
+        "board_member": 404,
+        "stranger": 404,
+    },
+    "resubmit": {
+        "other_author": 404,
+        "editor": 403,
+        "reviewer": 404,
+        "board_member": 404,
+        "stranger": 404,
+    },
+    "return_to_editor": {
+        "author": 403,
+        "other_author": 404,
+        "editor": 403,
+        "reviewer": 404,
+        "stranger": 404,
+    },
+}
+
+
+@pytest.fixture
+def reach(draft, advance, author):
+    def go(steps):
+        article = draft
+        for step in steps:
+            if step == "edit":
+                revision_save_draft(
+                    article=article,
+                    author=author,
+                    seen_hash=article.current_revision.content_hash,
+                    title=article.title,
+                    primary_audience="patient",
+                    summary="Yes, sometimes (revised).",
+                    body="## Why\n\nRevised after review [1].",
+                    references=[reference(1)],
+                )
+                article.refresh_from_db()
+            else:
+                article = advance(article, step)
+        return article
+
+    return go
+
+
+def _post(client, article, name, **data):
+    data.setdefault("comment", "Looks fine to me.")
+    data.setdefault("seen_state", article.state)
+    return client.post(reverse("articles:transition", args=[article.pk, name]), data)
+
+
+@pytest.mark.parametrize("name", TRANSITIONS)
+def test_transition_by_the_right_role_moves_the_article_and_is_audited(client, people, reach, name):
+    steps, role, target = TRANSITIONS[name]
+    article = reach(steps)
+    before = article.state
+    client.force_login(people[role])
+
+    response = _post(client, article, name, comment="Reason given here.")
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.state == target
+    entry = AuditEntry.objects.filter(article=article).latest("created_at")
+    assert (entry.action, entry.from_state, entry.to_state) == (name, before, target)
+    assert entry.actor == people[role]
+    assert entry.revision == article.current_revision
+    assert entry.comment == "Reason given here."
+    page = client.get(response.url)
+    assert "The article is now" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "role"), [(name, role) for name, refused in REFUSALS.items() for role in refused]
+)
+def test_transition_is_refused_for_the_wrong_role(client, people, reach, name, role):
+    steps, _, _ = TRANSITIONS[name]
+    article = reach(steps)
+    state_before, audit_before = article.state, AuditEntry.objects.count()
+    client.force_login(people[role])
+
+    response = _post(client, article, name)
+
+    assert response.status_code == REFUSALS[name][role]
+    if response.status_code == 403:
+        # The page names the refused action and says why, not a bare error.
+        label = Article.transition_spec(name).custom["label"]
+        assert f"use “{label}”" in response.content.decode()
+    article.refresh_from_db()
+    assert article.state == state_before
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_every_role_is_covered_for_every_transition(people):
+    for name, (_, allowed, _) in TRANSITIONS.items():
+        assert set(REFUSALS[name]) | {allowed} == set(people), name
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, draft):
+    for url in (
+        reverse("articles:desk"),
+        reverse("articles:workspace", args=[draft.pk]),
+        reverse("articles:transition", args=[draft.pk, "submit"]),
+    ):
+        response = client.post(url) if "actions" in url else client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    draft.refresh_from_db()
+    assert draft.state == S.DRAFT
+
+
+def test_transition_from_the_wrong_state_says_why_and_changes_nothing(
+    client, editor, draft, advance
+):
+    article = advance(draft, "submit")
+    client.force_login(editor)
+
+    response = _post(client, article, "send_to_board")
+
+    assert response.status_code == 409
+    assert "is not possible while the article is “Submitted”" in response.content.decode()
+    article.refresh_from_db()
+    assert article.state == S.SUBMITTED
+    assert not AuditEntry.objects.filter(action="send_to_board").exists()
+
+
+def test_transitions_are_post_only(client, author, draft):
+    client.force_login(author)
+    response = client.get(reverse("articles:transition", args=[draft.pk, "submit"]))
+    assert response.status_code == 405
+
+
+def test_unknown_action_is_not_found(client, author, draft):
+    client.force_login(author)
+    response = client.post(reverse("articles:transition", args=[draft.pk, "publish_now"]))
+    assert response.status_code == 404
+
+
+def test_submit_without_references_lists_what_is_missing(client, author, make_article):
+    article = make_article(references=0, body="")
+    client.force_login(author)
+
+    workspace = client.get(reverse("articles:workspace", args=[article.pk])).content.decode()
+    assert "Before you can submit" in workspace
+    response = _post(client, article, "submit")
+
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "needs at least one reference" in text
+    assert "needs a body" in text
+    article.refresh_from_db()
+    assert article.state == S.DRAFT
+    assert not AuditEntry.objects.exists()
+
+
+def test_decision_that_needs_a_comment_keeps_the_form_and_changes_nothing(
+    client, editor, draft, advance
+):
+    article = advance(draft, "submit", "start_review")
+    client.force_login(editor)
+
+    response = _post(client, article, "request_changes", comment="   ")
+
+    assert response.status_code == 400
+    assert "needs a comment" in response.content.decode()
+    article.refresh_from_db()
+    assert article.state == S.UNDER_REVIEW
+
+
+def test_action_on_a_stale_page_is_refused_as_a_conflict(client, editor, draft, advance):
+    article = advance(draft, "submit")
+    seen = article.state
+    advance(article, "start_review")  # someone else acted first
+    client.force_login(editor)
+
+    response = _post(client, article, "desk_reject", comment="Out of scope.", seen_state=seen)
+
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "changed by someone else" in text
+    article.refresh_from_db()
+    assert article.state == S.UNDER_REVIEW
+    assert AuditEntry.objects.filter(article=article).count() == 2
+
+
+def test_same_action_twice_is_applied_once(client, editor, draft, advance):
+    article = advance(draft, "submit")
+    client.force_login(editor)
+    first = _post(client, article, "start_review", seen_state=S.SUBMITTED)
+    second = _post(client, article, "start_review", seen_state=S.SUBMITTED)
+    assert (first.status_code, second.status_code) == (302, 409)
+    assert AuditEntry.objects.filter(action="start_review").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "steps", "expected", "absent"),
+    [
+        ("author", [], ["Submit for review", "Withdraw"], ["Start review"]),
+        ("editor", ["submit"], ["Start review", "Reject without review"], ["Submit for review"]),
+        ("author", ["submit"], ["Withdraw"], ["Start review", "Submit for review"]),
+        (
+            "board_member",
+            ["submit", "start_review", "send_to_board"],
+            ["Return to editor", "Sign off revision 1"],
+            ["Approve for publication", "Reject"],
+        ),
+        (
+            "editor",
+            ["submit", "start_review", "send_to_board"],
+            [],
+            ["Return to editor", "Sign off"],
+        ),
+    ],
+)
+def test_workflow_panel_offers_exactly_what_this_person_may_do(
+    client, people, reach, role, steps, expected, absent
+):
+    article = reach(steps)
+    client.force_login(people[role])
+    page = client.get(reverse("articles:workspace", args=[article.pk])).content.decode()
+    # The panel and the action buttons above it; the history table below repeats labels.
+    text = page.split('id="revisions-heading"')[0]
+    for label in expected:
+        assert label in text
+    for label in absent:
+        assert label not in text
+    if not expected:
+        assert "nothing for you to do" in text
+
+
+def test_tracker_marks_the_current_step_with_its_date(client, author, draft, advance):
+    article = advance(draft, "submit", "start_review")
+    client.force_login(author)
+    text = client.get(reverse("articles:workspace", args=[article.pk])).content.decode()
+    assert 'aria-current="step"' in text
+    current = text.split('aria-current="step"')[1].split("</li>")[0]
+    assert "Under Review" in current
+    assert f"{article.under_review_at:%-d %b %Y}" in current
+    assert text.count('aria-current="step"') == 1
+
+
+@pytest.mark.parametrize(
+    ("steps", "stage"),
+    [
+        ([], None),
+        (["submit"], "Submitted"),
+        (["submit", "start_review"], "Under Review"),
+        (["submit", "start_review", "request_changes"], "Under Review"),
+        (["submit", "start_review", "send_to_board"], "Under Review"),
+        (["submit", "desk_reject"], None),
+        (["withdraw"], None),
+    ],
+)
+def test_public_stage_follows_the_internal_state(reach, steps, stage):
+    article = reach(steps)
+    assert (article.public_stage.label if article.public_stage else None) == stage
+
+
+def test_state_cannot_be_assigned_directly(draft):
+    with pytest.raises(AttributeError):
+        draft.state = S.APPROVED
