@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -56,6 +57,7 @@ class ArticleAdmin(admin.ModelAdmin):
 class ReferenceInline(admin.TabularInline):
     model = Reference
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_change_permission(self, request, obj=None):
         return obj is None or not obj.is_frozen

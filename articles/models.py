@@ -685,12 +685,15 @@ class Reference(models.Model):
 # The audit trail: append-only.
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """For records that are evidence (audit entries, signatures): rows are
+    added, never changed or removed, not even in bulk."""
+
     def update(self, **kwargs):
-        raise PermissionDenied("Audit entries cannot be changed.")
+        raise PermissionDenied(f"{self.model._meta.verbose_name_plural} cannot be changed.")
 
     def delete(self):
-        raise PermissionDenied("Audit entries cannot be deleted.")
+        raise PermissionDenied(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
 
 
 class AuditEntry(models.Model):
@@ -707,7 +710,7 @@ class AuditEntry(models.Model):
     comment = models.TextField(blank=True, max_length=5000)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = AuditEntryQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

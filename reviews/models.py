@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 
+from articles.models import AppendOnlyQuerySet
+
 SIGNOFF_MEANING = "I have read this revision and approve it for publication."
 
 
@@ -22,6 +24,8 @@ class BoardSignoff(models.Model):
     meaning = models.CharField(max_length=200, default=SIGNOFF_MEANING)
     content_hash = models.CharField(max_length=64)
     signed_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["signed_at"]

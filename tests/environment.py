@@ -1,3 +1,6 @@
+"""Loaded as a pytest plugin (-p, see pyproject.toml) so it runs before
+pytest-django imports the settings."""
+
 import os
 
 # Tests run with DEBUG off (as Django forces) but without a deployment around

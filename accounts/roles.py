@@ -1,0 +1,45 @@
+"""Which permissions each role (auth group) carries.
+
+Used by the data migration that first creates the roles, and again after
+every migrate/flush (post_migrate), so the roles are always complete: a
+flushed test database or a new permission gets them back without manual steps.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+ROLE_PERMISSIONS = {
+    "Author": ["accounts.write_articles"],
+    "Editor": [
+        "accounts.handle_articles",
+        "accounts.view_user",
+        "accounts.change_user",
+        "auth.view_group",
+        "articles.view_article",
+        "articles.change_article",
+        "articles.view_revision",
+        "articles.view_reference",
+        "articles.view_auditentry",
+        "articles.view_editorialpolicy",
+        "articles.change_editorialpolicy",
+        "reviews.view_boardsignoff",
+    ],
+    "Reviewer": ["accounts.review_articles"],
+    "Advisory Board": ["accounts.sign_off_articles"],
+}
+
+
+def ensure_roles(apps, using: str = "default") -> None:
+    app_labels = {code.split(".")[0] for codes in ROLE_PERMISSIONS.values() for code in codes}
+    for label in sorted(app_labels):
+        create_permissions(apps.get_app_config(label), apps=apps, verbosity=0, using=using)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = [
+            Permission.objects.using(using).get(
+                content_type__app_label=code.split(".")[0], codename=code.split(".")[1]
+            )
+            for code in codes
+        ]
+        group.permissions.add(*wanted)

@@ -1,0 +1,108 @@
+"""Two people acting at once never lose data and never double-apply.
+
+These run on real connections in separate threads. Row locks only exist on
+PostgreSQL; on SQLite the same guarantees come from the state check inside
+the write, covered in test_workflow.py.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from articles.models import Article, ArticleChanged, ArticleState, AuditEntry
+from reviews.models import BoardSignoff
+from reviews.services import board_signoff_record
+
+from .factories import PASSWORD
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL (DATABASE_URL)"
+    ),
+]
+
+
+def _in_thread(target, results, key):
+    def run():
+        try:
+            results[key] = target()
+        except Exception as exc:  # the outcome is what the test asserts
+            results[key] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_two_editors_deciding_at_once_one_wins_the_other_is_told(draft, advance, editor):
+    article = advance(draft, "submit")
+    holding = threading.Event()
+    release = threading.Event()
+    results = {}
+
+    def first():
+        with transaction.atomic():
+            locked = Article.objects.select_for_update().get(pk=article.pk)
+            holding.set()
+            release.wait(5)
+            return locked.fire("start_review", by=editor, seen_state=ArticleState.SUBMITTED)
+
+    def second():
+        holding.wait(5)
+        return Article.objects.get(pk=article.pk).fire(
+            "desk_reject", by=editor, comment="Out of scope", seen_state=ArticleState.SUBMITTED
+        )
+
+    threads = [_in_thread(first, results, "first")]
+    holding.wait(5)
+    threads.append(_in_thread(second, results, "second"))
+    # The second action is now blocked on the row lock the first one holds.
+    threading.Event().wait(0.3)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+
+    assert isinstance(results["first"], Article)
+    assert isinstance(results["second"], ArticleChanged)
+    assert "changed by someone else" in str(results["second"])
+    article.refresh_from_db()
+    assert article.state == ArticleState.UNDER_REVIEW
+    assert list(AuditEntry.objects.filter(article=article).values_list("action", flat=True)) == [
+        "submit",
+        "start_review",
+    ]
+
+
+def test_two_board_members_signing_at_once_are_both_recorded_and_approve_once(
+    draft, advance, board_member, second_board_member, policy
+):
+    policy.board_quorum = 2
+    policy.save()
+    article = advance(draft, "submit", "start_review", "send_to_board")
+    start = threading.Barrier(2)
+    results = {}
+
+    def sign(member):
+        def go():
+            start.wait(5)
+            return board_signoff_record(article=article, member=member, password=PASSWORD)
+
+        return go
+
+    threads = [
+        _in_thread(sign(board_member), results, "a"),
+        _in_thread(sign(second_board_member), results, "b"),
+    ]
+    for thread in threads:
+        thread.join(10)
+
+    assert all(isinstance(result, Article) for result in results.values()), results
+    article.refresh_from_db()
+    assert article.state == ArticleState.APPROVED
+    assert BoardSignoff.objects.filter(revision=article.current_revision).count() == 2
+    assert AuditEntry.objects.filter(article=article, action="approve").count() == 1
+    assert AuditEntry.objects.filter(article=article, action="sign_off").count() == 2

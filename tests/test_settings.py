@@ -1,0 +1,90 @@
+"""Configuration comes from the environment, and a bad value stops start-up
+with a message naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start(**env) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--fail-level", "ERROR"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "mysql://localhost/db"),
+        ("REDIS_URL", "http://localhost:6379"),
+        ("EMAIL_URL", "carrier-pigeon://loft"),
+        ("ALLOWED_HOSTS", " , "),
+    ],
+)
+def test_bad_value_stops_start_up_naming_the_variable(variable, value):
+    env = {"SECRET_KEY": "x" * 50, variable: value}
+    result = _start(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr.splitlines()[-1]
+
+
+def test_without_debug_a_secret_key_is_required():
+    result = _start(DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_nothing_set_means_local_sqlite_with_debug():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+            "from django.conf import settings;"
+            "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'],"
+            " settings.DATABASES['default']['NAME'])",
+        ],
+        cwd=ROOT,
+        env={
+            k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    debug, engine, name = result.stdout.split()
+    assert debug == "True"
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(ROOT / "db.sqlite3")
+    assert "/db.sqlite3" in (ROOT / ".gitignore").read_text()
+
+
+def test_email_url_configures_smtp():
+    from config.settings.env import env_email
+
+    os.environ["TEST_EMAIL_URL"] = "smtp://mailer:s%40cret@mail.example.org:587?tls=1"
+    try:
+        config = env_email("TEST_EMAIL_URL", "console://")
+    finally:
+        del os.environ["TEST_EMAIL_URL"]
+    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (config["EMAIL_HOST"], config["EMAIL_PORT"]) == ("mail.example.org", 587)
+    assert (config["EMAIL_HOST_USER"], config["EMAIL_HOST_PASSWORD"]) == ("mailer", "s@cret")
+    assert config["EMAIL_USE_TLS"] is True
