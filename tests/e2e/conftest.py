@@ -1,0 +1,52 @@
+import os
+import shutil
+import warnings
+
+import pytest
+
+CHROMIUM = shutil.which("chromium")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_report_header(config):
+    if not CHROMIUM:
+        return "WARNING: chromium not found: browser tests will " + (
+            "FAIL (CI=true)" if IN_CI else "be SKIPPED (apt-get install -y chromium)"
+        )
+    return f"browser tests: {CHROMIUM}"
+
+
+@pytest.fixture(autouse=True)
+def _require_chromium():
+    if CHROMIUM:
+        return
+    if IN_CI:
+        pytest.fail("Chromium is not installed, and CI must run the browser tests.")
+    warnings.warn("chromium is not installed: browser test skipped", stacklevel=1)
+    pytest.skip("chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def demo_site(live_server):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    return live_server
