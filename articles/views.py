@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import ArticleDraftForm, ReferenceFormSet, TransitionForm
-from .models import Article, ArticleChanged, ArticleState, TransitionRefused
+from .models import Article, ArticleChanged, ArticleState, EditorialPolicy, TransitionRefused
 from .services import REFERENCE_FIELDS
 
 
@@ -162,6 +162,11 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
             form = TransitionForm(
                 initial={"seen_state": article.state}, auto_id=f"id_{spec.name}_%s"
             )
+        # Several forms share the page: each comment box names its action.
+        required = spec.custom.get("comment_required", False)
+        form.fields[
+            "comment"
+        ].label = f"Comment for “{spec.custom['label']}” ({'required' if required else 'optional'})"
         actions.append((spec, form))
     submit_problems = []
     if article.has_author(user) and article.is_editable:
@@ -181,6 +186,8 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
             )
         ],
         "signoffs": current.signoffs.select_related("signer") if current else [],
+        "valid_signoffs": article.valid_signoff_count(),
+        "quorum": EditorialPolicy.current().board_quorum,
         "audit_entries": article.audit_entries.select_related("actor", "revision"),
     }
     return render(request, "articles/workspace.html", context, status=status)

@@ -35,6 +35,9 @@ def test_first_signature_waits_for_the_quorum_and_second_approves(
     in_board_review.refresh_from_db()
     assert in_board_review.state == ArticleState.BOARD_REVIEW
     assert in_board_review.published_revision is None
+    workspace = client.get(reverse("articles:workspace", args=[in_board_review.pk]))
+    assert "1 of 2 required sign-offs so far" in workspace.content.decode()
+    assert "Sign off revision 1" not in workspace.content.decode()  # signed already
 
     client.force_login(second_board_member)
     response = _sign(client, in_board_review)
