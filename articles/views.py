@@ -60,6 +60,13 @@ def _references_from(formset) -> list[dict]:
     ]
 
 
+def _content_from(form) -> dict:
+    return {
+        name: form.cleaned_data[name]
+        for name in ("title", "primary_audience", "summary", "body", "change_summary")
+    }
+
+
 @login_required
 def article_create(request):
     if not request.user.has_perm("accounts.write_articles"):
@@ -69,15 +76,8 @@ def article_create(request):
     form = ArticleDraftForm(request.POST or None)
     formset = ReferenceFormSet(request.POST or None, prefix="refs")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = form.cleaned_data
         article = services.article_create(
-            author=request.user,
-            title=data["title"],
-            primary_audience=data["primary_audience"],
-            summary=data["summary"],
-            body=data["body"],
-            change_summary=data["change_summary"],
-            references=_references_from(formset),
+            author=request.user, references=_references_from(formset), **_content_from(form)
         )
         messages.success(request, "Draft saved. Submit it for review when it is ready.")
         return redirect(article)
@@ -104,18 +104,13 @@ def article_edit(request, pk: int):
         form = ArticleDraftForm(request.POST)
         formset = ReferenceFormSet(request.POST, prefix="refs")
         if form.is_valid() and formset.is_valid():
-            data = form.cleaned_data
             try:
                 saved = services.revision_save_draft(
                     article=article,
                     author=request.user,
-                    seen_hash=data["seen_hash"],
-                    title=data["title"],
-                    primary_audience=data["primary_audience"],
-                    summary=data["summary"],
-                    body=data["body"],
-                    change_summary=data["change_summary"],
+                    seen_hash=form.cleaned_data["seen_hash"],
                     references=_references_from(formset),
+                    **_content_from(form),
                 )
             except (ArticleChanged, TransitionRefused) as exc:
                 form.add_error(None, str(exc))

@@ -2,7 +2,7 @@ import pytest
 
 from accounts.models import Role
 from articles.models import Article, EditorialPolicy
-from articles.services import article_create
+from articles.services import article_create, revision_save_draft
 from reviews.services import board_signoff_record
 
 from .factories import PASSWORD, UserFactory, reference
@@ -105,7 +105,19 @@ def advance(author, editor, board_member, second_board_member):
 
     def go(article: Article, *steps: str) -> Article:
         for step in steps:
-            if step == "sign":
+            if step == "edit":
+                revision_save_draft(
+                    article=article,
+                    author=author,
+                    seen_hash=article.current_revision.content_hash,
+                    title=article.title,
+                    primary_audience="patient",
+                    summary="Yes, sometimes (revised).",
+                    body="## Why\n\nRevised after review [1].",
+                    references=[reference(1)],
+                )
+                article.refresh_from_db()
+            elif step == "sign":
                 article = board_signoff_record(
                     article=article, member=board_member, password=PASSWORD
                 )
