@@ -2,8 +2,11 @@ from django import forms
 
 from accounts.models import AudienceLevel
 
+from .citations import MAX_REFERENCES
 from .models import Reference
 from .services import REFERENCE_FIELDS
+
+MAX_BODY = 200_000
 
 
 class ArticleDraftForm(forms.Form):
@@ -25,20 +28,43 @@ class ArticleDraftForm(forms.Form):
     body = forms.CharField(
         label="Body",
         required=False,
-        max_length=100_000,
+        max_length=MAX_BODY,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 18}),
-        help_text="Markdown: ## for section headings, - for bullet points, [1] to cite "
-        "reference 1.",
+        help_text="Markdown: ## for section headings, - for bullet points, [1], [2, 3] or "
+        "[1-3] to cite references.",
+        error_messages={
+            "max_length": "The body is too long: at most 200 000 characters "
+            "(it has %(show_value)d). Nothing was saved; your text is below."
+        },
+    )
+    response_letter = forms.CharField(
+        label="Response to the editor and reviewers",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Say how this revision answers each point. The editor and the next "
+        "round's reviewers read it beside the changes.",
     )
     change_summary = forms.CharField(
         label="What changed and why (optional)", required=False, max_length=500
     )
+    pasted_references = forms.CharField(
+        label="Paste references, one per line",
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: Authors. Title. Journal. 2020;12:34. doi:10.1000/xyz PMID: 123",
+    )
     seen_hash = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, asks_for_response: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not asks_for_response:
+            del self.fields["response_letter"]
 
 
 class ReferenceForm(forms.ModelForm):
-    url = forms.URLField(label="URL", required=False, max_length=500, assume_scheme="https")
-
     class Meta:
         model = Reference
         fields = REFERENCE_FIELDS
@@ -50,9 +76,39 @@ class ReferenceForm(forms.ModelForm):
             raise forms.ValidationError("Enter a year between 1800 and 2100.")
         return year
 
+    def has_content(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in REFERENCE_FIELDS)
+
+
+class BaseReferenceFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": f"An article can have at most {MAX_REFERENCES} references. "
+        "Nothing was saved; remove some and save again.",
+    }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["ORDER"].label = "Position"
+        form.fields["ORDER"].help_text = "Change the numbers to reorder."
+        form.fields["DELETE"].label = "Remove this reference"
+
+    def references(self) -> list[dict]:
+        """Filled-in, not-removed entries in the order the author chose."""
+        return [
+            {name: form.cleaned_data.get(name) for name in REFERENCE_FIELDS}
+            for form in self.ordered_forms
+            if form.has_content()
+        ]
+
 
 ReferenceFormSet = forms.formset_factory(
-    ReferenceForm, extra=2, can_delete=True, max_num=200, validate_max=True
+    ReferenceForm,
+    formset=BaseReferenceFormSet,
+    extra=1,
+    can_delete=True,
+    can_order=True,
+    max_num=MAX_REFERENCES,
+    validate_max=True,
 )
 
 
@@ -64,3 +120,14 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class CompareForm(forms.Form):
+    old = forms.TypedChoiceField(label="Compare revision", coerce=int)
+    new = forms.TypedChoiceField(label="with revision", coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, f"Revision {n}") for n in numbers]
+        self.fields["old"].choices = choices
+        self.fields["new"].choices = choices

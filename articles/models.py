@@ -3,6 +3,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -142,12 +143,41 @@ def _draft_has_reference(article: "Article") -> bool:
     return bool(article.current_revision and article.current_revision.references.exists())
 
 
+def _explains(explain):
+    """Attach a function that lists each problem, for conditions with many."""
+
+    def decorate(check):
+        check.explain = explain
+        return check
+
+    return decorate
+
+
+def _draft_citation_problems(article: "Article") -> list[str]:
+    from .citations import citation_problems
+
+    revision = article.current_revision
+    return citation_problems(revision.body, list(revision.references.all())) if revision else []
+
+
+@_explains(_draft_citation_problems)
+@_condition("The citations and references do not match.")
+def _draft_citations_intact(article: "Article") -> bool:
+    return not _draft_citation_problems(article)
+
+
 @_condition("Not enough valid Advisory Board sign-offs yet for the policy's quorum.")
 def _board_quorum_reached(article: "Article") -> bool:
     return article.valid_signoff_count() >= EditorialPolicy.current().board_quorum
 
 
-SUBMIT_CONDITIONS = [_has_open_draft, _draft_has_title, _draft_has_body, _draft_has_reference]
+SUBMIT_CONDITIONS = [
+    _has_open_draft,
+    _draft_has_title,
+    _draft_has_body,
+    _draft_has_reference,
+    _draft_citations_intact,
+]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -239,6 +269,56 @@ class Article(ConcurrentTransitionMixin, models.Model):
             )
             for index, stage in enumerate(order)
         ]
+
+    def latest_decision(self) -> "AuditEntry | None":
+        """The editor's most recent request for changes (the decision letter)."""
+        return (
+            self.audit_entries.filter(action="request_changes")
+            .select_related("actor")
+            .order_by("created_at", "pk")
+            .last()
+        )
+
+    def author_status(self, today: date | None = None) -> "AuthorStatus":
+        """Where the article stands, in an author's words, and what (if
+        anything) the author should do next."""
+        today = today or timezone.localdate()
+        draft_open = self.current_revision is not None and not self.current_revision.is_frozen
+        state = self.state
+        if state == ArticleState.DRAFT:
+            return AuthorStatus("Draft — not submitted yet", "Finish and submit", "edit", True)
+        if state == ArticleState.CHANGES_REQUESTED:
+            if draft_open:
+                return AuthorStatus(
+                    f"Changes requested — revision {self.current_revision.number} in progress",
+                    "Resubmit",
+                    "workspace",
+                    True,
+                )
+            return AuthorStatus(
+                "Changes requested — your turn", "Revise and resubmit", "edit", True
+            )
+        if state == ArticleState.APPROVED:
+            if draft_open:
+                return AuthorStatus(
+                    "Published — an update is in draft", "Submit the update", "workspace", True
+                )
+            if self.next_review_due and (self.next_review_due - today).days <= 30:
+                return AuthorStatus(
+                    f"Published — periodic review due {self.next_review_due:%-d %b %Y}",
+                    "Start the update",
+                    "edit",
+                    True,
+                )
+            return AuthorStatus("Published", None, None, False)
+        waiting = {
+            ArticleState.SUBMITTED: "Waiting for an editor",
+            ArticleState.UNDER_REVIEW: "Waiting for reviewers",
+            ArticleState.BOARD_REVIEW: "With the Medical Advisory Board",
+            ArticleState.REJECTED: "Not accepted",
+            ArticleState.WITHDRAWN: "Withdrawn",
+        }
+        return AuthorStatus(waiting[state], None, None, False)
 
     def revision_status(self, revision: "Revision") -> str:
         if revision.pk == self.published_revision_id:
@@ -426,8 +506,12 @@ class Article(ConcurrentTransitionMixin, models.Model):
         return list(self.get_available_user_state_transitions(user))
 
     def unmet_conditions(self, name: str) -> list[str]:
-        spec = self.transition_spec(name)
-        return [check.failure_message for check in spec.conditions if not check(self)]
+        problems = []
+        for check in self.transition_spec(name).conditions:
+            if not check(self):
+                explain = getattr(check, "explain", None)
+                problems.extend(explain(self) if explain else [check.failure_message])
+        return problems
 
     def fire(self, name: str, *, by, comment: str = "", seen_state: str | None = None):
         """Run transition `name` for `by`, in one transaction with its audit entry.
@@ -494,6 +578,14 @@ def _refusal_reason(article: Article, spec: Transition, user) -> str:
 
 
 @dataclass(frozen=True)
+class AuthorStatus:
+    words: str
+    action: str | None
+    action_view: str | None  # "edit" or "workspace"
+    needs_author: bool
+
+
+@dataclass(frozen=True)
 class TrackerStep:
     label: str
     reached_at: datetime | None
@@ -506,14 +598,14 @@ class TrackerStep:
 
 
 CONTENT_FIELDS = ("title", "summary", "body")
+# Frozen with the content, but not part of what readers see or signers sign.
+SUBMISSION_FIELDS = ("change_summary", "response_letter")
+FROZEN_FIELDS = (*CONTENT_FIELDS, *SUBMISSION_FIELDS, "content_hash")
 
 
 class RevisionQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        if (
-            set(kwargs) & {*CONTENT_FIELDS, "content_hash"}
-            and self.filter(submitted_at__isnull=False).exists()
-        ):
+        if set(kwargs) & set(FROZEN_FIELDS) and self.filter(submitted_at__isnull=False).exists():
             raise FrozenRevisionError("Submitted revisions cannot be changed.")
         return super().update(**kwargs)
 
@@ -530,8 +622,14 @@ class Revision(models.Model):
     summary = models.TextField(
         blank=True, max_length=3000, help_text="The answer first, in two or three sentences."
     )
-    body = models.TextField(blank=True, max_length=100_000, help_text="Markdown.")
+    body = models.TextField(blank=True, max_length=200_000, help_text="Markdown.")
     change_summary = models.CharField("what changed and why", max_length=500, blank=True)
+    response_letter = models.TextField(
+        "response to the reviewers",
+        blank=True,
+        max_length=20_000,
+        help_text="How this revision answers the editor's decision and the reviewers' comments.",
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     content_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -555,6 +653,13 @@ class Revision(models.Model):
     def is_frozen(self) -> bool:
         return self.submitted_at is not None
 
+    @cached_property
+    def rendered(self):
+        """The body as readers see it (uses prefetched references if present)."""
+        from .rendering import render_body
+
+        return render_body(self.body, len(self.references.all()))
+
     def compute_content_hash(self) -> str:
         """SHA-256 over everything a reviewer or signer judges: title, summary,
         body and the ordered references."""
@@ -569,17 +674,12 @@ class Revision(models.Model):
     def save(self, *args, **kwargs):
         if self.pk:
             stored = (
-                Revision.objects.filter(pk=self.pk)
-                .values("submitted_at", "content_hash", *CONTENT_FIELDS)
-                .first()
+                Revision.objects.filter(pk=self.pk).values("submitted_at", *FROZEN_FIELDS).first()
             )
             if (
                 stored
                 and stored["submitted_at"] is not None
-                and any(
-                    stored[name] != getattr(self, name)
-                    for name in (*CONTENT_FIELDS, "content_hash")
-                )
+                and any(stored[name] != getattr(self, name) for name in FROZEN_FIELDS)
             ):
                 raise FrozenRevisionError(
                     f"Revision {self.number} was submitted and cannot change; edit the "
@@ -641,7 +741,9 @@ class Reference(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     pmid = models.CharField("PMID", max_length=20, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True)
+    # Checked (http/https) by the citation integrity check, so a draft can be
+    # saved with a typo and fixed later.
+    url = models.CharField("URL", max_length=500, blank=True)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -655,6 +757,22 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.position}] {self.title}"
+
+    @property
+    def http_url(self) -> str:
+        """The URL only if it is safe to link (http or https)."""
+        parts = urlsplit(self.url)
+        return self.url if parts.scheme in {"http", "https"} and parts.netloc else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid.isdigit() else ""
+
+    @property
+    def doi_url(self) -> str:
+        return (
+            f"https://doi.org/{quote(self.doi, safe='/:()')}" if self.doi.startswith("10.") else ""
+        )
 
     def as_hashable(self) -> list:
         return [

@@ -61,6 +61,7 @@ def revision_save_draft(
     body: str,
     references: Sequence[dict],
     change_summary: str = "",
+    response_letter: str = "",
 ) -> Revision:
     """Save an author's edits as the open draft.
 
@@ -96,6 +97,7 @@ def revision_save_draft(
         revision.summary = summary
         revision.body = body
         revision.change_summary = change_summary
+        revision.response_letter = response_letter
         revision.save()
         revision.references.all().delete()
         _add_references(revision, references)

@@ -15,6 +15,7 @@ urlpatterns = [
         views.article_transition,
         name="transition",
     ),
+    path("desk/articles/<int:pk>/compare/", views.revision_compare, name="compare"),
     path(
         "desk/articles/<int:pk>/revisions/<int:number>/",
         views.revision_detail,

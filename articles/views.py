@@ -4,11 +4,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ArticleDraftForm, ReferenceFormSet, TransitionForm
-from .models import Article, ArticleChanged, ArticleState, EditorialPolicy, TransitionRefused
+from .citations import citation_problems, parse_reference_block
+from .diffs import diff_revisions
+from .forms import ArticleDraftForm, CompareForm, ReferenceFormSet, TransitionForm
+from .models import (
+    Article,
+    ArticleChanged,
+    ArticleState,
+    EditorialPolicy,
+    Reference,
+    TransitionRefused,
+)
+from .rendering import render_body
 from .services import REFERENCE_FIELDS
 
 
@@ -24,7 +35,14 @@ def home(request):
 @login_required
 def desk(request):
     user = request.user
-    context = {"mine": Article.objects.filter(authors=user).with_desk_details()}
+    today = timezone.localdate()
+    mine = [
+        (article, article.author_status(today))
+        for article in Article.objects.filter(authors=user).with_desk_details()
+    ]
+    # What needs the author comes first, then the most recently changed.
+    mine.sort(key=lambda pair: (not pair[1].needs_author, -pair[0].updated_at.timestamp()))
+    context = {"mine": mine}
     if user.has_perm("accounts.handle_articles"):
         context["editor_queue"] = (
             Article.objects.filter(
@@ -52,19 +70,151 @@ def get_article_for(user, pk: int) -> Article:
     return get_object_or_404(Article.objects.visible_to(user).with_desk_details(), pk=pk)
 
 
-def _references_from(formset) -> list[dict]:
-    return [
-        {field: form.cleaned_data.get(field) for field in REFERENCE_FIELDS}
-        for form in formset.forms
-        if form.has_changed() and not form.cleaned_data.get("DELETE")
-    ]
-
-
 def _content_from(form) -> dict:
-    return {
-        name: form.cleaned_data[name]
-        for name in ("title", "primary_audience", "summary", "body", "change_summary")
-    }
+    names = ("title", "primary_audience", "summary", "body", "change_summary")
+    return {name: form.cleaned_data[name] for name in names}
+
+
+def _reference_instances(entries: list[dict]) -> list[Reference]:
+    return [Reference(position=n, **entry) for n, entry in enumerate(entries, start=1)]
+
+
+def _total_forms(data) -> int:
+    try:
+        return max(0, int(data.get("refs-TOTAL_FORMS", 0)))
+    except ValueError:
+        return 0
+
+
+def _with_extra_row(data):
+    data = data.copy()
+    data["refs-TOTAL_FORMS"] = str(_total_forms(data) + 1)
+    return data
+
+
+def _with_pasted_rows(data) -> tuple[object, list[str]]:
+    """The posted editor data with the pasted block split into reference rows
+    (empty rows are filled first), and notes on what was done."""
+    pasted = data.get("pasted_references", "")
+    parsed = parse_reference_block(pasted)
+    if not parsed:
+        return data, ["There was nothing to split: paste references into the box first."]
+    data = data.copy()
+    total = _total_forms(data)
+    empty = [
+        i for i in range(total) if not any(data.get(f"refs-{i}-{f}") for f in REFERENCE_FIELDS)
+    ]
+    plural = "s" if len(parsed) != 1 else ""
+    notices = [f"Added {len(parsed)} reference{plural} from the pasted text."]
+    for entry in parsed:
+        index = empty.pop(0) if empty else total
+        total = max(total, index + 1)
+        for name, value in entry.fields.items():
+            data[f"refs-{index}-{name}"] = "" if value is None else str(value)
+        if not entry.understood:
+            notices.append(
+                f"Line {entry.line_number} did not split into authors, title and journal, so "
+                f"it was kept whole as the title of reference row {index + 1}. Please check it."
+            )
+    data["refs-TOTAL_FORMS"] = str(total)
+    data["pasted_references"] = ""
+    return data, notices
+
+
+def _draft_editor(request, article: Article | None):
+    """Create (article is None) or edit a draft. One form, several buttons:
+    save, preview, add a reference row, split pasted references. Every
+    button keeps everything typed; only "save" writes to the database."""
+    revision = article.current_revision if article else None
+    asks_for_response = article is not None and article.state == ArticleState.CHANGES_REQUESTED
+    context = {"article": article, "revision": revision, "notices": []}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        data = request.POST
+        if action == "add_reference":
+            data = _with_extra_row(data)
+        elif action == "split_references":
+            data, context["notices"] = _with_pasted_rows(data)
+        form = ArticleDraftForm(data, asks_for_response=asks_for_response)
+        formset = ReferenceFormSet(data, prefix="refs")
+        valid = form.is_valid() and formset.is_valid()
+        if valid:
+            references = formset.references()
+            context["problems"] = citation_problems(
+                form.cleaned_data["body"], _reference_instances(references)
+            )
+        if valid and action == "preview":
+            refs = _reference_instances(references)
+            context["preview"] = {
+                "title": form.cleaned_data["title"],
+                "summary": form.cleaned_data["summary"],
+                "rendered": render_body(form.cleaned_data["body"], len(refs)),
+                "references": refs,
+            }
+        elif valid and action == "save":
+            try:
+                article = _save_draft(request, article, form, references)
+            except (ArticleChanged, TransitionRefused) as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                return redirect(article)
+        elif not valid:
+            status = 400
+    else:
+        form, formset = _editor_forms_for(revision, asks_for_response)
+        if revision is not None:
+            refs = list(revision.references.all())
+            context["problems"] = citation_problems(revision.body, refs)
+    if article is not None:
+        context["decision"] = article.latest_decision() if asks_for_response else None
+    context.update(form=form, formset=formset)
+    return render(request, "articles/article_form.html", context, status=status)
+
+
+def _editor_forms_for(revision, asks_for_response: bool):
+    if revision is None:
+        return ArticleDraftForm(), ReferenceFormSet(prefix="refs")
+    form = ArticleDraftForm(
+        asks_for_response=asks_for_response,
+        initial={
+            "title": revision.title,
+            "primary_audience": revision.article.primary_audience,
+            "summary": revision.summary,
+            "body": revision.body,
+            "change_summary": "" if revision.is_frozen else revision.change_summary,
+            "response_letter": "" if revision.is_frozen else revision.response_letter,
+            "seen_hash": revision.content_hash,
+        },
+    )
+    formset = ReferenceFormSet(
+        prefix="refs",
+        initial=[
+            {name: getattr(ref, name) for name in REFERENCE_FIELDS}
+            for ref in revision.references.all()
+        ],
+    )
+    return form, formset
+
+
+def _save_draft(request, article: Article | None, form, references: list[dict]) -> Article:
+    if article is None:
+        article = services.article_create(
+            author=request.user, references=references, **_content_from(form)
+        )
+        messages.success(request, "Draft saved. Submit it for review when it is ready.")
+        return article
+    saved = services.revision_save_draft(
+        article=article,
+        author=request.user,
+        seen_hash=form.cleaned_data["seen_hash"],
+        references=references,
+        response_letter=form.cleaned_data.get("response_letter", ""),
+        **_content_from(form),
+    )
+    messages.success(request, f"Saved as revision {saved.number} (draft).")
+    return article
 
 
 @login_required
@@ -73,20 +223,7 @@ def article_create(request):
         raise PermissionDenied(
             "Only people with the Author role can write articles. Ask an editor for the role."
         )
-    form = ArticleDraftForm(request.POST or None)
-    formset = ReferenceFormSet(request.POST or None, prefix="refs")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        article = services.article_create(
-            author=request.user, references=_references_from(formset), **_content_from(form)
-        )
-        messages.success(request, "Draft saved. Submit it for review when it is ready.")
-        return redirect(article)
-    return render(
-        request,
-        "articles/article_form.html",
-        {"form": form, "formset": formset},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _draft_editor(request, None)
 
 
 @login_required
@@ -99,52 +236,7 @@ def article_edit(request, pk: int):
             f"The article is “{article.get_state_display()}”, so it cannot be edited now. "
             f"You can edit it again if the editors ask for changes."
         )
-    revision = article.current_revision
-    if request.method == "POST":
-        form = ArticleDraftForm(request.POST)
-        formset = ReferenceFormSet(request.POST, prefix="refs")
-        if form.is_valid() and formset.is_valid():
-            try:
-                saved = services.revision_save_draft(
-                    article=article,
-                    author=request.user,
-                    seen_hash=form.cleaned_data["seen_hash"],
-                    references=_references_from(formset),
-                    **_content_from(form),
-                )
-            except (ArticleChanged, TransitionRefused) as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            else:
-                messages.success(request, f"Saved as revision {saved.number} (draft).")
-                return redirect(article)
-        else:
-            status = 400
-    else:
-        status = 200
-        form = ArticleDraftForm(
-            initial={
-                "title": revision.title,
-                "primary_audience": article.primary_audience,
-                "summary": revision.summary,
-                "body": revision.body,
-                "change_summary": "" if revision.is_frozen else revision.change_summary,
-                "seen_hash": revision.content_hash,
-            }
-        )
-        formset = ReferenceFormSet(
-            prefix="refs",
-            initial=[
-                {field: getattr(ref, field) for field in REFERENCE_FIELDS}
-                for ref in revision.references.all()
-            ],
-        )
-    return render(
-        request,
-        "articles/article_form.html",
-        {"form": form, "formset": formset, "article": article, "revision": revision},
-        status=status,
-    )
+    return _draft_editor(request, article)
 
 
 def _render_workspace(request, article: Article, *, failed=None, status=200):
@@ -168,18 +260,26 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         name = "resubmit" if article.state == ArticleState.CHANGES_REQUESTED else "submit"
         submit_problems = article.unmet_conditions(name)
     current = article.current_revision
+    revisions = list(
+        article.revisions.select_related("author").annotate(reference_count=Count("references"))
+    )
+    numbers = [revision.number for revision in revisions]
     context = {
+        "decision": article.latest_decision()
+        if article.state == ArticleState.CHANGES_REQUESTED
+        else None,
+        "compare_form": CompareForm(
+            numbers=numbers,
+            initial={"old": numbers[1] if len(numbers) > 1 else None, "new": numbers[0]},
+        )
+        if len(numbers) > 1
+        else None,
         "article": article,
         "actions": actions,
         "submit_problems": submit_problems,
         "can_edit": article.can_edit(user),
         "can_sign_off": article.can_sign_off(user),
-        "revisions": [
-            (revision, article.revision_status(revision))
-            for revision in article.revisions.select_related("author").annotate(
-                reference_count=Count("references")
-            )
-        ],
+        "revisions": [(revision, article.revision_status(revision)) for revision in revisions],
         "signoffs": current.signoffs.select_related("signer") if current else [],
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
@@ -238,12 +338,44 @@ def revision_detail(request, pk: int, number: int):
     revision = get_object_or_404(
         article.revisions.select_related("author").prefetch_related("references"), number=number
     )
+    references = list(revision.references.all())
     return render(
         request,
         "articles/revision_detail.html",
         {
             "article": article,
             "revision": revision,
+            "references": references,
+            "problems": [] if revision.is_frozen else citation_problems(revision.body, references),
             "signoffs": revision.signoffs.select_related("signer"),
+        },
+    )
+
+
+@login_required
+def revision_compare(request, pk: int):
+    article = get_article_for(request.user, pk)
+    revisions = {
+        revision.number: revision
+        for revision in article.revisions.select_related("author").prefetch_related("references")
+    }
+    form = CompareForm(request.GET, numbers=sorted(revisions, reverse=True))
+    if not form.is_valid():
+        return render(
+            request,
+            "articles/revision_compare.html",
+            {"article": article, "form": form},
+            status=400,
+        )
+    old, new = revisions[form.cleaned_data["old"]], revisions[form.cleaned_data["new"]]
+    return render(
+        request,
+        "articles/revision_compare.html",
+        {
+            "article": article,
+            "form": form,
+            "old": old,
+            "new": new,
+            "diff": diff_revisions(old, new),
         },
     )

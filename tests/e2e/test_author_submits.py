@@ -1,4 +1,5 @@
-"""An author signs in, writes an article and submits it, in a real browser."""
+"""An author signs in, writes a cited article, previews it and submits it,
+in a real browser, using only what a person sees on the page."""
 
 import re
 
@@ -20,30 +21,55 @@ def _serious_violations(page) -> list[str]:
     ]
 
 
-def test_demo_author_creates_and_submits_an_article(demo_site, page):
-    page.goto(demo_site.url)
+def _sign_in(page, base_url, username):
+    page.goto(base_url)
     page.get_by_role("link", name="Sign in").click()
-    page.get_by_label("Username").fill("author")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def test_demo_author_writes_previews_and_submits_a_cited_article(demo_site, page):
+    _sign_in(page, demo_site.url, "author")
     expect(page.get_by_role("heading", name="Editorial desk")).to_be_visible()
     assert _serious_violations(page) == []
 
     page.get_by_role("link", name="Start a new article").click()
     page.get_by_label("Title (the reader's question)").fill("Can amiodarone affect the thyroid?")
     page.get_by_label("Summary").fill(
-        "Yes. It contains a lot of iodine and can push thyroid function up or down."
+        "Yes. It carries a large iodine load and can push thyroid function either way."
     )
     page.get_by_label("Body").fill(
-        "## Why it happens\n\nEach tablet carries a large iodine load [1]."
+        "## Why it happens\n\nEach tablet carries a large iodine load [1].\n\n"
+        "## What to check\n\n- Thyroid tests before and during treatment [1, 2]."
     )
-    first_reference = page.get_by_role("group", name="Reference 1")
-    first_reference.get_by_label("Title").fill("Amiodarone and the thyroid")
-    first_reference.get_by_label("Journal or publisher").fill("Ann Intern Med")
-    first_reference.get_by_label("Year").fill("1997")
-    assert _serious_violations(page) == []
-    page.get_by_role("button", name="Save draft").click()
+    row1 = page.get_by_role("group", name="Reference row 1")
+    row1.get_by_label("Title").fill("Amiodarone and the thyroid")
+    row1.get_by_label("Journal or publisher").fill("Ann Intern Med")
+    row1.get_by_label("Year").fill("1997")
+    page.get_by_role("button", name="Add a reference row").click()
 
+    # The extra row arrives without losing what was typed.
+    expect(page.get_by_label("Title (the reader's question)")).to_have_value(
+        "Can amiodarone affect the thyroid?"
+    )
+    row2 = page.get_by_role("group", name="Reference row 2")
+    row2.get_by_label("Title").fill("Thyroid monitoring during amiodarone therapy")
+    row2.get_by_label("PMID").fill("12345678")
+    page.get_by_role("button", name="Preview").click()
+
+    preview = page.get_by_role("region", name=re.compile("Preview"))
+    expect(
+        preview.get_by_role("heading", name="Can amiodarone affect the thyroid?")
+    ).to_be_visible()
+    expect(preview.get_by_role("link", name="Reference 2", exact=True)).to_have_attribute(
+        "href", "#ref-2"
+    )
+    expect(preview.get_by_role("link", name="PMID 12345678")).to_be_visible()
+    expect(page.get_by_text("Every citation matches a reference")).to_be_visible()
+    assert _serious_violations(page) == []
+
+    page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
     expect(page.get_by_role("heading", name="Can amiodarone affect the thyroid?")).to_be_visible()
     page.get_by_role("button", name="Submit for review").click()
