@@ -34,3 +34,25 @@ def reference(n: int = 1) -> dict:
         "doi": f"10.1000/test.{n}",
         "url": "",
     }
+
+
+def editor_payload(*, title, summary="", body="", references=(), seen_hash="", **extra) -> dict:
+    """What the article editor form posts: the draft fields plus the
+    reference formset's rows."""
+    data = {
+        "title": title,
+        "primary_audience": "patient",
+        "summary": summary,
+        "body": body,
+        "change_summary": "",
+        "seen_hash": seen_hash,
+        "refs-TOTAL_FORMS": str(len(references) + 1),
+        "refs-INITIAL_FORMS": "0",
+        "refs-MIN_NUM_FORMS": "0",
+        "refs-MAX_NUM_FORMS": "1000",
+    }
+    for index, ref in enumerate(references):
+        for key, value in ref.items():
+            data[f"refs-{index}-{key}"] = "" if value is None else value
+    data.update(extra)
+    return data

@@ -5,27 +5,15 @@ from django.urls import reverse
 
 from articles.models import ArticleState, FrozenRevisionError, Reference, Revision
 
-from .factories import reference
+from .factories import editor_payload, reference
 
 
 def _edit_payload(revision, **overrides):
-    data = {
-        "title": revision.title,
-        "primary_audience": "patient",
-        "summary": revision.summary,
-        "body": revision.body,
-        "change_summary": "",
-        "seen_hash": revision.content_hash,
-        "refs-TOTAL_FORMS": "2",
-        "refs-INITIAL_FORMS": "0",
-        "refs-MIN_NUM_FORMS": "0",
-        "refs-MAX_NUM_FORMS": "1000",
-    }
-    for index, ref in enumerate([reference(1)]):
-        for key, value in ref.items():
-            data[f"refs-{index}-{key}"] = value if value is not None else ""
-    data.update(overrides)
-    return data
+    fields = {"title": revision.title, "summary": revision.summary, "body": revision.body}
+    fields.update({k: overrides.pop(k) for k in list(overrides) if k in fields})
+    return editor_payload(
+        **fields, references=[reference(1)], seen_hash=revision.content_hash, **overrides
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,116 @@
+"""Markdown bodies become safe HTML with working citation links."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from articles.rendering import expand_citation, render_body
+
+
+def test_single_list_and_range_citations_link_to_their_references():
+    html = render_body("One [1]. Two [2, 3]. Range [1-3].", reference_count=3).html
+    assert html.count('href="#ref-1"') == 2
+    assert html.count('href="#ref-2"') == 2
+    assert html.count('href="#ref-3"') == 2
+    assert html.count('<sup class="citation">') == 3
+
+
+def test_en_dash_ranges_and_reversed_ranges_expand():
+    assert expand_citation("1–3") == [1, 2, 3]
+    assert expand_citation("4-2") == [2, 3, 4]
+    assert expand_citation("1, 3-4") == [1, 3, 4]
+
+
+def test_first_citation_of_each_reference_is_the_back_link_target():
+    html = render_body("A [2]. B [2]. C [1].", reference_count=2).html
+    assert html.count('id="cite-2"') == 1
+    assert html.count('id="cite-1"') == 1
+    assert html.index('id="cite-2"') < html.index('id="cite-1"')
+
+
+def test_citation_to_a_missing_reference_is_marked_not_linked():
+    html = render_body("See [7].", reference_count=2).html
+    assert "#ref-7" not in html
+    assert "citation-missing" in html and "7?" in html
+
+
+def test_links_and_code_are_not_citations():
+    rendered = render_body("[3](https://example.org) and `[2]`\n\n    [1] in code", 3)
+    assert rendered.cited == ()
+    assert '<a href="https://example.org"' in rendered.html
+
+
+def test_body_headings_start_below_the_page_title():
+    html = render_body("# Causes\n\n## Risk\n\n### Detail", 0).html
+    assert "<h1" not in html
+    assert '<h2 id="section-causes">Causes</h2>' in html
+    assert "<h3" in html
+
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<a href='javascript:alert(1)'>x</a>",
+    '<svg onload="alert(1)">',
+    "<iframe src=//evil.example></iframe>",
+    "![x](javascript:alert(1))",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<details open ontoggle=alert(1)>",
+    "[x](vbscript:msgbox(1))",
+    "<<script>script>alert(1)<</script>/script>",
+    '"><script>alert(1)</script>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+]
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_hostile_markdown_never_reaches_the_browser_as_markup(payload):
+    html = render_body(f"Text [1] {payload}", reference_count=1).html
+    lowered = html.lower()
+    assert "<script" not in lowered
+    # Dangerous schemes may survive as visible text, never as a link or source.
+    tags = re.findall(r"<[^>]*>", lowered)  # real tags only: escaped text has &lt;
+    assert not any(
+        re.search(r"(href|src)\s*=\s*[\"']?\s*(javascript|vbscript|data):", t) for t in tags
+    )
+    assert not any(re.search(r"\son\w+\s*=", tag) for tag in tags)  # no event handlers
+    assert not any("style=" in tag for tag in tags)
+    for tag in ("<img", "<svg", "<iframe", "<details", "<div", "<math", "<style"):
+        assert tag not in lowered
+
+
+def test_hostile_text_is_escaped_on_the_revision_page(client, author, make_article):
+    article = make_article(body="Hi [1] <script>alert('body')</script>", summary="<b>bold</b>")
+    client.force_login(author)
+    page = client.get(reverse("articles:revision", args=[article.pk, 1])).content.decode()
+    assert "<script>alert('body')" not in page
+    assert "&lt;script&gt;" in page
+    assert "<b>bold</b>" not in page
+
+
+def test_reference_links_only_for_safe_urls(client, author, make_article):
+    from articles.models import Reference
+
+    article = make_article()
+    Reference.objects.filter(revision=article.current_revision).update(
+        url="javascript:alert(1)", pmid="12ab", doi="not-a-doi"
+    )
+    client.force_login(author)
+    page = client.get(reverse("articles:revision", args=[article.pk, 1])).content.decode()
+    assert 'href="javascript:' not in page
+    assert "pubmed" not in page
+    assert "doi.org" not in page
+
+
+def test_reference_list_links_pubmed_doi_and_back_to_the_text(client, author, make_article):
+    article = make_article()
+    client.force_login(author)
+    page = client.get(reverse("articles:revision", args=[article.pk, 1])).content.decode()
+    assert 'id="ref-1"' in page
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/1001/"' in page
+    assert 'href="https://doi.org/10.1000/test.1"' in page
+    assert 'href="#cite-1"' in page
