@@ -13,7 +13,7 @@ from .factories import UserFactory, editor_payload, reference
 
 def _rows(html: str) -> list[str]:
     mine = html.split('id="mine-heading"')[1].split("</table>")[0]
-    return [row for row in mine.split("<tr")[2:]]
+    return mine.split("<tr")[2:]
 
 
 def test_articles_needing_the_author_come_first(client, author, make_article, advance):

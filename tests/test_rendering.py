@@ -17,7 +17,7 @@ def test_single_list_and_range_citations_link_to_their_references():
 
 
 def test_en_dash_ranges_and_reversed_ranges_expand():
-    assert expand_citation("1–3") == [1, 2, 3]
+    assert expand_citation("1\u20133") == [1, 2, 3]  # en dash
     assert expand_citation("4-2") == [2, 3, 4]
     assert expand_citation("1, 3-4") == [1, 3, 4]
 
