@@ -22,19 +22,23 @@ ROLE_PERMISSIONS = {
         "articles.view_editorialpolicy",
         "articles.change_editorialpolicy",
         "reviews.view_boardsignoff",
+        "reviews.view_reviewround",
+        "reviews.view_reviewassignment",
+        "reviews.view_review",
     ],
     "Reviewer": ["accounts.review_articles"],
     "Advisory Board": ["accounts.sign_off_articles"],
 }
 
 
-def ensure_roles(apps, using: str = "default") -> None:
-    app_labels = {code.split(".")[0] for codes in ROLE_PERMISSIONS.values() for code in codes}
+def ensure_roles(apps, using: str = "default", role_permissions=None) -> None:
+    role_permissions = role_permissions or ROLE_PERMISSIONS
+    app_labels = {code.split(".")[0] for codes in role_permissions.values() for code in codes}
     for label in sorted(app_labels):
         create_permissions(apps.get_app_config(label), apps=apps, verbosity=0, using=using)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, codes in ROLE_PERMISSIONS.items():
+    for role, codes in role_permissions.items():
         group, _ = Group.objects.using(using).get_or_create(name=role)
         wanted = [
             Permission.objects.using(using).get(

@@ -25,6 +25,7 @@ from django_fsm import (
 from accounts.models import AudienceLevel
 
 from .policy import EditorialPolicy
+from .signals import article_transitioned
 
 __all__ = ["Article", "ArticleState", "AuditEntry", "EditorialPolicy", "Reference", "Revision"]
 
@@ -366,7 +367,8 @@ class Article(ConcurrentTransitionMixin, models.Model):
         source=ArticleState.SUBMITTED,
         target=ArticleState.UNDER_REVIEW,
         permission=_is_handling_editor,
-        custom={"label": "Start review", "style": "primary"},
+        # Review starts by inviting reviewers: the panel links to that page.
+        custom={"label": "Invite reviewers", "style": "primary", "link": "reviews:invite"},
     )
     def start_review(self):
         """An editor opens the first review round."""
@@ -558,7 +560,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
                 raise ArticleChanged(
                     "This article was changed by someone else. Reload the page and try again."
                 ) from exc
-            AuditEntry.objects.create(
+            entry = AuditEntry.objects.create(
                 article=article,
                 revision=article.current_revision,
                 actor=by,
@@ -566,6 +568,9 @@ class Article(ConcurrentTransitionMixin, models.Model):
                 from_state=from_state,
                 to_state=article.state,
                 comment=comment,
+            )
+            article_transitioned.send(
+                sender=Article, article=article, name=name, actor=by, comment=comment, entry=entry
             )
         return article
 

@@ -64,6 +64,13 @@ def desk(request):
     return render(request, "articles/desk.html", context)
 
 
+def author_feedback(article: Article) -> list[tuple[str, str]]:
+    """Reviewers' comments for the authors from the round that asked for changes."""
+    from reviews.rounds import current_round, feedback_for_authors
+
+    return feedback_for_authors(current_round(article))
+
+
 def get_article_for(user, pk: int) -> Article:
     """The article if this person may open it in the desk; 404 otherwise, so
     other people's drafts do not reveal that they exist."""
@@ -167,8 +174,9 @@ def _draft_editor(request, article: Article | None):
         if revision is not None:
             refs = list(revision.references.all())
             context["problems"] = citation_problems(revision.body, refs)
-    if article is not None:
-        context["decision"] = article.latest_decision() if asks_for_response else None
+    if article is not None and asks_for_response:
+        context["decision"] = article.latest_decision()
+        context["feedback"] = author_feedback(article)
     context.update(form=form, formset=formset)
     return render(request, "articles/article_form.html", context, status=status)
 
@@ -264,9 +272,13 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         article.revisions.select_related("author").annotate(reference_count=Count("references"))
     )
     numbers = [revision.number for revision in revisions]
+    changes_requested = article.state == ArticleState.CHANGES_REQUESTED
+    is_editor = user.has_perm("accounts.handle_articles") and not article.has_author(user)
     context = {
-        "decision": article.latest_decision()
-        if article.state == ArticleState.CHANGES_REQUESTED
+        "decision": article.latest_decision() if changes_requested else None,
+        "feedback": author_feedback(article) if changes_requested else [],
+        "review_rounds": list(article.review_rounds.select_related("revision"))
+        if is_editor
         else None,
         "compare_form": CompareForm(
             numbers=numbers,

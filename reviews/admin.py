@@ -2,10 +2,49 @@ from django.contrib import admin
 
 from articles.admin import ReadOnlyAdminMixin
 
-from .models import BoardSignoff
+from .models import BoardSignoff, ReminderSent, Review, ReviewAssignment, ReviewRound
 
 
 @admin.register(BoardSignoff)
 class BoardSignoffAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("signed_at", "signer", "revision", "content_hash")
     list_select_related = ("signer", "revision__article")
+
+
+class AssignmentInline(admin.TabularInline):
+    model = ReviewAssignment
+    extra = 0
+    fields = ("reviewer", "status", "due_date", "has_conflict", "conflict_choice")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# Rounds, assignments and reviews change only through the review workflow
+# (with its audit entries and emails); the admin shows them for reference.
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("article", "number", "revision", "opened_at", "closed_at", "decision")
+    list_select_related = ("article", "revision")
+    inlines = [AssignmentInline]
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("reviewer", "round", "status", "due_date", "has_conflict")
+    list_filter = ("status",)
+    list_select_related = ("reviewer", "round__article")
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("assignment", "recommendation", "status", "submitted_at")
+    list_select_related = ("assignment__reviewer", "assignment__round__article")
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("sent_at", "step", "assignment")
+    list_select_related = ("assignment__reviewer", "assignment__round__article")

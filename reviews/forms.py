@@ -1,6 +1,11 @@
-from django import forms
+import datetime
 
-from .models import SIGNOFF_MEANING
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Role, User
+
+from .models import SIGNOFF_MEANING, Review
 
 
 class SignoffForm(forms.Form):
@@ -12,3 +17,110 @@ class SignoffForm(forms.Form):
     )
     confirm = forms.BooleanField(label=SIGNOFF_MEANING, required=True)
     seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.name_with_credentials
+
+
+class InviteForm(forms.Form):
+    reviewers = ReviewerChoiceField(
+        label="Reviewers to invite",
+        queryset=User.objects.filter(groups__name=Role.REVIEWER),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one reviewer."},
+    )
+    due_date = forms.DateField(
+        label="Review due on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    message = forms.CharField(
+        label="Message to the reviewers (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("The due date is in the past; choose a later date.")
+        if due > timezone.localdate() + datetime.timedelta(days=365):
+            raise forms.ValidationError("Choose a due date within the next year.")
+        return due
+
+    def clean_reviewers(self):
+        chosen = self.cleaned_data["reviewers"]
+        for person in chosen:
+            if self.article.has_author(person):
+                raise forms.ValidationError(
+                    f"{person} is an author of this article and cannot review it."
+                )
+        return chosen
+
+
+class AcceptForm(forms.Form):
+    conflict = forms.ChoiceField(
+        label="Competing interests",
+        choices=[
+            ("none", "I have no competing interests with this article or its authors."),
+            ("declare", "I have a competing interest, described below."),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please say whether you have a competing interest."},
+    )
+    conflict_details = forms.CharField(
+        label="Describe the competing interest",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("conflict") == "declare" and not data.get("conflict_details", "").strip():
+            self.add_error("conflict_details", "Please describe the competing interest.")
+        return data
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you declining?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please give the editor a short reason."},
+    )
+    suggestion = forms.CharField(
+        label="Someone you would suggest instead (optional)", required=False, max_length=300
+    )
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = [
+            "recommendation",
+            "comments_to_author",
+            "confidential_comments",
+            "claims_supported",
+            "doses_checked",
+            "audience_fit",
+        ]
+        widgets = {
+            "recommendation": forms.RadioSelect,
+            "comments_to_author": forms.Textarea(attrs={"rows": 8}),
+            "confidential_comments": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "comments_to_author": "The authors read these, without your name.",
+            "confidential_comments": "Only editors read these; never the authors.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recommendation"].choices = Review.Recommendation.choices
+        self.fields["recommendation"].required = False

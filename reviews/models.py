@@ -1,11 +1,245 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from articles.models import AppendOnlyQuerySet
 
 SIGNOFF_MEANING = "I have read this revision and approve it for publication."
+
+
+class ReviewRound(models.Model):
+    """One round of peer review of one exact revision. Opened when review
+    starts or the authors resubmit; closed by the editor's decision (or early)."""
+
+    class Decision(models.TextChoices):
+        CHANGES = "request_changes", "Changes requested"
+        BOARD = "send_to_board", "Sent to the Advisory Board"
+        REJECT = "reject", "Rejected"
+        WITHDRAWN = "withdraw", "Withdrawn by the authors"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="review_rounds"
+    )
+    number = models.PositiveSmallIntegerField()
+    revision = models.ForeignKey(
+        "articles.Revision", on_delete=models.PROTECT, related_name="review_rounds"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decision_letter = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="unique_round_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Round {self.number} of “{self.article}”"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def submitted_reviews(self):
+        return Review.objects.filter(
+            assignment__round=self, status=Review.Status.SUBMITTED
+        ).select_related("assignment__reviewer")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        """Invitations still in play: not declined, replaced or cancelled."""
+        return self.filter(
+            status__in=[
+                ReviewAssignment.Status.INVITED,
+                ReviewAssignment.Status.ACCEPTED,
+                ReviewAssignment.Status.SUBMITTED,
+            ]
+        )
+
+    def awaiting_work(self):
+        return self.filter(
+            status__in=[ReviewAssignment.Status.INVITED, ReviewAssignment.Status.ACCEPTED],
+            round__closed_at__isnull=True,
+        )
+
+    def for_reviewer(self, user):
+        return self.filter(reviewer=user).select_related(
+            "round__article", "round__revision", "review"
+        )
+
+
+class ReviewAssignment(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        SUBMITTED = "submitted", "Review submitted"
+        REPLACED = "replaced", "Replaced by the editor"
+        CANCELLED = "cancelled", "Round closed before the review"
+
+    class ConflictChoice(models.TextChoices):
+        KEEP = "keep", "Kept by the editor"
+        REPLACE = "replace", "Replaced by the editor"
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    due_date = models.DateField(db_index=True)
+    message = models.TextField(blank=True, max_length=5000)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.INVITED, db_index=True
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True, max_length=2000)
+    suggested_reviewer = models.CharField(blank=True, max_length=300)
+    has_conflict = models.BooleanField(null=True, help_text="Declared on accepting.")
+    conflict_details = models.TextField(blank=True, max_length=2000)
+    conflict_choice = models.CharField(max_length=10, choices=ConflictChoice.choices, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "invited_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "reviewer"], name="one_assignment_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.round}"
+
+    @property
+    def article(self):
+        return self.round.article
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.status in {self.Status.INVITED, self.Status.ACCEPTED}
+            and self.round.is_open
+            and self.due_date < today
+        )
+
+    @property
+    def awaits_conflict_decision(self) -> bool:
+        return bool(self.has_conflict) and not self.conflict_choice
+
+    @property
+    def may_review(self) -> bool:
+        return (
+            self.status == self.Status.ACCEPTED
+            and self.round.is_open
+            and not self.awaits_conflict_decision
+        )
+
+
+class Review(models.Model):
+    class Recommendation(models.TextChoices):
+        APPROVE = "approve", "Approve as it is"
+        MINOR = "minor", "Minor changes"
+        MAJOR = "major", "Major changes"
+        REJECT = "reject", "Reject"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    assignment = models.OneToOneField(
+        ReviewAssignment, on_delete=models.PROTECT, related_name="review"
+    )
+    revision = models.ForeignKey(
+        "articles.Revision", on_delete=models.PROTECT, related_name="reviews"
+    )
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
+    comments_to_author = models.TextField("comments to the authors", blank=True, max_length=50_000)
+    confidential_comments = models.TextField(
+        "confidential comments to the editor", blank=True, max_length=20_000
+    )
+    claims_supported = models.BooleanField(
+        "claims are supported by the cited evidence", default=False
+    )
+    doses_checked = models.BooleanField("doses and numbers are checked", default=False)
+    audience_fit = models.BooleanField("the wording fits the stated audience", default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assignment__invited_at"]
+
+    def __str__(self) -> str:
+        return f"Review by {self.assignment.reviewer} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.pk and Review.objects.filter(pk=self.pk, status=self.Status.SUBMITTED).exists():
+            raise PermissionDenied("A submitted review is final and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Reviews are part of the record and cannot be deleted.")
+
+
+class ReminderSent(models.Model):
+    """One row per reminder step sent, so the hourly cron never repeats one."""
+
+    assignment = models.ForeignKey(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="reminders"
+    )
+    step = models.CharField(max_length=20)  # "due-soon", "overdue-1", "overdue-2", ...
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "step"], name="one_reminder_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} reminder to {self.assignment.reviewer}"
+
+
+def reviewer_candidates(article):
+    """People with the Reviewer role who may review this article (never its
+    authors), with their open workload."""
+    from accounts.models import Role, User
+
+    return (
+        User.objects.filter(groups__name=Role.REVIEWER, is_active=True)
+        .exclude(pk__in=article.authors.values("pk"))
+        .annotate(
+            open_assignments=Count(
+                "review_assignments",
+                filter=Q(
+                    review_assignments__status__in=[
+                        ReviewAssignment.Status.INVITED,
+                        ReviewAssignment.Status.ACCEPTED,
+                    ],
+                    review_assignments__round__closed_at__isnull=True,
+                ),
+                distinct=True,
+            ),
+            conflicts_here=Count(
+                "review_assignments",
+                filter=Q(
+                    review_assignments__round__article=article,
+                    review_assignments__has_conflict=True,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("display_name", "username")
+    )
 
 
 class BoardSignoff(models.Model):

@@ -1,9 +1,273 @@
+import datetime
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from articles.models import Article, ArticleChanged, ArticleState, AuditEntry, TransitionRefused
+from articles.models import (
+    Article,
+    ArticleChanged,
+    ArticleState,
+    AuditEntry,
+    EditorialPolicy,
+    TransitionRefused,
+)
 
-from .models import BoardSignoff
+from . import notifications
+from .models import BoardSignoff, Review, ReviewAssignment, ReviewRound
+from .rounds import current_round, round_close
+
+Status = ReviewAssignment.Status
+
+
+def _require_editor(article: Article, editor) -> None:
+    if not editor.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Only editors can manage reviewers.")
+    if article.has_author(editor):
+        raise PermissionDenied(
+            "You are an author of this article, so another editor must handle it."
+        )
+
+
+def _audit(article: Article, actor, action: str, comment: str) -> None:
+    AuditEntry.objects.create(
+        article=article,
+        revision=article.current_revision,
+        actor=actor,
+        action=action,
+        from_state=article.state,
+        to_state=article.state,
+        comment=comment,
+    )
+
+
+def reviewers_invite(
+    *,
+    article: Article,
+    editor,
+    reviewers: Sequence,
+    due_date: datetime.date,
+    message: str = "",
+) -> list[ReviewAssignment]:
+    """Invite reviewers to the article's current round. The first invitation
+    on a submitted article starts the review (submitted -> under_review, a
+    transition with its own audit entry). Authors of the article, people
+    without the Reviewer role and past due dates are refused."""
+    if not reviewers:
+        raise ValidationError({"reviewers": "Choose at least one reviewer."})
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The due date is in the past; choose a later date."})
+    for person in reviewers:
+        if article.has_author(person):
+            raise ValidationError(
+                {"reviewers": f"{person} is an author of this article and cannot review it."}
+            )
+        if not person.has_perm("accounts.review_articles"):
+            raise ValidationError({"reviewers": f"{person} does not have the Reviewer role."})
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        _require_editor(locked, editor)
+        if locked.state == ArticleState.SUBMITTED:
+            locked = locked.fire("start_review", by=editor)
+        elif locked.state != ArticleState.UNDER_REVIEW:
+            raise TransitionRefused(
+                [
+                    f"Reviewers can be invited only while the article is submitted or under review "
+                    f"(it is “{locked.get_state_display()}”)."
+                ]
+            )
+        review_round = current_round(locked)
+        if review_round is None or not review_round.is_open:
+            raise TransitionRefused(
+                ["This review round is closed. Decide on it before inviting anyone else."]
+            )
+        already = set(review_round.assignments.values_list("reviewer_id", flat=True))
+        if repeated := [str(p) for p in reviewers if p.pk in already]:
+            raise ValidationError(
+                {"reviewers": f"Already invited to this round: {', '.join(repeated)}."}
+            )
+        assignments = [
+            ReviewAssignment.objects.create(
+                round=review_round,
+                reviewer=person,
+                invited_by=editor,
+                due_date=due_date,
+                message=message,
+            )
+            for person in reviewers
+        ]
+        _audit(
+            locked,
+            editor,
+            "reviewers_invited",
+            f"Round {review_round.number}: invited {', '.join(str(p) for p in reviewers)}; "
+            f"due {due_date:%-d %b %Y}.",
+        )
+        for assignment in assignments:
+            notifications.invitation(assignment)
+    return assignments
+
+
+def previous_reviewers(article: Article) -> list:
+    """Who submitted a review in the last closed round (for one-click re-invite)."""
+    closed = article.review_rounds.filter(closed_at__isnull=False).order_by("-number").first()
+    if closed is None:
+        return []
+    return [review.assignment.reviewer for review in closed.submitted_reviews()]
+
+
+def default_due_date() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=EditorialPolicy.current().review_due_days)
+
+
+def _locked_assignment(assignment: ReviewAssignment, reviewer) -> ReviewAssignment:
+    locked = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("round__article", "round__revision", "invited_by", "reviewer")
+        .get(pk=assignment.pk)
+    )
+    if locked.reviewer_id != reviewer.pk:
+        raise PermissionDenied("This invitation is for someone else.")
+    return locked
+
+
+def _no_longer(assignment: ReviewAssignment, verb: str) -> TransitionRefused:
+    status = assignment.get_status_display()
+    return TransitionRefused([f"This invitation can no longer be {verb} (it is “{status}”)."])
+
+
+def invitation_accept(
+    *, assignment: ReviewAssignment, reviewer, has_conflict: bool, conflict_details: str = ""
+) -> ReviewAssignment:
+    """The invited reviewer accepts and declares competing interests."""
+    if has_conflict and not conflict_details.strip():
+        raise ValidationError({"conflict_details": "Please describe the competing interest."})
+    with transaction.atomic():
+        locked = _locked_assignment(assignment, reviewer)
+        if locked.status != Status.INVITED or not locked.round.is_open:
+            raise _no_longer(locked, "accepted")
+        locked.status = Status.ACCEPTED
+        locked.responded_at = timezone.now()
+        locked.has_conflict = has_conflict
+        locked.conflict_details = conflict_details.strip() if has_conflict else ""
+        locked.save()
+        Review.objects.create(assignment=locked, revision=locked.round.revision)
+        _audit(
+            locked.round.article,
+            reviewer,
+            "review_accepted",
+            "Declared a competing interest: " + locked.conflict_details
+            if has_conflict
+            else "No competing interests declared.",
+        )
+        notifications.response(locked)
+    return locked
+
+
+def invitation_decline(
+    *, assignment: ReviewAssignment, reviewer, reason: str, suggestion: str = ""
+) -> ReviewAssignment:
+    if not reason.strip():
+        raise ValidationError({"reason": "Please give the editor a short reason."})
+    with transaction.atomic():
+        locked = _locked_assignment(assignment, reviewer)
+        if locked.status != Status.INVITED:
+            raise _no_longer(locked, "declined")
+        locked.status = Status.DECLINED
+        locked.responded_at = timezone.now()
+        locked.decline_reason = reason.strip()
+        locked.suggested_reviewer = suggestion.strip()
+        locked.save()
+        _audit(locked.round.article, reviewer, "review_declined", locked.decline_reason)
+        notifications.response(locked)
+    return locked
+
+
+def conflict_resolve(*, assignment: ReviewAssignment, editor, keep: bool) -> ReviewAssignment:
+    """The editor keeps or replaces a reviewer who declared a competing interest."""
+    with transaction.atomic():
+        locked = (
+            ReviewAssignment.objects.select_for_update()
+            .select_related("round__article")
+            .get(pk=assignment.pk)
+        )
+        _require_editor(locked.round.article, editor)
+        if not locked.awaits_conflict_decision:
+            raise TransitionRefused(["There is no declared conflict waiting for a decision here."])
+        locked.conflict_choice = (
+            ReviewAssignment.ConflictChoice.KEEP
+            if keep
+            else ReviewAssignment.ConflictChoice.REPLACE
+        )
+        if not keep:
+            locked.status = Status.REPLACED
+        locked.save()
+        _audit(
+            locked.round.article,
+            editor,
+            "conflict_kept" if keep else "reviewer_replaced",
+            f"{locked.reviewer}: {locked.conflict_details}",
+        )
+    return locked
+
+
+def review_save(*, assignment: ReviewAssignment, reviewer, data: dict, submit: bool) -> Review:
+    """Save the reviewer's draft, or submit it (then it is final). Submitting
+    the last review the policy requires closes the round for the decision."""
+    with transaction.atomic():
+        locked = _locked_assignment(assignment, reviewer)
+        review = Review.objects.select_for_update().get(assignment=locked)
+        if review.status == Review.Status.SUBMITTED:
+            raise TransitionRefused(["This review was submitted and is final."])
+        if not locked.may_review:
+            reason = (
+                "the editor has not yet decided on the competing interest you declared"
+                if locked.awaits_conflict_decision
+                else f"the invitation is “{locked.get_status_display()}”"
+                if locked.status != Status.ACCEPTED
+                else "the review round is closed"
+            )
+            raise TransitionRefused([f"You cannot review this now: {reason}."])
+        for name, value in data.items():
+            setattr(review, name, value)
+        if submit:
+            missing = []
+            if not review.recommendation:
+                missing.append("a recommendation")
+            if not review.comments_to_author.strip():
+                missing.append("comments to the authors")
+            if missing:
+                raise ValidationError(f"To submit, add {' and '.join(missing)}.")
+            review.status = Review.Status.SUBMITTED
+            review.submitted_at = timezone.now()
+        review.save()
+        if submit:
+            locked.status = Status.SUBMITTED
+            locked.save()
+            article = locked.round.article
+            _audit(
+                article,
+                reviewer,
+                "review_submitted",
+                f"Round {locked.round.number}: {review.get_recommendation_display()}.",
+            )
+            notifications.review_submitted(review)
+            required = EditorialPolicy.current().reviewers_per_round
+            if locked.round.submitted_reviews().count() >= required:
+                round_close(locked.round)
+    return review
+
+
+def round_close_early(*, review_round: ReviewRound, editor) -> ReviewRound:
+    with transaction.atomic():
+        locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        _require_editor(locked.article, editor)
+        if not locked.is_open:
+            raise TransitionRefused(["This round is already closed."])
+        round_close(locked)
+        _audit(locked.article, editor, "round_closed", f"Round {locked.number} closed early.")
+    return locked
 
 
 def board_signoff_record(

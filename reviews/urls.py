@@ -5,5 +5,26 @@ from . import views
 app_name = "reviews"
 
 urlpatterns = [
+    path("desk/queue/", views.queue, name="queue"),
+    path("desk/reviews/", views.my_reviews, name="mine"),
+    path("desk/reviews/<int:assignment_id>/", views.assignment_detail, name="assignment"),
+    path(
+        "desk/reviews/<int:assignment_id>/respond/",
+        views.assignment_respond,
+        name="respond",
+    ),
+    path(
+        "desk/reviews/<int:assignment_id>/conflict/",
+        views.conflict_decide,
+        name="conflict",
+    ),
+    path("desk/articles/<int:pk>/reviewers/", views.invite, name="invite"),
+    path("desk/articles/<int:pk>/reviewers/again/", views.reinvite, name="reinvite"),
+    path("desk/articles/<int:pk>/rounds/<int:number>/", views.round_detail, name="round"),
+    path(
+        "desk/articles/<int:pk>/rounds/<int:number>/close/",
+        views.round_close,
+        name="round_close",
+    ),
     path("desk/articles/<int:pk>/sign-off/", views.signoff, name="signoff"),
 ]

@@ -1,13 +1,384 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from articles.models import ArticleChanged, ArticleState, TransitionRefused
+from articles.diffs import diff_revisions
+from articles.forms import TransitionForm
+from articles.models import (
+    Article,
+    ArticleChanged,
+    ArticleState,
+    EditorialPolicy,
+    TransitionRefused,
+)
 from articles.views import get_article_for
 
-from .forms import SignoffForm
+from . import services
+from .forms import AcceptForm, DeclineForm, InviteForm, ReviewForm, SignoffForm
+from .models import Review, ReviewAssignment, ReviewRound, reviewer_candidates
+from .queue import editor_queue_items
+from .rounds import current_round
 from .services import board_signoff_record
+
+
+def _get_article_for_editor(user, pk: int) -> Article:
+    article = get_article_for(user, pk)
+    if not user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Only editors can manage reviewers.")
+    if article.has_author(user):
+        raise PermissionDenied(
+            "You are an author of this article, so another editor must handle it."
+        )
+    return article
+
+
+def _get_assignment_for(user, assignment_id: int) -> ReviewAssignment:
+    """The reviewer's own assignment; 404 for anyone else, so uninvited people
+    cannot even learn which articles are in review."""
+    return get_object_or_404(
+        ReviewAssignment.objects.select_related(
+            "round__article", "round__revision", "invited_by", "reviewer"
+        ),
+        pk=assignment_id,
+        reviewer=user,
+    )
+
+
+def _round_summary(review_round: ReviewRound | None) -> dict:
+    required = EditorialPolicy.current().reviewers_per_round
+    if review_round is None:
+        return {"required": required}
+    assignments = list(review_round.assignments.select_related("reviewer", "review"))
+    accepted = sum(a.status in {"accepted", "submitted"} for a in assignments)
+    return {
+        "required": required,
+        "assignments": assignments,
+        "accepted": accepted,
+        "submitted": sum(a.status == "submitted" for a in assignments),
+        "short_of_reviewers": review_round.is_open and accepted < required,
+    }
+
+
+@login_required
+def invite(request, pk: int):
+    article = _get_article_for_editor(request.user, pk)
+    review_round = current_round(article)
+    form = InviteForm(
+        request.POST or None,
+        article=article,
+        initial={"due_date": services.default_due_date()},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                invited = services.reviewers_invite(
+                    article=article,
+                    editor=request.user,
+                    reviewers=list(form.cleaned_data["reviewers"]),
+                    due_date=form.cleaned_data["due_date"],
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except TransitionRefused as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                names = ", ".join(str(a.reviewer) for a in invited)
+                messages.success(request, f"Invited {names}. They have been emailed.")
+                return redirect("reviews:invite", pk=article.pk)
+    candidates = reviewer_candidates(article)
+    in_round = (
+        set(review_round.assignments.values_list("reviewer_id", flat=True))
+        if review_round and review_round.is_open
+        else set()
+    )
+    context = {
+        "article": article,
+        "round": review_round,
+        "form": form,
+        "candidates": [c for c in candidates if c.pk not in in_round],
+        "previous_reviewers": [
+            p for p in services.previous_reviewers(article) if p.pk not in in_round
+        ]
+        if article.state == ArticleState.UNDER_REVIEW
+        else [],
+        "can_invite": article.state in {ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW}
+        and (review_round is None or review_round.is_open or article.state == "submitted"),
+        **_round_summary(review_round),
+    }
+    return render(request, "reviews/invite.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reinvite(request, pk: int):
+    """Re-invite last round's reviewers in one click, with the default due date."""
+    article = _get_article_for_editor(request.user, pk)
+    reviewers = services.previous_reviewers(article)
+    review_round = current_round(article)
+    if review_round is not None:
+        already = set(review_round.assignments.values_list("reviewer_id", flat=True))
+        reviewers = [person for person in reviewers if person.pk not in already]
+    try:
+        services.reviewers_invite(
+            article=article,
+            editor=request.user,
+            reviewers=reviewers,
+            due_date=services.default_due_date(),
+            message="The authors have revised the article; please review the new revision.",
+        )
+    except (ValidationError, TransitionRefused) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, "Last round's reviewers were invited again.")
+    return redirect("reviews:invite", pk=article.pk)
+
+
+@login_required
+@require_POST
+def conflict_decide(request, assignment_id: int):
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("round__article"), pk=assignment_id
+    )
+    _get_article_for_editor(request.user, assignment.round.article_id)
+    keep = request.POST.get("choice") == "keep"
+    try:
+        services.conflict_resolve(assignment=assignment, editor=request.user, keep=keep)
+    except TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{assignment.reviewer} stays on the review."
+            if keep
+            else f"{assignment.reviewer} was replaced; invite someone else below.",
+        )
+    return redirect("reviews:invite", pk=assignment.round.article_id)
+
+
+@login_required
+def round_detail(request, pk: int, number: int):
+    article = _get_article_for_editor(request.user, pk)
+    review_round = get_object_or_404(
+        article.review_rounds.select_related("revision", "decided_by"), number=number
+    )
+    reviews = list(
+        Review.objects.filter(assignment__round=review_round)
+        .select_related("assignment__reviewer")
+        .order_by("assignment__invited_at")
+    )
+    decisions = [
+        (spec, TransitionForm(initial={"seen_state": article.state}, auto_id=f"id_{spec.name}_%s"))
+        for spec in article.available_transitions_for(request.user)
+        if spec.name in {"request_changes", "send_to_board", "reject"}
+    ]
+    for spec, form in decisions:
+        form.fields["comment"].label = (
+            "Letter to the authors" if spec.custom.get("comment_required") else "Note (optional)"
+        )
+    return render(
+        request,
+        "reviews/round.html",
+        {
+            "article": article,
+            "round": review_round,
+            "reviews": reviews,
+            "decisions": decisions if review_round == current_round(article) else [],
+            **_round_summary(review_round),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_close(request, pk: int, number: int):
+    article = _get_article_for_editor(request.user, pk)
+    review_round = get_object_or_404(article.review_rounds, number=number)
+    try:
+        services.round_close_early(review_round=review_round, editor=request.user)
+    except TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Round {number} is closed; outstanding invitations lapsed.")
+    return redirect("reviews:round", pk=pk, number=number)
+
+
+@login_required
+def my_reviews(request):
+    if not request.user.has_perm("accounts.review_articles"):
+        raise PermissionDenied("Only people with the Reviewer role have reviews.")
+    today = timezone.localdate()
+    assignments = list(ReviewAssignment.objects.for_reviewer(request.user).order_by("-invited_at"))
+    groups = {
+        "invitations": [a for a in assignments if a.status == "invited" and a.round.is_open],
+        "in_progress": [a for a in assignments if a.status == "accepted" and a.round.is_open],
+        "done": [a for a in assignments if a.status == "submitted"],
+        "other": [
+            a
+            for a in assignments
+            if a.status in {"declined", "replaced", "cancelled"}
+            or (a.status in {"invited", "accepted"} and not a.round.is_open)
+        ],
+    }
+    return render(
+        request,
+        "reviews/my_reviews.html",
+        {**groups, "today": today, "overdue": [a for a in assignments if a.is_overdue(today)]},
+    )
+
+
+def _reviewer_context(assignment: ReviewAssignment) -> dict:
+    review_round = assignment.round
+    revision = review_round.revision
+    references = list(revision.references.all())
+    context = {"assignment": assignment, "round": review_round, "revision": revision}
+    context["references"] = references
+    if review_round.number > 1:
+        earlier = (
+            review_round.article.review_rounds.filter(number__lt=review_round.number)
+            .exclude(revision=revision)
+            .order_by("-number")
+            .select_related("revision")
+            .first()
+        )
+        if earlier is not None:
+            context["previous_revision"] = earlier.revision
+            context["diff"] = diff_revisions(earlier.revision, revision)
+    return context
+
+
+@login_required
+def assignment_detail(request, assignment_id: int):
+    assignment = _get_assignment_for(request.user, assignment_id)
+    review = Review.objects.filter(assignment=assignment).first()
+    context = _reviewer_context(assignment)
+    status = 200
+    review_form = None
+    if review is not None and review.status == Review.Status.DRAFT and assignment.may_review:
+        review_form = ReviewForm(request.POST or None, instance=review)
+        if request.method == "POST":
+            status = 400
+            if review_form.is_valid():
+                submit = request.POST.get("action") == "submit"
+                data = {name: review_form.cleaned_data[name] for name in ReviewForm.Meta.fields}
+                try:
+                    services.review_save(
+                        assignment=assignment, reviewer=request.user, data=data, submit=submit
+                    )
+                except ValidationError as exc:
+                    review_form.add_error(None, exc.messages)
+                except TransitionRefused as exc:
+                    review_form.add_error(None, str(exc))
+                    status = 409
+                else:
+                    messages.success(
+                        request,
+                        "Review submitted. Thank you!" if submit else "Draft saved.",
+                    )
+                    return redirect("reviews:assignment", assignment_id=assignment.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("This review cannot be changed now.")
+    context.update(
+        review=review,
+        review_form=review_form,
+        accept_form=AcceptForm(),
+        decline_form=DeclineForm(),
+    )
+    return render(request, "reviews/assignment.html", context, status=status)
+
+
+@login_required
+@require_POST
+def assignment_respond(request, assignment_id: int):
+    assignment = _get_assignment_for(request.user, assignment_id)
+    accepting = request.POST.get("action") == "accept"
+    form = AcceptForm(request.POST) if accepting else DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            if accepting:
+                services.invitation_accept(
+                    assignment=assignment,
+                    reviewer=request.user,
+                    has_conflict=form.cleaned_data["conflict"] == "declare",
+                    conflict_details=form.cleaned_data["conflict_details"],
+                )
+                messages.success(request, "Thank you for accepting. The revision is below.")
+            else:
+                services.invitation_decline(
+                    assignment=assignment,
+                    reviewer=request.user,
+                    reason=form.cleaned_data["reason"],
+                    suggestion=form.cleaned_data["suggestion"],
+                )
+                messages.success(request, "You declined; the editor has been told.")
+            return redirect("reviews:assignment", assignment_id=assignment.pk)
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc))
+            status = 409
+    else:
+        status = 400
+    context = _reviewer_context(assignment)
+    context.update(
+        review=Review.objects.filter(assignment=assignment).first(),
+        accept_form=form if accepting else AcceptForm(),
+        decline_form=DeclineForm() if accepting else form,
+    )
+    return render(request, "reviews/assignment.html", context, status=status)
+
+
+@login_required
+def queue(request):
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("The editorial queue is for editors.")
+    state = request.GET.get("state", "")
+    articles = (
+        Article.objects.filter(
+            state__in=[
+                ArticleState.SUBMITTED,
+                ArticleState.UNDER_REVIEW,
+                ArticleState.CHANGES_REQUESTED,
+                ArticleState.BOARD_REVIEW,
+            ]
+        )
+        .exclude(authors=request.user)
+        .select_related("current_revision")
+        .prefetch_related(
+            "authors",
+            Prefetch(
+                "review_rounds",
+                queryset=ReviewRound.objects.order_by("number").prefetch_related(
+                    Prefetch(
+                        "assignments",
+                        queryset=ReviewAssignment.objects.select_related("reviewer"),
+                    )
+                ),
+            ),
+        )
+    )
+    if state in ArticleState.values:
+        articles = articles.filter(state=state)
+    rows = editor_queue_items(articles, today=timezone.localdate())
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "rows": rows,
+            "state": state,
+            "states": [
+                (value, label)
+                for value, label in ArticleState.choices
+                if value in {"submitted", "under_review", "changes_requested", "board_review"}
+            ],
+        },
+    )
 
 
 @login_required

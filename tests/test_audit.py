@@ -58,6 +58,6 @@ def test_workspace_history_lists_every_transition(client, author, draft, advance
     client.force_login(author)
     text = client.get(reverse("articles:workspace", args=[draft.pk])).content.decode()
     history = text.split('id="history-heading"')[1]
-    for label in ("Submit for review", "Start review", "Request changes"):
+    for label in ("Submit for review", "Invite reviewers", "Request changes"):
         assert label in history
     assert "Eve Editor" in history

@@ -250,9 +250,14 @@ def test_same_action_twice_is_applied_once(client, editor, draft, advance):
 @pytest.mark.parametrize(
     ("role", "steps", "expected", "absent"),
     [
-        ("author", [], ["Submit for review", "Withdraw"], ["Start review"]),
-        ("editor", ["submit"], ["Start review", "Reject without review"], ["Submit for review"]),
-        ("author", ["submit"], ["Withdraw"], ["Start review", "Submit for review"]),
+        ("author", [], ["Submit for review", "Withdraw"], ["Invite reviewers"]),
+        (
+            "editor",
+            ["submit"],
+            ["Invite reviewers", "Reject without review"],
+            ["Submit for review"],
+        ),
+        ("author", ["submit"], ["Withdraw"], ["Invite reviewers", "Submit for review"]),
         (
             "board_member",
             ["submit", "start_review", "send_to_board"],

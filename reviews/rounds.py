@@ -1,0 +1,73 @@
+"""Review rounds follow the article's workflow: a round opens when review
+starts, when the authors resubmit or when the board returns the article,
+and the editor's decision closes it. Connected in ReviewsConfig.ready()."""
+
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import notifications
+from .models import Review, ReviewAssignment, ReviewRound
+
+OPENS_A_ROUND = {"start_review", "resubmit", "return_to_editor"}
+CLOSES_A_ROUND = {choice.value for choice in ReviewRound.Decision}
+
+
+def current_round(article: Article) -> ReviewRound | None:
+    return article.review_rounds.order_by("-number").first()
+
+
+def round_open(article: Article) -> ReviewRound:
+    previous = current_round(article)
+    return ReviewRound.objects.create(
+        article=article,
+        number=(previous.number + 1) if previous else 1,
+        revision=article.current_revision,
+    )
+
+
+def round_close(review_round: ReviewRound, *, decision: str = "", letter: str = "", by=None):
+    """Close the round: outstanding invitations lapse; the decision, if any,
+    is stored with the round."""
+    now = timezone.now()
+    if review_round.closed_at is None:
+        review_round.closed_at = now
+        review_round.assignments.filter(
+            status__in=[ReviewAssignment.Status.INVITED, ReviewAssignment.Status.ACCEPTED]
+        ).update(status=ReviewAssignment.Status.CANCELLED)
+    if decision:
+        review_round.decision = decision
+        review_round.decision_letter = letter
+        review_round.decided_by = by
+    review_round.save()
+    return review_round
+
+
+def feedback_for_authors(review_round: ReviewRound | None) -> list[tuple[str, str]]:
+    """Reviewers' comments meant for the authors, labelled "Reviewer 1", … so
+    authors do not learn who reviewed. Confidential comments are never here."""
+    if review_round is None:
+        return []
+    return [
+        (f"Reviewer {index}", review.comments_to_author)
+        for index, review in enumerate(review_round.submitted_reviews(), start=1)
+        if review.comments_to_author.strip()
+    ]
+
+
+def follow_the_article(sender, *, article, name, actor, comment, **kwargs) -> None:
+    if name in CLOSES_A_ROUND:
+        review_round = current_round(article)
+        if review_round is not None and review_round.decision == "":
+            round_close(review_round, decision=name, letter=comment, by=actor)
+            if name != ReviewRound.Decision.WITHDRAWN:
+                notifications.decision(review_round, feedback_for_authors(review_round))
+    if name in OPENS_A_ROUND:
+        previous = current_round(article)
+        new_round = round_open(article)
+        if name == "resubmit" and previous is not None:
+            reviewers = [review.assignment.reviewer for review in previous.submitted_reviews()]
+            notifications.resubmission(new_round, reviewers)
+
+
+__all__ = ["Review", "current_round", "feedback_for_authors", "round_close", "round_open"]
