@@ -32,7 +32,9 @@ class InviteForm(forms.Form):
         error_messages={"required": "Choose at least one reviewer."},
     )
     due_date = forms.DateField(
-        label="Review due on", widget=forms.DateInput(attrs={"type": "date"})
+        label="Review due on",
+        # <input type=date> only understands ISO dates, whatever the locale.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     message = forms.CharField(
         label="Message to the reviewers (optional)",

@@ -175,14 +175,24 @@ def round_detail(request, pk: int, number: int):
         .select_related("assignment__reviewer")
         .order_by("assignment__invited_at")
     )
-    decisions = [
-        (spec, TransitionForm(initial={"seen_state": article.state}, auto_id=f"id_{spec.name}_%s"))
-        for spec in article.available_transitions_for(request.user)
-        if spec.name in {"request_changes", "send_to_board", "reject"}
-    ]
+    order = ["request_changes", "send_to_board", "reject"]
+    decisions = sorted(
+        (
+            (
+                spec,
+                TransitionForm(initial={"seen_state": article.state}, auto_id=f"id_{spec.name}_%s"),
+            )
+            for spec in article.available_transitions_for(request.user)
+            if spec.name in order
+        ),
+        key=lambda pair: order.index(pair[0].name),
+    )
     for spec, form in decisions:
+        # Each decision has its own box; the label says which one it belongs to.
         form.fields["comment"].label = (
-            "Letter to the authors" if spec.custom.get("comment_required") else "Note (optional)"
+            f"Letter to the authors ({spec.custom['label'].lower()})"
+            if spec.custom.get("comment_required")
+            else f"Note ({spec.custom['label'].lower()}, optional)"
         )
     return render(
         request,

@@ -80,12 +80,26 @@ BORTEZOMIB = {
             "url": "",
         },
     ],
-    # Transitions fired in order, each by (username, comment); "sign" records a
-    # board signature through the sign-off service.
+    # Steps in order, each (action, username, detail). Actions are workflow
+    # transitions, or: "invite" (detail: reviewers), "accept", "review"
+    # (detail: "recommendation|comments to the authors") and "sign".
     "steps": [
         ("submit", "author", ""),
-        ("start_review", "editor", ""),
-        ("send_to_board", "editor", "Both reviewers recommend approval."),
+        ("invite", "editor", "reviewer,reviewer2"),
+        ("accept", "reviewer", ""),
+        ("accept", "reviewer2", ""),
+        (
+            "review",
+            "reviewer",
+            "approve|Accurate and clear. The advice on route and schedule matches the trials.",
+        ),
+        (
+            "review",
+            "reviewer2",
+            "minor|Consider saying that symptoms can keep worsening for a few weeks after "
+            "stopping.",
+        ),
+        ("send_to_board", "editor", "Both reviewers support publication."),
         ("sign", "board", ""),
         ("sign", "board2", ""),
     ],
@@ -143,7 +157,11 @@ OTHER_ARTICLES = [
         ],
         "steps": [
             ("submit", "author2", ""),
-            ("start_review", "editor", ""),
+            ("invite", "editor", "reviewer,reviewer2"),
+            ("accept", "reviewer", ""),
+            ("accept", "reviewer2", ""),
+            ("review", "reviewer", "approve|A careful, balanced answer."),
+            ("review", "reviewer2", "approve|Correct; the monitoring advice is sensible."),
             ("send_to_board", "editor", "Reviewers are satisfied after round 1."),
             ("sign", "board", ""),
         ],
@@ -181,7 +199,12 @@ OTHER_ARTICLES = [
                 url="https://www.fda.gov/drugs/drug-safety-and-availability",
             ),
         ],
-        "steps": [("submit", "author", ""), ("start_review", "editor", "")],
+        "steps": [
+            ("submit", "author", ""),
+            ("invite", "editor", "reviewer,reviewer2"),
+            ("accept", "reviewer", ""),
+            ("review", "reviewer", "minor|Mention that symptoms can start after the course ends."),
+        ],
     },
     {
         "slug": "is-it-safe-to-take-ibuprofen-with-an-ace-inhibitor",
@@ -212,7 +235,11 @@ OTHER_ARTICLES = [
         ],
         "steps": [
             ("submit", "author2", ""),
-            ("start_review", "editor", ""),
+            ("invite", "editor", "reviewer,reviewer2"),
+            ("accept", "reviewer", ""),
+            ("accept", "reviewer2", ""),
+            ("review", "reviewer", "minor|Add practical advice on how long it is safe to take."),
+            ("review", "reviewer2", "major|The diuretic combination needs its own section."),
             (
                 "request_changes",
                 "editor",

@@ -50,3 +50,15 @@ def demo_site(live_server):
 
     call_command("load_demo", stdout=StringIO())
     return live_server
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} places)"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]

@@ -4,21 +4,13 @@ in a real browser, using only what a person sees on the page."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from articles.demo.content import PASSWORD
 
+from .conftest import serious_accessibility_violations as _serious_violations
+
 pytestmark = pytest.mark.e2e
-
-
-def _serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def _sign_in(page, base_url, username):

@@ -1,19 +1,31 @@
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.models import User
 from articles.demo.content import ARTICLES, DISCLOSURE, PASSWORD, PEOPLE
 from articles.models import Article, EditorialPolicy
 from articles.services import article_create
-from reviews.services import board_signoff_record
+from reviews.models import ReviewAssignment
+from reviews.services import (
+    board_signoff_record,
+    default_due_date,
+    invitation_accept,
+    review_save,
+    reviewers_invite,
+)
 
 
 class Command(BaseCommand):
     help = "Load demo accounts and articles in several workflow states. Safe to run again."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo people are fictional: build their history without emailing them.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             people = self._people()
             policy = EditorialPolicy.current()
             policy.board_quorum = 2
@@ -69,9 +81,37 @@ class Command(BaseCommand):
         )
         # Fix the slug so re-runs recognise the article whatever slugify does.
         Article.objects.filter(pk=article.pk).update(slug=spec["slug"])
-        for action, username, comment in spec["steps"]:
+        for action, username, detail in spec["steps"]:
             article.refresh_from_db()
+            person = people[username]
             if action == "sign":
-                board_signoff_record(article=article, member=people[username], password=PASSWORD)
+                board_signoff_record(article=article, member=person, password=PASSWORD)
+            elif action == "invite":
+                reviewers_invite(
+                    article=article,
+                    editor=person,
+                    reviewers=[people[name] for name in detail.split(",")],
+                    due_date=default_due_date(),
+                )
+            elif action in {"accept", "review"}:
+                assignment = ReviewAssignment.objects.filter(
+                    round__article=article, reviewer=person
+                ).latest("invited_at")
+                if action == "accept":
+                    invitation_accept(assignment=assignment, reviewer=person, has_conflict=False)
+                else:
+                    recommendation, comments = detail.split("|", 1)
+                    review_save(
+                        assignment=assignment,
+                        reviewer=person,
+                        submit=True,
+                        data={
+                            "recommendation": recommendation,
+                            "comments_to_author": comments,
+                            "claims_supported": True,
+                            "doses_checked": True,
+                            "audience_fit": True,
+                        },
+                    )
             else:
-                article.fire(action, by=people[username], comment=comment)
+                article.fire(action, by=person, comment=detail)

@@ -1,0 +1,44 @@
+"""Which reminder each open review is due, and sending it once."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from . import notifications
+from .models import ReminderSent, ReviewAssignment
+
+DAYS_BEFORE = 2
+EVERY_DAYS_AFTER = 3
+
+
+def reminder_step(assignment: ReviewAssignment, today: date) -> str | None:
+    """ "due-soon" within two days before the due date; "overdue-N" on the
+    3rd, 6th, 9th... day after it; None otherwise."""
+    days_left = (assignment.due_date - today).days
+    if 0 <= days_left <= DAYS_BEFORE:
+        return "due-soon"
+    days_over = -days_left
+    if days_over >= EVERY_DAYS_AFTER:
+        return f"overdue-{days_over // EVERY_DAYS_AFTER}"
+    return None
+
+
+def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
+    """Send every reminder due today that was not sent before. Safe to run as
+    often as you like: the (assignment, step) record is written first, in the
+    same transaction, so a step is never sent twice, even by two runs at once."""
+    sent = []
+    for assignment in ReviewAssignment.objects.awaiting_work().select_related(
+        "reviewer", "round__revision"
+    ):
+        step = reminder_step(assignment, today)
+        if step is None:
+            continue
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(assignment=assignment, step=step)
+                notifications.reminder(assignment, step)
+        except IntegrityError:
+            continue  # already sent for this step
+        sent.append((assignment, step))
+    return sent
