@@ -458,3 +458,20 @@ def test_no_email_when_the_action_rolls_back(
     assert not ReviewAssignment.objects.exists()
     submitted.refresh_from_db()
     assert submitted.state == ArticleState.SUBMITTED
+
+
+def test_my_reviews_flags_overdue_work(client, invited, reviewer, commit):
+    _accept(client, invited, reviewer, commit)
+    ReviewAssignment.objects.filter(reviewer=reviewer).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    text = client.get(reverse("reviews:mine")).content.decode()
+    assert "1 review overdue" in text
+    in_progress = text.split("Reviews in progress")[1].split("</section>")[0]
+    assert "Overdue" in in_progress
+
+
+@pytest.mark.parametrize("role", ["author", "editor", "board_member", "stranger"])
+def test_my_reviews_is_for_reviewers(client, people, role):
+    client.force_login(people[role])
+    assert client.get(reverse("reviews:mine")).status_code == 403
