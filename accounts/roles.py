@@ -25,6 +25,7 @@ ROLE_PERMISSIONS = {
         "reviews.view_reviewround",
         "reviews.view_reviewassignment",
         "reviews.view_review",
+        "reviews.view_boardrecusal",
     ],
     "Reviewer": ["accounts.review_articles"],
     "Advisory Board": ["accounts.sign_off_articles"],

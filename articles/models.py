@@ -106,9 +106,13 @@ def _is_handling_editor(article: "Article", user) -> bool:
     return user.has_perm("accounts.handle_articles") and not article.has_author(user)
 
 
-@_permission("Advisory Board members")
+@_permission("Advisory Board members without a competing interest")
 def _is_independent_board_member(article: "Article", user) -> bool:
-    return user.has_perm("accounts.sign_off_articles") and not article.has_author(user)
+    return (
+        user.has_perm("accounts.sign_off_articles")
+        and not article.has_author(user)
+        and not article.has_declared_conflict(user)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -221,7 +225,10 @@ class Article(ConcurrentTransitionMixin, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     under_review_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    next_review_due = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True, db_index=True)
+    # Set by `manage.py open_due_reviews` when the periodic re-review falls due;
+    # cleared by the next approval.
+    rereview_due_since = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -245,9 +252,28 @@ class Article(ConcurrentTransitionMixin, models.Model):
     def has_author(self, user) -> bool:
         return user.pk in self.author_ids
 
+    def has_declared_conflict(self, user) -> bool:
+        """Stepped aside as a board member, or declared a competing interest
+        when invited to review it."""
+        return (
+            self.board_recusals.filter(member=user).exists()
+            or self.review_rounds.filter(
+                assignments__reviewer=user, assignments__has_conflict=True
+            ).exists()
+        )
+
     @property
     def public_stage(self) -> PublicStage | None:
         return PUBLIC_STAGE_OF_STATE.get(self.state)
+
+    @property
+    def last_reviewed(self) -> datetime | None:
+        """When the Advisory Board last approved the published text."""
+        return self.approved_at if self.published_revision_id else None
+
+    @property
+    def is_review_overdue(self) -> bool:
+        return self.rereview_due_since is not None
 
     @property
     def is_editable(self) -> bool:
@@ -460,6 +486,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         self.published_revision = revision
         self.title = revision.title
         self.approved_at = now
+        self.rereview_due_since = None
         self.next_review_due = add_months(
             timezone.localdate(now), EditorialPolicy.current().rereview_interval_months
         )

@@ -32,6 +32,12 @@ class EditorialPolicy(models.Model):
         default=True,
         help_text="Show submitted articles publicly with a caution banner before approval.",
     )
+    show_overdue_publicly = models.BooleanField(
+        "mark overdue re-reviews publicly",
+        default=False,
+        help_text="Show “review overdue” on published articles past their re-review date "
+        "(they stay published).",
+    )
     patient_readability_grade = models.PositiveSmallIntegerField(
         default=8,
         validators=[MinValueValidator(3), MaxValueValidator(16)],

@@ -4,7 +4,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
-from .models import Article, ArticleChanged, Reference, Revision, TransitionRefused, unique_slug_for
+from .models import (
+    Article,
+    ArticleChanged,
+    ArticleState,
+    AuditEntry,
+    Reference,
+    Revision,
+    TransitionRefused,
+    unique_slug_for,
+)
 
 REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
 
@@ -110,3 +119,31 @@ def revision_save_draft(
             locked.title = title
         locked.save()
     return revision
+
+
+def articles_open_due_reviews(*, today) -> list[Article]:
+    """Flag published articles whose periodic re-review date has come, so they
+    show in the editors' queue (and, if the policy says so, publicly as
+    overdue). Each article is flagged once, with an audit entry; running it
+    again the same day or later changes nothing more."""
+    opened = []
+    with transaction.atomic():
+        due = Article.objects.select_for_update().filter(
+            state=ArticleState.APPROVED,
+            next_review_due__lte=today,
+            rereview_due_since__isnull=True,
+        )
+        for article in due:
+            article.rereview_due_since = today
+            article.save(update_fields=["rereview_due_since", "updated_at"])
+            AuditEntry.objects.create(
+                article=article,
+                revision=article.published_revision,
+                actor=None,
+                action="rereview_due",
+                from_state=article.state,
+                to_state=article.state,
+                comment=f"Periodic re-review was due on {article.next_review_due:%-d %b %Y}.",
+            )
+            opened.append(article)
+    return opened

@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from articles.admin import ReadOnlyAdminMixin
 
-from .models import BoardSignoff, ReminderSent, Review, ReviewAssignment, ReviewRound
+from .models import (
+    BoardRecusal,
+    BoardSignoff,
+    ReminderSent,
+    Review,
+    ReviewAssignment,
+    ReviewRound,
+)
 
 
 @admin.register(BoardSignoff)
@@ -48,3 +55,9 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ReminderSentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("sent_at", "step", "assignment")
     list_select_related = ("assignment__reviewer", "assignment__round__article")
+
+
+@admin.register(BoardRecusal)
+class BoardRecusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "member", "article")
+    list_select_related = ("member", "article")

@@ -126,3 +126,12 @@ class ReviewForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["recommendation"].choices = Review.Recommendation.choices
         self.fields["recommendation"].required = False
+
+
+class RecuseForm(forms.Form):
+    reason = forms.CharField(
+        label="Your competing interest",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please describe the competing interest."},
+    )

@@ -242,6 +242,30 @@ def reviewer_candidates(article):
     )
 
 
+class BoardRecusal(models.Model):
+    """A board member's declared competing interest on an article: they step
+    aside and may not sign it, return it or approve it."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="board_recusals"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_recusals"
+    )
+    reason = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "member"], name="one_recusal_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} stepped aside from “{self.article}”"
+
+
 class BoardSignoff(models.Model):
     """An Advisory Board member's electronic signature on one exact revision.
 

@@ -80,6 +80,11 @@ def editor_queue_items(articles, *, today: date) -> list[QueueRow]:
         elif article.state == ArticleState.CHANGES_REQUESTED:
             row.items.append((0, "Waiting for the authors to revise."))
             row.waiting_on = "Authors"
+        elif article.state == ArticleState.APPROVED:
+            row.items.append(
+                (2, f"Periodic re-review due since {article.rereview_due_since:%-d %b %Y}.")
+            )
+            row.waiting_on = "Editor and authors"
         elif article.state == ArticleState.BOARD_REVIEW:
             row.items.append((1, "Waiting for Advisory Board sign-off."))
             row.waiting_on = "Advisory Board"

@@ -1,6 +1,7 @@
 import datetime
 from collections.abc import Sequence
 
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,7 +16,7 @@ from articles.models import (
 )
 
 from . import notifications
-from .models import BoardSignoff, Review, ReviewAssignment, ReviewRound
+from .models import BoardRecusal, BoardSignoff, Review, ReviewAssignment, ReviewRound
 from .rounds import current_round, round_close
 
 Status = ReviewAssignment.Status
@@ -271,7 +272,12 @@ def round_close_early(*, review_round: ReviewRound, editor) -> ReviewRound:
 
 
 def board_signoff_record(
-    *, article: Article, member, password: str, seen_revision_id: int | None = None
+    *,
+    article: Article,
+    member,
+    password: str,
+    seen_revision_id: int | None = None,
+    request=None,
 ) -> Article:
     """Record `member`'s electronic signature on the article's revision in board
     review, and approve the article in the same transaction when this signature
@@ -281,6 +287,12 @@ def board_signoff_record(
     revision, after re-entering their password. Returns the fresh article.
     """
     if not member.check_password(password):
+        # Counted like a failed sign-in, so sign-in throttling covers signatures too.
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": member.get_username()},
+            request=request,
+        )
         raise ValidationError(
             {"password": "That password is not correct, so your signature was not recorded."}
         )
@@ -328,3 +340,19 @@ def board_signoff_record(
                 comment="Approved automatically: the board quorum was reached.",
             )
     return locked
+
+
+def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
+    """A board member declares a competing interest and steps aside from the
+    article: from then on they cannot sign it, return it or approve it."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Please describe the competing interest."})
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if not member.has_perm("accounts.sign_off_articles"):
+            raise PermissionDenied("Only Advisory Board members can step aside from a sign-off.")
+        if locked.board_recusals.filter(member=member).exists():
+            raise TransitionRefused(["You have already stepped aside from this article."])
+        recusal = BoardRecusal.objects.create(article=locked, member=member, reason=reason.strip())
+        _audit(locked, member, "board_recused", recusal.reason)
+    return recusal

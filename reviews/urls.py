@@ -27,4 +27,8 @@ urlpatterns = [
         name="round_close",
     ),
     path("desk/articles/<int:pk>/sign-off/", views.signoff, name="signoff"),
+    path("desk/articles/<int:pk>/step-aside/", views.recuse, name="recuse"),
+    path("desk/board/", views.board_queue, name="board_queue"),
+    path("desk/verification/", views.verification, name="verification"),
+    path("board/", views.board_page, name="board"),
 ]

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role, User
 from articles.diffs import diff_revisions
 from articles.forms import TransitionForm
 from articles.models import (
@@ -18,8 +19,15 @@ from articles.models import (
 from articles.views import get_article_for
 
 from . import services
-from .forms import AcceptForm, DeclineForm, InviteForm, ReviewForm, SignoffForm
-from .models import Review, ReviewAssignment, ReviewRound, reviewer_candidates
+from .forms import AcceptForm, DeclineForm, InviteForm, RecuseForm, ReviewForm, SignoffForm
+from .models import (
+    BoardRecusal,
+    BoardSignoff,
+    Review,
+    ReviewAssignment,
+    ReviewRound,
+    reviewer_candidates,
+)
 from .queue import editor_queue_items
 from .rounds import current_round
 from .services import board_signoff_record
@@ -351,12 +359,15 @@ def queue(request):
     state = request.GET.get("state", "")
     articles = (
         Article.objects.filter(
-            state__in=[
-                ArticleState.SUBMITTED,
-                ArticleState.UNDER_REVIEW,
-                ArticleState.CHANGES_REQUESTED,
-                ArticleState.BOARD_REVIEW,
-            ]
+            Q(
+                state__in=[
+                    ArticleState.SUBMITTED,
+                    ArticleState.UNDER_REVIEW,
+                    ArticleState.CHANGES_REQUESTED,
+                    ArticleState.BOARD_REVIEW,
+                ]
+            )
+            | Q(state=ArticleState.APPROVED, rereview_due_since__isnull=False)
         )
         .exclude(authors=request.user)
         .select_related("current_revision")
@@ -385,21 +396,84 @@ def queue(request):
             "states": [
                 (value, label)
                 for value, label in ArticleState.choices
-                if value in {"submitted", "under_review", "changes_requested", "board_review"}
+                if value
+                in {"submitted", "under_review", "changes_requested", "board_review", "approved"}
             ],
         },
+    )
+
+
+def _board_context(article: Article, user) -> dict:
+    """What a board member reads before signing: the revision as readers will
+    see it, the round's reviews and decision letter, and the changes from the
+    published revision."""
+    revision = article.current_revision
+    review_round = article.review_rounds.filter(revision=revision).order_by("-number").first()
+    published = article.published_revision
+    context = {
+        "article": article,
+        "revision": revision,
+        "references": list(revision.references.all()),
+        "round": review_round,
+        "reviews": list(review_round.submitted_reviews()) if review_round else [],
+        "signoffs": list(revision.signoffs.select_related("signer")),
+        "valid_signoffs": article.valid_signoff_count(),
+        "quorum": EditorialPolicy.current().board_quorum,
+        "can_sign": article.can_sign_off(user),
+        "recused": article.board_recusals.filter(member=user).exists(),
+    }
+    if published is not None and published.pk != revision.pk:
+        context["published"] = published
+        context["diff"] = diff_revisions(published, revision)
+    returns = [
+        spec for spec in article.available_transitions_for(user) if spec.name == "return_to_editor"
+    ]
+    if returns:
+        form = TransitionForm(initial={"seen_state": article.state}, auto_id="id_return_%s")
+        form.fields["comment"].label = "Why are you returning it to the editor? (required)"
+        context["return_form"] = form
+    return context
+
+
+@login_required
+def board_queue(request):
+    if not request.user.has_perm("accounts.sign_off_articles"):
+        raise PermissionDenied("The sign-off queue is for Advisory Board members.")
+    user = request.user
+    articles = (
+        Article.objects.filter(state=ArticleState.BOARD_REVIEW)
+        .exclude(authors=user)
+        .select_related("current_revision")
+        .annotate(
+            valid_signoffs=Count(
+                "current_revision__signoffs",
+                filter=Q(
+                    current_revision__signoffs__content_hash=F("current_revision__content_hash")
+                ),
+            ),
+            signed_by_me=Exists(
+                BoardSignoff.objects.filter(revision=OuterRef("current_revision"), signer=user)
+            ),
+            recused=Exists(BoardRecusal.objects.filter(article=OuterRef("pk"), member=user)),
+        )
+        .order_by("updated_at")
+    )
+    return render(
+        request,
+        "reviews/board_queue.html",
+        {"articles": articles, "quorum": EditorialPolicy.current().board_quorum},
     )
 
 
 @login_required
 def signoff(request, pk: int):
     article = get_article_for(request.user, pk)
+    if not request.user.has_perm("accounts.sign_off_articles"):
+        raise PermissionDenied("Only Advisory Board members can sign off articles.")
     if article.state != ArticleState.BOARD_REVIEW:
         raise PermissionDenied(
             f"This article is “{article.get_state_display()}”, not awaiting board sign-off."
         )
-    if not request.user.has_perm("accounts.sign_off_articles"):
-        raise PermissionDenied("Only Advisory Board members can sign off articles.")
     revision = article.current_revision
     form = SignoffForm(request.POST or None, initial={"seen_revision": revision.pk})
     status = 200
@@ -412,6 +486,7 @@ def signoff(request, pk: int):
                     member=request.user,
                     password=form.cleaned_data["password"],
                     seen_revision_id=form.cleaned_data["seen_revision"],
+                    request=request,
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
@@ -426,10 +501,83 @@ def signoff(request, pk: int):
                     )
                 else:
                     messages.success(request, "Signed. The article awaits further board sign-offs.")
-                return redirect(article)
-    return render(
-        request,
-        "reviews/signoff.html",
-        {"article": article, "revision": revision, "form": form},
-        status=status,
+                return redirect("reviews:board_queue")
+    context = _board_context(article, request.user)
+    context.update(form=form, recuse_form=RecuseForm())
+    return render(request, "reviews/signoff.html", context, status=status)
+
+
+@login_required
+@require_POST
+def recuse(request, pk: int):
+    article = get_article_for(request.user, pk)
+    form = RecuseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.board_recuse(
+                article=article, member=request.user, reason=form.cleaned_data["reason"]
+            )
+        except TransitionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "You stepped aside from this article; it is recorded.")
+            return redirect("reviews:board_queue")
+        return redirect("reviews:signoff", pk=article.pk)
+    context = _board_context(article, request.user)
+    context.update(form=SignoffForm(initial={"seen_revision": article.current_revision_id}))
+    context["recuse_form"] = form
+    return render(request, "reviews/signoff.html", context, status=400)
+
+
+@login_required
+def verification(request):
+    """For editors: every published article's signatures checked against the
+    hash recomputed from the published revision's content now."""
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Signature verification is for editors.")
+    articles = (
+        Article.objects.filter(published_revision__isnull=False)
+        .select_related("published_revision")
+        .prefetch_related(
+            "published_revision__references",
+            Prefetch(
+                "published_revision__signoffs",
+                queryset=BoardSignoff.objects.select_related("signer"),
+            ),
+        )
+        .order_by("title")
     )
+    rows = []
+    for article in articles:
+        revision = article.published_revision
+        current_hash = revision.compute_content_hash()
+        rows.append(
+            {
+                "article": article,
+                "revision": revision,
+                "hash": current_hash,
+                "signatures": [
+                    (signoff, signoff.content_hash == current_hash)
+                    for signoff in revision.signoffs.all()
+                ],
+            }
+        )
+    return render(request, "reviews/verification.html", {"rows": rows})
+
+
+def board_page(request):
+    """Public: who is on the Medical Advisory Board and what they signed."""
+    signed = (
+        BoardSignoff.objects.filter(
+            revision__article__published_revision=F("revision"),
+            content_hash=F("revision__content_hash"),
+        )
+        .select_related("revision__article")
+        .order_by("-signed_at")
+    )
+    members = (
+        User.objects.filter(groups__name=Role.BOARD, is_active=True)
+        .prefetch_related(Prefetch("signoffs", queryset=signed, to_attr="published_signoffs"))
+        .order_by("display_name", "username")
+    )
+    return render(request, "reviews/board.html", {"members": members})

@@ -1,0 +1,233 @@
+"""The Advisory Board's side: the queue, what a member reads before signing,
+stepping aside, verification, the public board page and re-review expiry."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.contrib.auth.signals import user_login_failed
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from articles.models import ArticleState, AuditEntry, Revision
+from reviews.models import BoardSignoff
+from reviews.services import invitation_accept, review_save, reviewers_invite
+
+from .factories import PASSWORD, UserFactory
+
+
+@pytest.fixture
+def reviewed_and_sent(draft, advance, editor, reviewer):
+    article = advance(draft, "submit")
+    (assignment,) = reviewers_invite(
+        article=article,
+        editor=editor,
+        reviewers=[reviewer],
+        due_date=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    invitation_accept(assignment=assignment, reviewer=reviewer, has_conflict=False)
+    review_save(
+        assignment=assignment,
+        reviewer=reviewer,
+        submit=True,
+        data={"recommendation": "approve", "comments_to_author": "Sound.", "doses_checked": True},
+    )
+    article.refresh_from_db()
+    return article.fire("send_to_board", by=editor, comment="Ready: one careful review.")
+
+
+def test_board_queue_lists_articles_awaiting_signature(client, reviewed_and_sent, board_member):
+    client.force_login(board_member)
+    text = client.get(reverse("reviews:board_queue")).content.decode()
+    assert reviewed_and_sent.title in text
+    assert "0 of 1" in text
+    assert "Read and sign" in text
+
+
+@pytest.mark.parametrize("role", ["author", "editor", "reviewer", "stranger"])
+def test_board_queue_is_for_board_members(client, people, role):
+    client.force_login(people[role])
+    assert client.get(reverse("reviews:board_queue")).status_code == 403
+
+
+def test_signoff_page_shows_the_text_reviews_and_editor_letter(
+    client, reviewed_and_sent, board_member
+):
+    client.force_login(board_member)
+    text = client.get(reverse("reviews:signoff", args=[reviewed_and_sent.pk])).content.decode()
+    assert "Approve as it is" in text
+    assert "Ready: one careful review." in text
+    assert 'id="ref-1"' in text  # rendered as readers will see it
+    assert "Sign electronically" in text
+
+
+def test_signoff_page_shows_changes_from_the_published_revision(
+    client, reviewed_and_sent, board_member, advance, policy
+):
+    article = advance(reviewed_and_sent, "sign")
+    assert article.state == ArticleState.APPROVED
+    article = advance(article, "edit", "submit", "start_review", "send_to_board")
+    client.force_login(board_member)
+    text = client.get(reverse("reviews:signoff", args=[article.pk])).content.decode()
+    assert "Changes from the published revision 1" in text
+    assert "<ins>" in text
+
+
+def test_wrong_password_counts_as_a_failed_sign_in(client, reviewed_and_sent, board_member):
+    failures = []
+
+    def record(sender, credentials, request, **kwargs):
+        failures.append((credentials["username"], request is not None))
+
+    user_login_failed.connect(record)
+    try:
+        client.force_login(board_member)
+        response = client.post(
+            reverse("reviews:signoff", args=[reviewed_and_sent.pk]),
+            {"password": "wrong", "confirm": "on"},
+        )
+    finally:
+        user_login_failed.disconnect(record)
+    assert response.status_code == 400
+    assert failures == [("board", True)]
+    assert not BoardSignoff.objects.exists()
+
+
+def test_member_who_steps_aside_cannot_sign_return_or_approve(
+    client, reviewed_and_sent, board_member
+):
+    client.force_login(board_member)
+    response = client.post(
+        reverse("reviews:recuse", args=[reviewed_and_sent.pk]),
+        {"reason": "I advise the drug's maker."},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="board_recused", actor=board_member).exists()
+    page = client.get(reverse("reviews:signoff", args=[reviewed_and_sent.pk])).content.decode()
+    assert "You stepped aside" in page and "Sign electronically" not in page
+    response = client.post(
+        reverse("reviews:signoff", args=[reviewed_and_sent.pk]),
+        {"password": PASSWORD, "confirm": "on"},
+    )
+    assert response.status_code == 403
+    response = client.post(
+        reverse("articles:transition", args=[reviewed_and_sent.pk, "return_to_editor"]),
+        {"comment": "x", "seen_state": "board_review"},
+    )
+    assert response.status_code == 403
+    assert not BoardSignoff.objects.exists()
+
+
+def test_stepping_aside_needs_a_reason(client, reviewed_and_sent, board_member):
+    client.force_login(board_member)
+    response = client.post(reverse("reviews:recuse", args=[reviewed_and_sent.pk]), {"reason": ""})
+    assert response.status_code == 400
+    assert "Please describe the competing interest." in response.content.decode()
+
+
+def test_a_reviewer_who_declared_a_conflict_cannot_sign_as_board_member(
+    client, draft, advance, editor
+):
+    dual = UserFactory(username="dual", roles=[Role.REVIEWER, Role.BOARD])
+    article = advance(draft, "submit")
+    (assignment,) = reviewers_invite(
+        article=article,
+        editor=editor,
+        reviewers=[dual],
+        due_date=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    invitation_accept(
+        assignment=assignment, reviewer=dual, has_conflict=True, conflict_details="Co-author."
+    )
+    article.refresh_from_db()
+    article = article.fire("send_to_board", by=editor)
+    client.force_login(dual)
+    response = client.post(
+        reverse("reviews:signoff", args=[article.pk]), {"password": PASSWORD, "confirm": "on"}
+    )
+    assert response.status_code == 403
+    assert not BoardSignoff.objects.exists()
+
+
+def test_verification_detects_content_changed_after_signing(
+    client, reviewed_and_sent, advance, editor
+):
+    article = advance(reviewed_and_sent, "sign")
+    client.force_login(editor)
+    text = client.get(reverse("reviews:verification")).content.decode()
+    assert "<strong" not in text.split('aria-labelledby="verify-')[1]
+    assert ">Valid<" in text
+
+    # Someone edits the stored text behind the application's back.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Revision._meta.db_table} SET body = %s WHERE id = %s",
+            ["Tampered dose: 10 times higher.", article.published_revision_id],
+        )
+    text = client.get(reverse("reviews:verification")).content.decode()
+    result = text.split('aria-labelledby="verify-')[1]
+    assert "Content changed after signing</strong>" in result
+    assert ">Valid<" not in result
+
+
+@pytest.mark.parametrize("role", ["author", "reviewer", "board_member", "stranger"])
+def test_verification_is_for_editors(client, people, role):
+    client.force_login(people[role])
+    assert client.get(reverse("reviews:verification")).status_code == 403
+
+
+def test_public_board_page_lists_members_and_what_they_signed(
+    client, reviewed_and_sent, advance, board_member, django_assert_max_num_queries
+):
+    board_member.credentials = "MD, PhD"
+    board_member.specialty = "Neurology"
+    board_member.disclosure = "Speaker fees from no one."
+    board_member.save()
+    advance(reviewed_and_sent, "sign")
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("reviews:board"))  # anonymous
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Bo Board, MD, PhD" in text
+    assert "Neurology" in text and "Speaker fees from no one." in text
+    assert reviewed_and_sent.title in text.split("Articles signed")[1]
+
+
+def test_open_due_reviews_flags_once_and_fills_the_queue(
+    client, reviewed_and_sent, advance, editor
+):
+    article = advance(reviewed_and_sent, "sign")
+    article.next_review_due = timezone.localdate() - datetime.timedelta(days=1)
+    article.save()
+
+    out = StringIO()
+    call_command("open_due_reviews", stdout=out)
+    assert "1 article newly due" in out.getvalue()
+    call_command("open_due_reviews", stdout=(again := StringIO()))
+    assert "0 articles newly due" in again.getvalue()
+
+    article.refresh_from_db()
+    assert article.rereview_due_since == timezone.localdate()
+    assert article.state == ArticleState.APPROVED  # still published
+    assert AuditEntry.objects.filter(article=article, action="rereview_due").count() == 1
+    client.force_login(editor)
+    assert "Periodic re-review due since" in client.get(reverse("reviews:queue")).content.decode()
+
+
+def test_not_yet_due_articles_are_left_alone(reviewed_and_sent, advance):
+    article = advance(reviewed_and_sent, "sign")
+    call_command("open_due_reviews", stdout=StringIO())
+    article.refresh_from_db()
+    assert article.rereview_due_since is None
+
+
+def test_reapproval_clears_the_overdue_flag(reviewed_and_sent, advance):
+    article = advance(reviewed_and_sent, "sign")
+    article.rereview_due_since = timezone.localdate()
+    article.save()
+    article = advance(article, "edit", "submit", "start_review", "send_to_board", "sign")
+    assert article.rereview_due_since is None
+    assert not article.is_review_overdue
