@@ -3,7 +3,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import Article, AuditEntry, EditorialPolicy, Reference, Revision
+from .models import (
+    Article,
+    AuditEntry,
+    EditorialPolicy,
+    GlossaryTerm,
+    ReaderQuestion,
+    Reference,
+    Revision,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -105,3 +113,20 @@ class EditorialPolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ("term", "explanation", "synonyms", "updated_at")
+    search_fields = ("term", "synonyms", "explanation")
+
+
+@admin.register(ReaderQuestion)
+class ReaderQuestionAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "article", "kind", "audience", "handled_at")
+    list_filter = ("kind", "audience")
+    list_select_related = ("article",)
+    readonly_fields = ("article", "revision", "kind", "audience", "question", "email", "created_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -3,7 +3,7 @@ from django import forms
 from accounts.models import AudienceLevel
 
 from .citations import MAX_REFERENCES
-from .models import Reference
+from .models import ReaderQuestion, Reference
 from .services import REFERENCE_FIELDS
 
 MAX_BODY = 200_000
@@ -131,3 +131,38 @@ class CompareForm(forms.Form):
         choices = [(n, f"Revision {n}") for n in numbers]
         self.fields["old"].choices = choices
         self.fields["new"].choices = choices
+
+
+class AudienceForm(forms.Form):
+    audience = forms.ChoiceField(
+        label="Which describes you best?",
+        choices=AudienceLevel.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class ReaderQuestionForm(forms.ModelForm):
+    # A field people never see: bots fill it in, and such posts are dropped.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = ReaderQuestion
+        fields = ["kind", "question", "email", "audience"]
+        labels = {
+            "kind": "What is it about?",
+            "question": "Your question or the error you found",
+            "email": "Your email, if you would like an answer (optional)",
+            "audience": "You are reading as",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "question": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        }
+        help_texts = {
+            "question": "Please do not include personal medical details. For urgent "
+            "problems contact a doctor or emergency services.",
+        }

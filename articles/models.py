@@ -162,7 +162,9 @@ def _draft_citation_problems(article: "Article") -> list[str]:
     from .citations import citation_problems
 
     revision = article.current_revision
-    return citation_problems(revision.body, list(revision.references.all())) if revision else []
+    if revision is None:
+        return []
+    return citation_problems(revision.all_bodies, list(revision.references.all()))
 
 
 @_explains(_draft_citation_problems)
@@ -363,6 +365,18 @@ class Article(ConcurrentTransitionMixin, models.Model):
             and _is_independent_board_member(self, user)
             and not self.current_revision.signoffs.filter(signer=user).exists()
         )
+
+    def public_tracker_steps(self, shown: "Revision") -> list["TrackerStep"]:
+        """The tracker for the revision readers see. While an update of a
+        published article is in review, readers still see the approved text,
+        so its tracker stays on Approved with that revision's dates."""
+        if shown.pk != self.published_revision_id or self.state == ArticleState.APPROVED:
+            return self.tracker_steps()
+        dates = [shown.submitted_at, shown.review_started_at, shown.approved_at]
+        return [
+            TrackerStep(label=stage.label, reached_at=dates[i], is_done=i < 2, is_current=i == 2)
+            for i, stage in enumerate(PublicStage)
+        ]
 
     def valid_signoff_count(self) -> int:
         revision = self.current_revision
@@ -629,7 +643,10 @@ class TrackerStep:
 # Revisions: content is immutable once submitted.
 
 
-CONTENT_FIELDS = ("title", "summary", "body")
+# Audience versions are optional; the main summary and body are the
+# healthcare-professional text every other level falls back to.
+AUDIENCE_FIELDS = ("patient_summary", "patient_body", "student_summary", "student_body")
+CONTENT_FIELDS = ("title", "summary", "body", *AUDIENCE_FIELDS)
 # Frozen with the content, but not part of what readers see or signers sign.
 SUBMISSION_FIELDS = ("change_summary", "response_letter")
 FROZEN_FIELDS = (*CONTENT_FIELDS, *SUBMISSION_FIELDS, "content_hash")
@@ -655,6 +672,14 @@ class Revision(models.Model):
         blank=True, max_length=3000, help_text="The answer first, in two or three sentences."
     )
     body = models.TextField(blank=True, max_length=200_000, help_text="Markdown.")
+    patient_summary = models.TextField(
+        "summary for patients and caregivers", blank=True, max_length=3000
+    )
+    patient_body = models.TextField(
+        "body for patients and caregivers", blank=True, max_length=200_000
+    )
+    student_summary = models.TextField("summary for students", blank=True, max_length=3000)
+    student_body = models.TextField("body for students", blank=True, max_length=200_000)
     change_summary = models.CharField("what changed and why", max_length=500, blank=True)
     response_letter = models.TextField(
         "response to the reviewers",
@@ -692,14 +717,31 @@ class Revision(models.Model):
 
         return render_body(self.body, len(self.references.all()))
 
+    def text_for(self, audience: str) -> tuple[str, str, bool]:
+        """(summary, body, is_own_version) for an audience level; levels
+        without their own body fall back to the professional text."""
+        body = getattr(self, f"{audience}_body", "") if audience != "professional" else ""
+        if not body.strip():
+            return self.summary, self.body, audience == "professional"
+        summary = getattr(self, f"{audience}_summary", "") or self.summary
+        return summary, body, True
+
+    @property
+    def all_bodies(self) -> str:
+        """Every body version, for checks that cover all of them (citations)."""
+        return "\n\n".join(b for b in (self.body, self.patient_body, self.student_body) if b)
+
     def compute_content_hash(self) -> str:
         """SHA-256 over everything a reviewer or signer judges: title, summary,
         body and the ordered references."""
         references = [ref.as_hashable() for ref in self.references.all()] if self.pk else []
-        payload = {
-            **{name: getattr(self, name) for name in CONTENT_FIELDS},
-            "references": references,
-        }
+        payload = {name: getattr(self, name) for name in ("title", "summary", "body")}
+        # Audience versions join the hash only when written, so revisions
+        # signed before they existed keep the same fingerprint.
+        payload.update(
+            {name: getattr(self, name) for name in AUDIENCE_FIELDS if getattr(self, name)}
+        )
+        payload["references"] = references
         canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -891,3 +933,51 @@ def unique_slug_for(title: str) -> str:
         slug = f"{base}-{counter}"
         counter += 1
     return slug
+
+
+# ---------------------------------------------------------------------------
+# Glossary and reader questions
+
+
+class GlossaryTerm(models.Model):
+    """A term explained in plain words on the patient-level page."""
+
+    term = models.CharField(max_length=100, unique=True)
+    explanation = models.CharField("plain explanation", max_length=300)
+    synonyms = models.CharField(
+        max_length=300, blank=True, help_text="Other spellings or forms, separated by commas."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    @property
+    def forms(self) -> list[str]:
+        return [self.term, *(s.strip() for s in self.synonyms.split(",") if s.strip())]
+
+
+class ReaderQuestion(models.Model):
+    """A follow-up question or error report from a reader, for the editors."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", "A follow-up question"
+        ERROR = "error", "Report an error in the article"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="reader_questions")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUESTION)
+    audience = models.CharField(max_length=20, choices=AudienceLevel.choices)
+    question = models.TextField(max_length=2000)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on “{self.article}”"

@@ -25,12 +25,12 @@ CITATION_RE = re.compile(r"\[(\d{1,4}(?:\s*[-\u2013,]\s*\d{1,4})*)\]")
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a", "sup",
     "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "br", "hr",
-    "span", "del", "s",
+    "span", "del", "s", "dfn",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "id", "title", "aria-label"},
     "sup": {"id", "class"},
-    "span": {"class", "title"},
+    "span": {"class", "title", "tabindex"},
     "h2": {"id"},
     "h3": {"id"},
     "ol": {"start"},
@@ -64,6 +64,73 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         token.meta = {"numbers": expand_citation(match.group(1)), "label": match.group(0)}
     state.pos = end
     return True
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    explanation: str
+    forms: tuple[str, ...]
+
+
+def _glossary_markup(matched: str, entry: GlossaryEntry) -> str:
+    # The explanation is in the text (screen readers and print get it); CSS
+    # shows it on hover and keyboard focus.
+    return (
+        f'<span class="glossary" tabindex="0"><dfn>{escape(matched)}</dfn>'
+        f'<span class="glossary-note"> ({escape(entry.explanation)})</span></span>'
+    )
+
+
+def _annotate_glossary(state) -> None:
+    """Explain glossary terms inline: whole words, any case, the first time
+    each term appears in a section, never in headings, links or code."""
+    entries: list[GlossaryEntry] = state.env.get("glossary") or []
+    if not entries:
+        return
+    by_form = {form.lower(): entry for entry in entries for form in entry.forms}
+    forms = sorted(by_form, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(form) for form in forms) + r")(?!\w)", re.IGNORECASE
+    )
+    explained: set[str] = set()
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2":
+            explained = set()  # a new section explains its terms again
+        if token.type != "inline" or (index and tokens[index - 1].type == "heading_open"):
+            continue
+        children, link_depth = [], 0
+        for child in token.children or []:
+            if child.type == "link_open":
+                link_depth += 1
+            elif child.type == "link_close":
+                link_depth -= 1
+            if child.type != "text" or link_depth:
+                children.append(child)
+                continue
+            children.extend(_split_text(child, pattern, by_form, explained))
+        token.children = children
+
+
+def _split_text(token, pattern, by_form, explained):
+    from markdown_it.token import Token
+
+    pieces, text, start = [], token.content, 0
+    for match in pattern.finditer(text):
+        entry = by_form[match.group(1).lower()]
+        if entry.term in explained:
+            continue
+        explained.add(entry.term)
+        if match.start() > start:
+            pieces.append(Token("text", "", 0, content=text[start : match.start()]))
+        pieces.append(Token("html_inline", "", 0, content=_glossary_markup(match.group(1), entry)))
+        start = match.end()
+    if not pieces:
+        return [token]
+    if start < len(text):
+        pieces.append(Token("text", "", 0, content=text[start:]))
+    return pieces
 
 
 @dataclass
@@ -103,6 +170,7 @@ def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.core.ruler.push("demote_headings", _demote_top_headings)
+    md.core.ruler.push("glossary", _annotate_glossary)
     md.add_render_rule("citation", _render_citation)
     anchors_plugin(md, min_level=2, max_level=3, slug_func=lambda text: "section-" + _slug(text))
     return md
@@ -131,9 +199,12 @@ def sanitise(html: str) -> str:
     )
 
 
-def render_body(markdown_text: str, reference_count: int) -> RenderedBody:
+def render_body(
+    markdown_text: str, reference_count: int, glossary: list[GlossaryEntry] | None = None
+) -> RenderedBody:
     context = _CitationContext(reference_count=reference_count)
-    html = _PARSER.render(markdown_text or "", {"citations": context})
+    env = {"citations": context, "glossary": glossary or []}
+    html = _PARSER.render(markdown_text or "", env)
     return RenderedBody(html=mark_safe(sanitise(html)), cited=tuple(context.cited))
 
 

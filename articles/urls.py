@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_public
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views_public.home, name="home"),
+    path("articles/<slug:slug>/", views_public.article_public, name="public"),
+    path("articles/<slug:slug>/audience/", views_public.choose_audience, name="audience"),
+    path("articles/<slug:slug>/question/", views_public.ask_question, name="question"),
+    path("editorial-policy/", views_public.editorial_policy, name="policy"),
     path("desk/", views.desk, name="desk"),
     path("desk/articles/new/", views.article_create, name="create"),
     path("desk/articles/<int:pk>/", views.article_workspace, name="workspace"),

@@ -23,15 +23,6 @@ from .rendering import render_body
 from .services import REFERENCE_FIELDS
 
 
-def home(request):
-    published = (
-        Article.objects.filter(published_revision__isnull=False)
-        .select_related("published_revision")
-        .order_by("-approved_at")[:20]
-    )
-    return render(request, "articles/home.html", {"published": published})
-
-
 @login_required
 def desk(request):
     user = request.user

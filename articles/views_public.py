@@ -1,0 +1,112 @@
+"""The pages anyone can read: an article, the editorial policy."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import AudienceLevel
+
+from .forms import AudienceForm, ReaderQuestionForm
+from .models import Article, EditorialPolicy
+from .public import AUDIENCE_COOKIE, IN_PROGRESS, audience_for, rendered_text, shown_revision
+
+ONE_YEAR = 60 * 60 * 24 * 365
+
+
+def _public_article(slug: str) -> Article:
+    return get_object_or_404(
+        Article.objects.select_related("published_revision", "current_revision"), slug=slug
+    )
+
+
+def _render_article(request, article: Article, *, question_form=None, status=200):
+    policy = EditorialPolicy.current()
+    revision = shown_revision(article, policy)
+    references = list(revision.references.all())
+    audience, from_link = audience_for(request, article)
+    text = rendered_text(revision, audience, len(references))
+    approved = revision.pk == article.published_revision_id
+    signoffs = (
+        list(
+            revision.signoffs.filter(content_hash=revision.content_hash)
+            .select_related("signer")
+            .order_by("signed_at")
+        )
+        if approved
+        else []
+    )
+    context = {
+        "article": article,
+        "revision": revision,
+        "references": references,
+        "text": text,
+        "audience": audience,
+        "audience_label": AudienceLevel(audience).label,
+        "audience_form": AudienceForm(initial={"audience": audience}),
+        "from_link": from_link,
+        "approved": approved,
+        "signoffs": signoffs,
+        "steps": article.public_tracker_steps(revision),
+        "show_overdue": approved and article.is_review_overdue and policy.show_overdue_publicly,
+        "question_form": question_form
+        or ReaderQuestionForm(initial={"audience": audience, "kind": "question"}),
+    }
+    return render(request, "articles/article_public.html", context, status=status)
+
+
+def article_public(request, slug: str):
+    return _render_article(request, _public_article(slug))
+
+
+@require_POST
+def choose_audience(request, slug: str):
+    """Remember the reader's level (profile when signed in, a cookie
+    otherwise) and show the article in it. A plain form post; htmx only
+    swaps the text instead of reloading."""
+    article = _public_article(slug)
+    form = AudienceForm(request.POST)
+    response = redirect("articles:public", slug=article.slug)
+    if not form.is_valid():
+        messages.error(request, "Please choose one of the three levels.")
+        return response
+    audience = form.cleaned_data["audience"]
+    if request.user.is_authenticated:
+        request.user.preferred_audience = audience
+        request.user.save(update_fields=["preferred_audience"])
+    response.set_cookie(AUDIENCE_COOKIE, audience, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+@require_POST
+def ask_question(request, slug: str):
+    article = _public_article(slug)
+    revision = shown_revision(article, EditorialPolicy.current())
+    form = ReaderQuestionForm(request.POST)
+    if not form.is_valid():
+        return _render_article(request, article, question_form=form, status=400)
+    if not form.cleaned_data["website"]:  # filled in only by bots
+        question = form.save(commit=False)
+        question.article = article
+        question.revision = revision
+        question.save()
+    messages.success(request, "Thank you. Your message went to our editors.")
+    return redirect(reverse("articles:public", args=[article.slug]) + "#question-heading")
+
+
+def editorial_policy(request):
+    return render(request, "articles/policy.html", {"policy": EditorialPolicy.current()})
+
+
+def home(request):
+    policy = EditorialPolicy.current()
+    visible = Q(published_revision__isnull=False)
+    if policy.public_in_review:
+        visible |= Q(state__in=IN_PROGRESS)
+    articles = (
+        Article.objects.filter(visible)
+        .exclude(state__in=["draft", "rejected", "withdrawn"])
+        .order_by("-approved_at", "-updated_at")[:30]
+    )
+    return render(request, "articles/home.html", {"articles": articles})
