@@ -833,6 +833,10 @@ class Reference(models.Model):
         return f"[{self.position}] {self.title}"
 
     @property
+    def authors_text(self) -> str:
+        return self.authors.rstrip(". ")
+
+    @property
     def http_url(self) -> str:
         """The URL only if it is safe to link (http or https)."""
         parts = urlsplit(self.url)

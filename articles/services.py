@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from .models import (
+    AUDIENCE_FIELDS,
     Article,
     ArticleChanged,
     ArticleState,
@@ -16,6 +17,11 @@ from .models import (
 )
 
 REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
+
+
+def _audience_fields(versions: dict | None) -> dict:
+    versions = versions or {}
+    return {name: versions.get(name) or "" for name in AUDIENCE_FIELDS}
 
 
 def _add_references(revision: Revision, references: Sequence[dict]) -> None:
@@ -34,8 +40,10 @@ def article_create(
     body: str,
     references: Sequence[dict],
     change_summary: str = "",
+    audience_versions: dict | None = None,
 ) -> Article:
-    """Start a new article as a draft with revision 1, written by `author`."""
+    """Start a new article as a draft with revision 1, written by `author`.
+    `audience_versions` may hold patient_/student_ summary and body texts."""
     if not author.has_perm("accounts.write_articles"):
         raise PermissionDenied("Only people with the Author role can start articles.")
     with transaction.atomic():
@@ -51,6 +59,7 @@ def article_create(
             body=body,
             change_summary=change_summary,
             author=author,
+            **_audience_fields(audience_versions),
         )
         _add_references(revision, references)
         revision.refresh_hash()
@@ -71,6 +80,7 @@ def revision_save_draft(
     references: Sequence[dict],
     change_summary: str = "",
     response_letter: str = "",
+    audience_versions: dict | None = None,
 ) -> Revision:
     """Save an author's edits as the open draft.
 
@@ -107,6 +117,8 @@ def revision_save_draft(
         revision.body = body
         revision.change_summary = change_summary
         revision.response_letter = response_letter
+        for name, value in _audience_fields(audience_versions).items():
+            setattr(revision, name, value)
         revision.save()
         revision.references.all().delete()
         _add_references(revision, references)

@@ -29,6 +29,12 @@ BORTEZOMIB = {
         "lowers the risk, and it often improves once the dose is reduced or stopped."
     ),
     "body": (Path(__file__).parent / "bortezomib.md").read_text(),
+    "patient_summary": (
+        "Yes. Bortezomib, a medicine for a blood cancer called myeloma, often causes "
+        "numbness or tingling in the hands and feet. How it is given can lower the risk, "
+        "and it often gets better when the dose is lowered."
+    ),
+    "patient_body": (Path(__file__).parent / "bortezomib_patient.md").read_text(),
     "references": [
         {
             "authors": "Moreau P, Pylypenko H, Grosicki S, et al.",
@@ -297,3 +303,13 @@ OTHER_ARTICLES = [
 ]
 
 ARTICLES = [BORTEZOMIB, *OTHER_ARTICLES]
+
+GLOSSARY = [
+    ("neuropathy", "damage to nerves that can cause numbness, tingling or pain", "neuropathies"),
+    ("proteasome", "a part of every cell that breaks down old proteins", "proteasomes"),
+    ("myeloma", "a cancer of plasma cells in the bone marrow", "multiple myeloma"),
+    ("duloxetine", "a medicine used for depression that also eases nerve pain", ""),
+    ("autonomic", "the nerves that run automatic body functions such as blood pressure", ""),
+    ("vitamin B12", "a vitamin the body needs to make blood cells and keep nerves healthy", "B12"),
+    ("tendon", "the tough cord that joins a muscle to a bone", "tendons"),
+]

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import User
-from articles.demo.content import ARTICLES, DISCLOSURE, PASSWORD, PEOPLE
-from articles.models import Article, EditorialPolicy
+from articles.demo.content import ARTICLES, DISCLOSURE, GLOSSARY, PASSWORD, PEOPLE
+from articles.models import Article, EditorialPolicy, GlossaryTerm
 from articles.services import article_create
 from reviews.models import ReviewAssignment
 from reviews.services import (
@@ -30,6 +30,10 @@ class Command(BaseCommand):
             policy = EditorialPolicy.current()
             policy.board_quorum = 2
             policy.save()
+            for term, explanation, synonyms in GLOSSARY:
+                GlossaryTerm.objects.get_or_create(
+                    term=term, defaults={"explanation": explanation, "synonyms": synonyms}
+                )
             created = 0
             for spec in ARTICLES:
                 if Article.objects.filter(slug=spec["slug"]).exists():
@@ -78,6 +82,9 @@ class Command(BaseCommand):
             summary=spec["summary"],
             body=spec["body"],
             references=spec["references"],
+            audience_versions={
+                name: spec[name] for name in ("patient_summary", "patient_body") if name in spec
+            },
         )
         # Fix the slug so re-runs recognise the article whatever slugify does.
         Article.objects.filter(pk=article.pk).update(slug=spec["slug"])
