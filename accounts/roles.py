@@ -1,6 +1,6 @@
 """Which permissions each role (auth group) carries.
 
-Used by the data migration that first creates the roles, and again after
+Used by the data migration that first created the roles, and after
 every migrate/flush (post_migrate), so the roles are always complete: a
 flushed test database or a new permission gets them back without manual steps.
 """
@@ -15,7 +15,6 @@ ROLE_PERMISSIONS = {
         "accounts.change_user",
         "auth.view_group",
         "articles.view_article",
-        "articles.change_article",
         "articles.view_revision",
         "articles.view_reference",
         "articles.view_auditentry",
@@ -53,4 +52,5 @@ def ensure_roles(apps, using: str = "default", role_permissions=None) -> None:
             )
             for code in codes
         ]
-        group.permissions.add(*wanted)
+        # Exactly these: a permission dropped from the mapping is taken away.
+        group.permissions.set(wanted)

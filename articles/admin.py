@@ -14,6 +14,19 @@ from .models import (
 )
 
 
+class HideOwnArticlesMixin:
+    """Editors who also write must not read their own article's review
+    records (reviewer names, confidential comments) through the admin."""
+
+    article_path = "article"
+
+    def get_queryset(self, request):
+        records = super().get_queryset(request)
+        if request.user.is_superuser:
+            return records
+        return records.exclude(**{f"{self.article_path}__authors": request.user})
+
+
 class ReadOnlyAdminMixin:
     """For records that are written only by the workflow (audit entries, frozen content)."""
 
@@ -28,7 +41,9 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Title, authors and state change only through the desk's audited
+    # services and transitions; the admin shows articles for reference.
     list_display = ("title", "state", "primary_audience", "approved_at", "updated_at")
     list_filter = ("state", "primary_audience")
     search_fields = ("title", "slug")
@@ -42,7 +57,6 @@ class ArticleAdmin(admin.ModelAdmin):
         "approved_at",
         "next_review_due",
     )
-    filter_horizontal = ("authors",)
 
     @admin.display(description="Workflow")
     def workflow_link(self, obj):
@@ -54,12 +68,6 @@ class ArticleAdmin(admin.ModelAdmin):
             '<a href="{}">Open the workspace to move this article on</a>',
             reverse("articles:workspace", args=[obj.pk]),
         )
-
-    def has_add_permission(self, request):
-        return False  # articles start from the author's desk, with revision 1
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReferenceInline(admin.TabularInline):
@@ -93,7 +101,7 @@ class RevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "article", "actor", "action", "from_state", "to_state")
     list_filter = ("action", "to_state")
     list_select_related = ("article", "actor")

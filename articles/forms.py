@@ -58,6 +58,10 @@ class ArticleDraftForm(forms.Form):
     )
     seen_hash = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    def clean_title(self):
+        # One line, single spaces: titles end up in page headings and email subjects.
+        return " ".join(self.cleaned_data["title"].split())
+
     def __init__(self, *args, asks_for_response: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not asks_for_response:

@@ -194,7 +194,10 @@ class ArticleQuerySet(models.QuerySet):
             return self.none()
         allowed = Q(authors=user)
         if user.has_perm("accounts.handle_articles"):
-            allowed |= ~Q(state=ArticleState.DRAFT)
+            # Never-submitted work stays private, also after it is withdrawn.
+            allowed |= ~Q(state=ArticleState.DRAFT) & ~Q(
+                state=ArticleState.WITHDRAWN, submitted_at__isnull=True
+            )
         if user.has_perm("accounts.sign_off_articles"):
             allowed |= Q(state__in=[ArticleState.BOARD_REVIEW, ArticleState.APPROVED])
         return self.filter(pk__in=self.filter(allowed).values("pk"))
@@ -349,14 +352,32 @@ class Article(ConcurrentTransitionMixin, models.Model):
         }
         return AuthorStatus(waiting[state], None, None, False)
 
-    def revision_status(self, revision: "Revision") -> str:
+    def revision_status(self, revision: "Revision", last_action: str = "") -> str:
+        """A revision's standing in words. `last_action` is the latest workflow
+        action recorded on it, which tells a declined update from a live one."""
         if revision.pk == self.published_revision_id:
             return "Published"
         if not revision.is_frozen:
             return "Draft"
-        if revision.pk == self.current_revision_id and self.public_stage is not None:
+        if revision.approved_at is not None:
+            return "Previously published"
+        if last_action in {"reject", "desk_reject"}:
+            return "Not accepted"
+        if last_action == "withdraw":
+            return "Withdrawn"
+        if revision.pk == self.current_revision_id and self.state not in (
+            ArticleState.APPROVED,
+            ArticleState.REJECTED,
+            ArticleState.WITHDRAWN,
+        ):
             return self.get_state_display()
         return "Superseded"
+
+    def visible_revisions_for(self, user):
+        """Every revision for its authors; only submitted ones for anyone else
+        (an author's open draft is private until submitted)."""
+        revisions = self.revisions.all()
+        return revisions if self.has_author(user) else revisions.filter(submitted_at__isnull=False)
 
     def can_sign_off(self, user) -> bool:
         """An independent board member may sign the revision in board review once."""
@@ -499,6 +520,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         revision.mark_approved(now)
         self.published_revision = revision
         self.title = revision.title
+        self.primary_audience = revision.primary_audience
         self.approved_at = now
         self.rereview_due_since = None
         self.next_review_due = add_months(
@@ -672,6 +694,9 @@ class Revision(models.Model):
         blank=True, max_length=3000, help_text="The answer first, in two or three sentences."
     )
     body = models.TextField(blank=True, max_length=200_000, help_text="Markdown.")
+    primary_audience = models.CharField(
+        max_length=20, choices=AudienceLevel.choices, default=AudienceLevel.PATIENT
+    )
     patient_summary = models.TextField(
         "summary for patients and caregivers", blank=True, max_length=3000
     )

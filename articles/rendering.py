@@ -18,6 +18,9 @@ from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.anchors import anchors_plugin
 
 MAX_RANGE = 200  # a citation range never expands past the reference limit
+# Citation numbers rendered as links per document; beyond it citations stay
+# plain text, so a hostile body cannot blow up the page (or the server).
+CITATION_BUDGET = 2_000
 
 # Numbers joined by commas, hyphens or en dashes (U+2013) inside square brackets.
 CITATION_RE = re.compile(r"\[(\d{1,4}(?:\s*[-\u2013,]\s*\d{1,4})*)\]")
@@ -38,16 +41,17 @@ ALLOWED_ATTRIBUTES = {
 
 
 def expand_citation(label: str) -> list[int]:
-    """'2, 3' -> [2, 3]; '1-3' -> [1, 2, 3]; '4-2' -> [2, 3, 4]."""
-    numbers: list[int] = []
+    """'2, 3' -> [2, 3]; '1-3' -> [1, 2, 3]; '4-2' -> [2, 3, 4]. Each number
+    once, in first-seen order, and never more than MAX_RANGE of them."""
+    numbers: dict[int, None] = {}
     for part in label.split(","):
         bounds = [int(n) for n in re.split(r"\s*[-\u2013]\s*", part.strip()) if n]
-        if len(bounds) == 1:
-            numbers.append(bounds[0])
-        else:
-            low, high = min(bounds), max(bounds)
-            numbers.extend(range(low, min(high, low + MAX_RANGE) + 1))
-    return numbers
+        low, high = min(bounds), max(bounds)
+        for number in range(low, min(high, low + MAX_RANGE) + 1):
+            numbers.setdefault(number)
+            if len(numbers) >= MAX_RANGE:
+                return list(numbers)
+    return list(numbers)
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -138,12 +142,17 @@ class _CitationContext:
     reference_count: int
     seen: dict[int, int] = field(default_factory=dict)
     cited: list[int] = field(default_factory=list)
+    budget: int = CITATION_BUDGET
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
     context: _CitationContext = env["citations"]
+    numbers = tokens[idx].meta["numbers"]
+    if len(numbers) > context.budget:
+        return escape(tokens[idx].meta["label"])
+    context.budget -= len(numbers)
     links = []
-    for number in tokens[idx].meta["numbers"]:
+    for number in numbers:
         context.cited.append(number)
         if not 1 <= number <= context.reference_count:
             links.append(

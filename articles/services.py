@@ -58,6 +58,7 @@ def article_create(
             summary=summary,
             body=body,
             change_summary=change_summary,
+            primary_audience=primary_audience,
             author=author,
             **_audience_fields(audience_versions),
         )
@@ -116,6 +117,7 @@ def revision_save_draft(
         revision.summary = summary
         revision.body = body
         revision.change_summary = change_summary
+        revision.primary_audience = primary_audience
         revision.response_letter = response_letter
         for name, value in _audience_fields(audience_versions).items():
             setattr(revision, name, value)
@@ -125,10 +127,11 @@ def revision_save_draft(
         revision.refresh_hash()
 
         locked.current_revision = revision
-        locked.primary_audience = primary_audience
         if locked.published_revision is None:
-            # A published article keeps its public title until the new revision is approved.
+            # A published article keeps its public title and audience until
+            # the new revision is approved (approve() copies them over).
             locked.title = title
+            locked.primary_audience = primary_audience
         locked.save()
     return revision
 

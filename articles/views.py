@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import services
-from .citations import citation_problems, parse_reference_block
+from .citations import MAX_REFERENCES, citation_problems, parse_reference_block
 from .diffs import diff_revisions
 from .forms import ArticleDraftForm, CompareForm, ReferenceFormSet, TransitionForm
 from .models import (
@@ -78,8 +78,9 @@ def _reference_instances(entries: list[dict]) -> list[Reference]:
 
 
 def _total_forms(data) -> int:
+    # Capped: the number comes from the browser and sizes the loops below.
     try:
-        return max(0, int(data.get("refs-TOTAL_FORMS", 0)))
+        return min(max(0, int(data.get("refs-TOTAL_FORMS", 0))), MAX_REFERENCES + 1)
     except ValueError:
         return 0
 
@@ -179,7 +180,7 @@ def _editor_forms_for(revision, asks_for_response: bool):
         asks_for_response=asks_for_response,
         initial={
             "title": revision.title,
-            "primary_audience": revision.article.primary_audience,
+            "primary_audience": revision.primary_audience,
             "summary": revision.summary,
             "body": revision.body,
             "change_summary": "" if revision.is_frozen else revision.change_summary,
@@ -238,6 +239,25 @@ def article_edit(request, pk: int):
     return _draft_editor(request, article)
 
 
+# Peer-review steps that would tell authors who reviewed them and what each
+# reviewer recommended; authors see the workflow transitions instead.
+REVIEWER_PRIVATE_ACTIONS = {
+    "reviewers_invited",
+    "review_accepted",
+    "review_declined",
+    "review_submitted",
+    "conflict_kept",
+    "reviewer_replaced",
+}
+
+
+def _history_for(article: Article, user):
+    entries = article.audit_entries.select_related("actor", "revision")
+    if article.has_author(user):
+        entries = entries.exclude(action__in=REVIEWER_PRIVATE_ACTIONS)
+    return entries
+
+
 def _render_workspace(request, article: Article, *, failed=None, status=200):
     user = request.user
     actions = []
@@ -260,8 +280,15 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         submit_problems = article.unmet_conditions(name)
     current = article.current_revision
     revisions = list(
-        article.revisions.select_related("author").annotate(reference_count=Count("references"))
+        article.visible_revisions_for(user)
+        .select_related("author")
+        .annotate(reference_count=Count("references"))
     )
+    last_actions = dict(
+        article.audit_entries.filter(action__in=Article.transition_methods())
+        .order_by("revision_id", "created_at", "pk")
+        .values_list("revision_id", "action")
+    )  # later entries overwrite earlier ones: the latest action per revision
     numbers = [revision.number for revision in revisions]
     changes_requested = article.state == ArticleState.CHANGES_REQUESTED
     is_editor = user.has_perm("accounts.handle_articles") and not article.has_author(user)
@@ -282,11 +309,14 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "submit_problems": submit_problems,
         "can_edit": article.can_edit(user),
         "can_sign_off": article.can_sign_off(user),
-        "revisions": [(revision, article.revision_status(revision)) for revision in revisions],
+        "revisions": [
+            (revision, article.revision_status(revision, last_actions.get(revision.pk, "")))
+            for revision in revisions
+        ],
         "signoffs": current.signoffs.select_related("signer") if current else [],
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
-        "audit_entries": article.audit_entries.select_related("actor", "revision"),
+        "audit_entries": _history_for(article, user),
     }
     return render(request, "articles/workspace.html", context, status=status)
 
@@ -339,7 +369,10 @@ def article_transition(request, pk: int, name: str):
 def revision_detail(request, pk: int, number: int):
     article = get_article_for(request.user, pk)
     revision = get_object_or_404(
-        article.revisions.select_related("author").prefetch_related("references"), number=number
+        article.visible_revisions_for(request.user)
+        .select_related("author")
+        .prefetch_related("references"),
+        number=number,
     )
     references = list(revision.references.all())
     return render(
@@ -360,7 +393,9 @@ def revision_compare(request, pk: int):
     article = get_article_for(request.user, pk)
     revisions = {
         revision.number: revision
-        for revision in article.revisions.select_related("author").prefetch_related("references")
+        for revision in article.visible_revisions_for(request.user)
+        .select_related("author")
+        .prefetch_related("references")
     }
     form = CompareForm(request.GET, numbers=sorted(revisions, reverse=True))
     if not form.is_valid():

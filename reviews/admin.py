@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from articles.admin import ReadOnlyAdminMixin
+from articles.admin import HideOwnArticlesMixin, ReadOnlyAdminMixin
 
 from .models import (
     BoardRecusal,
@@ -32,32 +32,35 @@ class AssignmentInline(admin.TabularInline):
 # Rounds, assignments and reviews change only through the review workflow
 # (with its audit entries and emails); the admin shows them for reference.
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewRoundAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("article", "number", "revision", "opened_at", "closed_at", "decision")
     list_select_related = ("article", "revision")
     inlines = [AssignmentInline]
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewAssignmentAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    article_path = "round__article"
     list_display = ("reviewer", "round", "status", "due_date", "has_conflict")
     list_filter = ("status",)
     list_select_related = ("reviewer", "round__article")
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    article_path = "assignment__round__article"
     list_display = ("assignment", "recommendation", "status", "submitted_at")
     list_select_related = ("assignment__reviewer", "assignment__round__article")
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReminderSentAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    article_path = "assignment__round__article"
     list_display = ("sent_at", "step", "assignment")
     list_select_related = ("assignment__reviewer", "assignment__round__article")
 
 
 @admin.register(BoardRecusal)
-class BoardRecusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class BoardRecusalAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "member", "article")
     list_select_related = ("member", "article")

@@ -65,10 +65,12 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
     def awaiting_work(self):
+        """Invited or accepted in an open round, and free to work (not held
+        back by a competing interest the editor has yet to decide on)."""
         return self.filter(
             status__in=[ReviewAssignment.Status.INVITED, ReviewAssignment.Status.ACCEPTED],
             round__closed_at__isnull=True,
-        )
+        ).exclude(has_conflict=True, conflict_choice="")
 
     def for_reviewer(self, user):
         return self.filter(reviewer=user).select_related(

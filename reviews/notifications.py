@@ -20,7 +20,8 @@ def _send(template: str, *, to: list[str], subject: str, context: dict) -> None:
         return
     context = {**context, "site_url": settings.SITE_URL}
     message = EmailMultiAlternatives(
-        subject=f"[Medical Review] {subject}",
+        # Headers are one line: collapse any whitespace a title might carry.
+        subject=" ".join(f"[Medical Review] {subject}".split()),
         body=render_to_string(f"emails/{template}.txt", context),
         to=recipients,
     )
@@ -29,7 +30,11 @@ def _send(template: str, *, to: list[str], subject: str, context: dict) -> None:
 
 
 def queue(template: str, *, to: list[str], subject: str, context: dict) -> None:
-    transaction.on_commit(lambda: _send(template, to=to, subject=subject, context=context))
+    # robust: a mail server failure is logged, never turned into an error page
+    # for an action that has already been committed.
+    transaction.on_commit(
+        lambda: _send(template, to=to, subject=subject, context=context), robust=True
+    )
 
 
 def invitation(assignment) -> None:

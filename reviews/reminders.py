@@ -1,11 +1,14 @@
 """Which reminder each open review is due, and sending it once."""
 
+import logging
 from datetime import date
 
 from django.db import IntegrityError, transaction
 
 from . import notifications
 from .models import ReminderSent, ReviewAssignment
+
+logger = logging.getLogger(__name__)
 
 DAYS_BEFORE = 2
 EVERY_DAYS_AFTER = 3
@@ -24,9 +27,12 @@ def reminder_step(assignment: ReviewAssignment, today: date) -> str | None:
 
 
 def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
-    """Send every reminder due today that was not sent before. Safe to run as
-    often as you like: the (assignment, step) record is written first, in the
-    same transaction, so a step is never sent twice, even by two runs at once."""
+    """Send every reminder due today that was not sent before.
+
+    The (assignment, step) row is committed before the email goes out, so two
+    runs at once cannot both send it; if sending fails the row is removed
+    again and the next run retries. One failing address never stops the
+    others."""
     sent = []
     for assignment in ReviewAssignment.objects.awaiting_work().select_related(
         "reviewer", "round__revision"
@@ -36,9 +42,14 @@ def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
             continue
         try:
             with transaction.atomic():
-                ReminderSent.objects.create(assignment=assignment, step=step)
-                notifications.reminder(assignment, step)
+                record = ReminderSent.objects.create(assignment=assignment, step=step)
         except IntegrityError:
             continue  # already sent for this step
+        try:
+            notifications.reminder(assignment, step)
+        except Exception:
+            logger.exception("Reminder %s to %s failed; will retry", step, assignment.reviewer)
+            ReminderSent.objects.filter(pk=record.pk).delete()
+            continue
         sent.append((assignment, step))
     return sent

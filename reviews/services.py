@@ -79,6 +79,8 @@ def reviewers_invite(
                 ]
             )
         review_round = current_round(locked)
+        if review_round is not None:
+            review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
         if review_round is None or not review_round.is_open:
             raise TransitionRefused(
                 ["This review round is closed. Decide on it before inviting anyone else."]
@@ -122,7 +124,15 @@ def default_due_date() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=EditorialPolicy.current().review_due_days)
 
 
+def _lock_review_records(article_id: int) -> None:
+    """Every review-side write locks the article row first (then round, then
+    assignment), the same order Article.fire() uses, so concurrent actions
+    queue up instead of deadlocking or each counting only their own review."""
+    list(Article.objects.select_for_update().filter(pk=article_id).values_list("pk", flat=True))
+
+
 def _locked_assignment(assignment: ReviewAssignment, reviewer) -> ReviewAssignment:
+    _lock_review_records(assignment.round.article_id)
     locked = (
         ReviewAssignment.objects.select_for_update()
         .select_related("round__article", "round__revision", "invited_by", "reviewer")
@@ -188,6 +198,7 @@ def invitation_decline(
 def conflict_resolve(*, assignment: ReviewAssignment, editor, keep: bool) -> ReviewAssignment:
     """The editor keeps or replaces a reviewer who declared a competing interest."""
     with transaction.atomic():
+        _lock_review_records(assignment.round.article_id)
         locked = (
             ReviewAssignment.objects.select_for_update()
             .select_related("round__article")
@@ -196,6 +207,8 @@ def conflict_resolve(*, assignment: ReviewAssignment, editor, keep: bool) -> Rev
         _require_editor(locked.round.article, editor)
         if not locked.awaits_conflict_decision:
             raise TransitionRefused(["There is no declared conflict waiting for a decision here."])
+        if not locked.round.is_open:
+            raise TransitionRefused(["This review round is closed; nothing to decide any more."])
         locked.conflict_choice = (
             ReviewAssignment.ConflictChoice.KEEP
             if keep
@@ -255,13 +268,15 @@ def review_save(*, assignment: ReviewAssignment, reviewer, data: dict, submit: b
             )
             notifications.review_submitted(review)
             required = EditorialPolicy.current().reviewers_per_round
-            if locked.round.submitted_reviews().count() >= required:
-                round_close(locked.round)
+            review_round = ReviewRound.objects.select_for_update().get(pk=locked.round_id)
+            if review_round.is_open and review_round.submitted_reviews().count() >= required:
+                round_close(review_round)
     return review
 
 
 def round_close_early(*, review_round: ReviewRound, editor) -> ReviewRound:
     with transaction.atomic():
+        _lock_review_records(review_round.article_id)
         locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
         _require_editor(locked.article, editor)
         if not locked.is_open:

@@ -106,3 +106,47 @@ def test_two_board_members_signing_at_once_are_both_recorded_and_approve_once(
     assert BoardSignoff.objects.filter(revision=article.current_revision).count() == 2
     assert AuditEntry.objects.filter(article=article, action="approve").count() == 1
     assert AuditEntry.objects.filter(article=article, action="sign_off").count() == 2
+
+
+def test_last_two_reviews_submitted_at_once_close_the_round(draft, advance, editor, reviewer):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from reviews.models import ReviewRound
+    from reviews.services import invitation_accept, review_save, reviewers_invite
+
+    from .factories import UserFactory
+
+    other = UserFactory(username="other", roles=[Role.REVIEWER])
+    article = advance(draft, "submit")
+    assignments = reviewers_invite(
+        article=article,
+        editor=editor,
+        reviewers=[reviewer, other],
+        due_date=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    for assignment in assignments:
+        invitation_accept(assignment=assignment, reviewer=assignment.reviewer, has_conflict=False)
+    start = threading.Barrier(2)
+    results = {}
+
+    def submit(assignment):
+        def go():
+            start.wait(5)
+            return review_save(
+                assignment=assignment,
+                reviewer=assignment.reviewer,
+                submit=True,
+                data={"recommendation": "approve", "comments_to_author": "Fine."},
+            )
+
+        return go
+
+    threads = [_in_thread(submit(a), results, a.pk) for a in assignments]
+    for thread in threads:
+        thread.join(10)
+
+    assert not any(isinstance(r, Exception) for r in results.values()), results
+    assert ReviewRound.objects.get(article=article).closed_at is not None
