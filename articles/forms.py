@@ -19,14 +19,14 @@ class ArticleDraftForm(forms.Form):
         label="Written mainly for", choices=AudienceLevel.choices, initial=AudienceLevel.PATIENT
     )
     summary = forms.CharField(
-        label="Summary",
+        label="Summary (healthcare professional version)",
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The answer first, in two or three sentences.",
     )
     body = forms.CharField(
-        label="Body",
+        label="Body (healthcare professional version)",
         required=False,
         max_length=MAX_BODY,
         strip=False,
@@ -37,6 +37,31 @@ class ArticleDraftForm(forms.Form):
             "max_length": "The body is too long: at most 200 000 characters "
             "(it has %(show_value)d). Nothing was saved; your text is below."
         },
+    )
+    patient_summary = forms.CharField(
+        label="Summary for patients and caregivers",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    patient_body = forms.CharField(
+        label="Body for patients and caregivers",
+        required=False,
+        max_length=MAX_BODY,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Plain words, short sentences; same facts and citations as the main text.",
+    )
+    student_summary = forms.CharField(
+        label="Summary for students", required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    student_body = forms.CharField(
+        label="Body for students",
+        required=False,
+        max_length=MAX_BODY,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
     )
     response_letter = forms.CharField(
         label="Response to the editor and reviewers",

@@ -742,6 +742,27 @@ class Revision(models.Model):
 
         return render_body(self.body, len(self.references.all()))
 
+    def audience_versions(self, reference_count: int | None = None) -> list[dict]:
+        """The patient and student versions the author wrote, rendered, for
+        the people who review and sign them."""
+        from .rendering import render_body
+
+        count = len(self.references.all()) if reference_count is None else reference_count
+        versions = []
+        for level in (AudienceLevel.PATIENT, AudienceLevel.STUDENT):
+            body = getattr(self, f"{level}_body")
+            if body.strip():
+                summary = getattr(self, f"{level}_summary")
+                versions.append(
+                    {
+                        "level": level.value,
+                        "label": level.label,
+                        "summary": render_body(summary, count).html,
+                        "body": render_body(body, count).html,
+                    }
+                )
+        return versions
+
     def text_for(self, audience: str) -> tuple[str, str, bool]:
         """(summary, body, is_own_version) for an audience level; levels
         without their own body fall back to the professional text."""

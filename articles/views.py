@@ -12,13 +12,16 @@ from .citations import MAX_REFERENCES, citation_problems, parse_reference_block
 from .diffs import diff_revisions
 from .forms import ArticleDraftForm, CompareForm, ReferenceFormSet, TransitionForm
 from .models import (
+    AUDIENCE_FIELDS,
     Article,
     ArticleChanged,
     ArticleState,
     EditorialPolicy,
     Reference,
+    Revision,
     TransitionRefused,
 )
+from .readability import readability_report
 from .rendering import render_body
 from .services import REFERENCE_FIELDS
 
@@ -70,7 +73,13 @@ def get_article_for(user, pk: int) -> Article:
 
 def _content_from(form) -> dict:
     names = ("title", "primary_audience", "summary", "body", "change_summary")
-    return {name: form.cleaned_data[name] for name in names}
+    content = {name: form.cleaned_data[name] for name in names}
+    content["audience_versions"] = {name: form.cleaned_data[name] for name in AUDIENCE_FIELDS}
+    return content
+
+
+def _readability(revision_like) -> list:
+    return readability_report(revision_like, EditorialPolicy.current().patient_readability_grade)
 
 
 def _reference_instances(entries: list[dict]) -> list[Reference]:
@@ -140,9 +149,12 @@ def _draft_editor(request, article: Article | None):
         valid = form.is_valid() and formset.is_valid()
         if valid:
             references = formset.references()
+            unsaved = Revision(**_content_from(form)["audience_versions"])
+            unsaved.summary, unsaved.body = form.cleaned_data["summary"], form.cleaned_data["body"]
             context["problems"] = citation_problems(
-                form.cleaned_data["body"], _reference_instances(references)
+                unsaved.all_bodies, _reference_instances(references)
             )
+            context["readability"] = _readability(unsaved)
         if valid and action == "preview":
             refs = _reference_instances(references)
             context["preview"] = {
@@ -150,6 +162,7 @@ def _draft_editor(request, article: Article | None):
                 "summary": form.cleaned_data["summary"],
                 "rendered": render_body(form.cleaned_data["body"], len(refs)),
                 "references": refs,
+                "versions": unsaved.audience_versions(reference_count=len(refs)),
             }
         elif valid and action == "save":
             try:
@@ -165,7 +178,8 @@ def _draft_editor(request, article: Article | None):
         form, formset = _editor_forms_for(revision, asks_for_response)
         if revision is not None:
             refs = list(revision.references.all())
-            context["problems"] = citation_problems(revision.body, refs)
+            context["problems"] = citation_problems(revision.all_bodies, refs)
+            context["readability"] = _readability(revision)
     if article is not None and asks_for_response:
         context["decision"] = article.latest_decision()
         context["feedback"] = author_feedback(article)
@@ -185,6 +199,7 @@ def _editor_forms_for(revision, asks_for_response: bool):
             "body": revision.body,
             "change_summary": "" if revision.is_frozen else revision.change_summary,
             "response_letter": "" if revision.is_frozen else revision.response_letter,
+            **{name: getattr(revision, name) for name in AUDIENCE_FIELDS},
             "seen_hash": revision.content_hash,
         },
     )
@@ -382,7 +397,10 @@ def revision_detail(request, pk: int, number: int):
             "article": article,
             "revision": revision,
             "references": references,
-            "problems": [] if revision.is_frozen else citation_problems(revision.body, references),
+            "problems": []
+            if revision.is_frozen
+            else citation_problems(revision.all_bodies, references),
+            "readability": _readability(revision),
             "signoffs": revision.signoffs.select_related("signer"),
         },
     )

@@ -16,6 +16,7 @@ from articles.models import (
     EditorialPolicy,
     TransitionRefused,
 )
+from articles.readability import readability_report
 from articles.views import get_article_for
 
 from . import services
@@ -257,7 +258,14 @@ def _reviewer_context(assignment: ReviewAssignment) -> dict:
     review_round = assignment.round
     revision = review_round.revision
     references = list(revision.references.all())
-    context = {"assignment": assignment, "round": review_round, "revision": revision}
+    context = {
+        "assignment": assignment,
+        "round": review_round,
+        "revision": revision,
+        "readability": readability_report(
+            revision, EditorialPolicy.current().patient_readability_grade
+        ),
+    }
     context["references"] = references
     if review_round.number > 1:
         earlier = (
@@ -420,6 +428,9 @@ def _board_context(article: Article, user) -> dict:
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "can_sign": article.can_sign_off(user),
+        "readability": readability_report(
+            revision, EditorialPolicy.current().patient_readability_grade
+        ),
         "recused": article.board_recusals.filter(member=user).exists(),
     }
     if published is not None and published.pk != revision.pk:

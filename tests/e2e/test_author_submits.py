@@ -28,10 +28,10 @@ def test_demo_author_writes_previews_and_submits_a_cited_article(demo_site, page
 
     page.get_by_role("link", name="Start a new article").click()
     page.get_by_label("Title (the reader's question)").fill("Can amiodarone affect the thyroid?")
-    page.get_by_label("Summary").fill(
+    page.get_by_label("Summary (healthcare professional version)").fill(
         "Yes. It carries a large iodine load and can push thyroid function either way."
     )
-    page.get_by_label("Body").fill(
+    page.get_by_label("Body (healthcare professional version)").fill(
         "## Why it happens\n\nEach tablet carries a large iodine load [1].\n\n"
         "## What to check\n\n- Thyroid tests before and during treatment [1, 2]."
     )
