@@ -1,0 +1,100 @@
+"""Readers and the board in a real browser: the board signs an article into
+approval, and a visitor reads it in their own words."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.demo.content import PASSWORD
+
+from .conftest import serious_accessibility_violations
+
+pytestmark = pytest.mark.e2e
+
+BORTEZOMIB = "/articles/can-bortezomib-cause-peripheral-neuropathy/"
+TENDONS = "Can fluoroquinolone antibiotics damage tendons?"
+
+
+def _signed_in(browser, base_url, username):
+    page = browser.new_context().new_page()
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def _sign(page, title, password=PASSWORD):
+    page.get_by_role("link", name="Sign-off queue").click()
+    page.get_by_role("link", name=title, exact=True).click()
+    page.get_by_label("I have read this revision and approve it for publication.").check()
+    page.get_by_label("Your password").fill(password)
+    page.get_by_role("button", name="Sign electronically").click()
+
+
+def test_two_board_members_sign_and_readers_see_who_approved_it(demo_site, browser):
+    editor = _signed_in(browser, demo_site.url, "editor")
+    editor.get_by_role("link", name="Editorial queue").click()
+    editor.get_by_role("link", name=TENDONS).click()
+    editor.get_by_label("Comment for “Send to Advisory Board” (optional)").fill(
+        "One review is enough."
+    )
+    editor.get_by_role("button", name="Send to Advisory Board").click()
+    expect(editor.get_by_text("The article is now “Board review”")).to_be_visible()
+
+    first = _signed_in(browser, demo_site.url, "board")
+    _sign(first, TENDONS, password="not my password")
+    expect(first.get_by_text("That password is not correct")).to_be_visible()
+    assert serious_accessibility_violations(first) == []
+    first.get_by_label("Your password").fill(PASSWORD)
+    first.get_by_role("button", name="Sign electronically").click()
+    expect(first.get_by_text("The article awaits further board sign-offs.")).to_be_visible()
+
+    second = _signed_in(browser, demo_site.url, "board2")
+    _sign(second, TENDONS)
+    expect(
+        second.get_by_text("That completed the quorum: the article is approved.")
+    ).to_be_visible()
+
+    reader = browser.new_context().new_page()
+    reader.goto(f"{demo_site.url}/articles/can-fluoroquinolone-antibiotics-damage-tendons/")
+    current = reader.get_by_role("navigation", name="Review status").locator(
+        '[aria-current="step"]'
+    )
+    expect(current).to_contain_text("Approved")
+    approval = reader.get_by_role("region", name="Approval")
+    expect(approval.get_by_role("link", name="Grace Okafor, MD, PhD")).to_be_visible()
+    expect(approval.get_by_role("link", name="Erik Lindqvist, MD")).to_be_visible()
+    expect(reader.get_by_text("Not yet fully reviewed")).to_have_count(0)
+
+
+def test_visitor_switches_the_reading_level_and_the_wording_changes(demo_site, page):
+    page.goto(demo_site.url + BORTEZOMIB)
+    assert serious_accessibility_violations(page) == []
+    body = page.locator(".article-body")
+    expect(body).to_contain_text("jamming a cleaning system")  # patient version
+    expect(page.locator(".glossary").first).to_be_visible()
+
+    # Keyboard: tab from the top reaches the level picker.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "audience":
+            break
+    assert page.evaluate("document.activeElement.name") == "audience"
+
+    page.get_by_label("Healthcare professional").check()
+    page.get_by_role("button", name="Show this version").click()
+    expect(body).to_contain_text("Bortezomib blocks the proteasome")
+    expect(body).not_to_contain_text("jamming a cleaning system")
+
+    page.reload()  # remembered
+    expect(page.locator(".article-body")).to_contain_text("Bortezomib blocks the proteasome")
+    assert serious_accessibility_violations(page) == []
+
+
+def test_the_level_picker_works_without_javascript(demo_site, browser):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(demo_site.url + BORTEZOMIB)
+    page.get_by_label("Student").check()
+    page.get_by_role("button", name="Show this version").click()
+    expect(page.get_by_text("no separate version for your reading level")).to_be_visible()
+    expect(page.locator(".article-body")).to_contain_text("Bortezomib blocks the proteasome")

@@ -1,0 +1,271 @@
+"""The reader's article page: which revision, which wording, what it costs."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import GlossaryTerm, ReaderQuestion, Reference
+from articles.services import revision_save_draft
+
+from .factories import UserFactory, reference
+
+PATIENT_BODY = "## What happens\n\nThe drug can cause neuropathy in the feet [1]."
+
+
+@pytest.fixture
+def published(draft, advance, author, policy):
+    """An approved article with a patient version, signed by one board member."""
+    revision_save_draft(
+        article=draft,
+        author=author,
+        seen_hash=draft.current_revision.content_hash,
+        title=draft.title,
+        primary_audience="patient",
+        summary="Yes, in some people.",
+        body="## Mechanism\n\nAxonal injury is dose related [1].",
+        references=[reference(1)],
+        audience_versions={"patient_summary": "Sometimes, yes.", "patient_body": PATIENT_BODY},
+    )
+    draft.refresh_from_db()
+    return advance(draft, "submit", "start_review", "send_to_board", "sign")
+
+
+def _page(client, article, **params):
+    return client.get(reverse("articles:public", args=[article.slug]), params)
+
+
+def _parts_in_order(text: str, markers: list[str]) -> bool:
+    positions = [text.index(marker) for marker in markers]
+    return positions == sorted(positions)
+
+
+def test_approved_page_has_all_ten_parts_in_order(client, published):
+    response = _page(client, published)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert _parts_in_order(
+        text,
+        [
+            '<h1 id="article-title">Can drug X cause symptom Y?</h1>',
+            "checked for accuracy by our Medical Advisory Board",
+            "Approved by the Medical Advisory Board",
+            'aria-label="Review status"',
+            "Last updated",
+            "Personalize this article",
+            'class="article-body"',
+            'id="references-heading"',
+            'id="disclaimer-heading"',
+            "Have a follow-up question?",
+        ],
+    )
+    assert "Next review due" in text
+    assert 'href="/editorial-policy/"' in text
+    assert "Bo Board, MD" in text  # who signed
+    assert "Not yet fully reviewed" not in text
+    assert text.count("<h1") == 1
+
+
+def test_tracker_marks_approved_as_current(client, published):
+    text = _page(client, published).content.decode()
+    current = text.split('aria-current="step"')[1].split("</li>")[0]
+    assert "Approved" in current
+    assert f"{published.approved_at:%-d %b %Y}" in current
+
+
+def test_work_in_review_is_shown_with_a_caution_when_the_policy_allows(
+    client, draft, advance, policy
+):
+    article = advance(draft, "submit", "start_review")
+    text = _page(client, article).content.decode()
+    assert "Not yet fully reviewed" in text
+    current = text.split('aria-current="step"')[1].split("</li>")[0]
+    assert "Under Review" in current
+    assert "Next review due" not in text
+
+    policy.public_in_review = False
+    policy.save()
+    assert _page(client, article).status_code == 404
+
+
+@pytest.mark.parametrize("steps", [[], ["submit", "desk_reject"], ["withdraw"]])
+def test_drafts_rejected_and_withdrawn_articles_are_not_public(client, draft, advance, steps):
+    article = advance(draft, *steps)
+    assert _page(client, article).status_code == 404
+
+
+def test_changes_requested_shows_the_last_submitted_revision_not_the_draft(client, draft, advance):
+    article = advance(draft, "submit", "start_review", "request_changes", "edit")
+    text = _page(client, article).content.decode()
+    assert "Because of a mechanism" in text  # revision 1, as submitted
+    assert "Revised after review" not in text  # the author's open draft
+
+
+def test_published_text_stays_while_an_update_is_in_review(client, published, advance):
+    article = advance(published, "edit", "submit", "start_review")
+    text = _page(client, article, audience="professional").content.decode()
+    assert "Axonal injury is dose related" in text
+    assert "Revised after review" not in text
+    assert "Approved by the Medical Advisory Board" in text
+
+
+def test_audience_version_and_fallback_note(client, published):
+    patient = _page(client, published, audience="patient").content.decode()
+    assert "The drug can cause" in patient and "Axonal injury" not in patient
+    assert "no separate version for your reading level" not in patient
+    student = _page(client, published, audience="student").content.decode()
+    assert "Axonal injury" in student
+    assert "no separate version for your reading level" in student
+
+
+def test_disclaimer_wording_depends_on_the_level(client, published):
+    texts = {
+        level: _page(client, published, audience=level)
+        .content.decode()
+        .split('id="disclaimer-heading"')[1]
+        for level in ("patient", "student", "professional")
+    }
+    assert "not advice about your own care" in texts["patient"]
+    assert "does not replace your course materials" in texts["student"]
+    assert "does not replace, clinical judgement" in texts["professional"]
+
+
+def test_glossary_explains_terms_for_patients_only(client, published):
+    GlossaryTerm.objects.create(term="neuropathy", explanation="damage to nerves")
+    patient = _page(client, published, audience="patient").content.decode()
+    assert '<dfn>neuropathy</dfn><span class="glossary-note"> (damage to nerves)</span>' in patient
+    professional = _page(client, published, audience="professional").content.decode()
+    assert "glossary-note" not in professional
+
+
+def test_glossary_change_shows_on_the_next_view(client, published):
+    term = GlossaryTerm.objects.create(term="neuropathy", explanation="damage to nerves")
+    assert "(damage to nerves)" in _page(client, published, audience="patient").content.decode()
+    term.explanation = "harm to the nerves"
+    term.save()
+    text = _page(client, published, audience="patient").content.decode()
+    assert "(harm to the nerves)" in text and "(damage to nerves)" not in text
+    term.delete()
+    assert "glossary-note" not in _page(client, published, audience="patient").content.decode()
+
+
+def test_new_approval_never_shows_the_old_cached_text(client, published, advance):
+    assert "Axonal injury" in _page(client, published, audience="professional").content.decode()
+    article = advance(published, "edit", "submit", "start_review", "send_to_board", "sign")
+    text = _page(client, article, audience="professional").content.decode()
+    assert "Revised after review" in text and "Axonal injury" not in text
+
+
+def test_url_beats_profile_beats_cookie_beats_article_default(client, published):
+    assert "The drug can cause" in _page(client, published).content.decode()  # article default
+    client.cookies["audience"] = "professional"
+    assert "Axonal injury" in _page(client, published).content.decode()  # cookie
+    reader = UserFactory(preferred_audience="patient")
+    client.force_login(reader)
+    assert "The drug can cause" in _page(client, published).content.decode()  # profile
+    text = _page(client, published, audience="student").content.decode()  # link
+    assert "from the link you followed" in text and "Axonal injury" in text
+
+
+def test_choosing_a_level_without_javascript_is_remembered_for_visitors(client, published):
+    response = client.post(
+        reverse("articles:audience", args=[published.slug]), {"audience": "professional"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("articles:public", args=[published.slug])
+    assert response.cookies["audience"].value == "professional"
+    assert "Axonal injury" in client.get(response.url).content.decode()
+
+
+def test_choosing_a_level_when_signed_in_updates_the_profile(client, published):
+    reader = UserFactory(preferred_audience="patient")
+    client.force_login(reader)
+    client.post(reverse("articles:audience", args=[published.slug]), {"audience": "student"})
+    reader.refresh_from_db()
+    assert reader.preferred_audience == "student"
+
+
+def test_invalid_level_is_refused_politely(client, published):
+    response = client.post(
+        reverse("articles:audience", args=[published.slug]), {"audience": "wizard"}, follow=True
+    )
+    assert "Please choose one of the three levels." in response.content.decode()
+    assert "audience" not in client.cookies or client.cookies["audience"].value != "wizard"
+
+
+def test_query_count_does_not_grow_with_references_signatures_or_glossary(
+    client, published, django_assert_max_num_queries, second_board_member
+):
+    with django_assert_max_num_queries(8):
+        _page(client, published, audience="patient")
+    revision = published.published_revision
+    # Grow everything the page lists, behind the application's back.
+    Reference.objects.bulk_create(
+        Reference(revision=revision, position=n, title=f"Extra {n}") for n in range(2, 60)
+    )
+    from reviews.models import BoardSignoff
+
+    for n in range(20):
+        signer = UserFactory(username=f"signer{n}")
+        BoardSignoff.objects.create(
+            revision=revision, signer=signer, content_hash=revision.content_hash
+        )
+    GlossaryTerm.objects.bulk_create(
+        GlossaryTerm(term=f"term{n}", explanation="x") for n in range(100)
+    )
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_assert_max_num_queries(8):
+        response = _page(client, published, audience="patient")
+    assert response.content.decode().count("signer") >= 20
+
+
+def test_reader_question_reaches_the_editors(client, published):
+    response = client.post(
+        reverse("articles:question", args=[published.slug]),
+        {"kind": "question", "question": "Does it also affect the hands?", "audience": "patient"},
+    )
+    assert response.status_code == 302
+    question = ReaderQuestion.objects.get()
+    assert question.revision == published.published_revision
+    assert "Thank you" in client.get(response.url).content.decode()
+
+
+def test_reader_question_errors_keep_the_text(client, published):
+    response = client.post(
+        reverse("articles:question", args=[published.slug]),
+        {"kind": "question", "question": "", "email": "not-an-email", "audience": "patient"},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Enter a valid email address." in text
+    assert 'value="not-an-email"' in text
+    assert not ReaderQuestion.objects.exists()
+
+
+def test_honeypot_posts_are_dropped_quietly(client, published):
+    client.post(
+        reverse("articles:question", args=[published.slug]),
+        {
+            "kind": "question",
+            "question": "Buy now",
+            "audience": "patient",
+            "website": "spam.example",
+        },
+    )
+    assert not ReaderQuestion.objects.exists()
+
+
+def test_home_lists_public_articles_only(client, published, make_article, advance):
+    hidden = make_article(title="Still a draft?")
+    text = client.get(reverse("articles:home")).content.decode()
+    assert reverse("articles:public", args=[published.slug]) in text
+    assert hidden.title not in text
+
+
+def test_policy_page_states_the_current_settings(client, policy):
+    policy.board_quorum = 2
+    policy.rereview_interval_months = 18
+    policy.save()
+    text = client.get(reverse("articles:policy")).content.decode()
+    assert "2 board members have signed" in text
+    assert "within 18 months" in text
