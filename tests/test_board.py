@@ -61,6 +61,7 @@ def test_signoff_page_shows_the_text_reviews_and_editor_letter(
     assert "Approve as it is" in text
     assert "Ready: one careful review." in text
     assert 'id="ref-1"' in text  # rendered as readers will see it
+    assert "Reading level (Flesch" in text
     assert "Sign electronically" in text
 
 

@@ -139,3 +139,22 @@ def test_invalid_reference_year_keeps_all_rows(writer):
     assert "Enter a year between 1800 and 2100." in text
     assert 'value="A study of things number 1"' in text
     assert 'value="3020"' in text
+
+
+def test_reading_level_is_shown_and_the_patient_target_flagged(writer, policy):
+    policy.patient_readability_grade = 6
+    policy.save()
+    hard = (
+        "Pharmacokinetic considerations necessitate individualised administration "
+        "schedules, particularly regarding cumulative neurotoxicity manifestations [1]. "
+        "Concomitant administration of neurotoxic chemotherapeutic agents substantially "
+        "exacerbates predisposition [2]."
+    )
+    data = _payload(action="preview", patient_body=hard)
+    text = writer.post(CREATE, data).content.decode()
+    section = text.split('id="readability-heading"')[1].split("</section>")[0]
+    assert "Healthcare professional: " in section
+    assert "Patient or caregiver: <strong>grade" in section
+    assert "(target 6 or lower)" in section
+    assert "harder than the policy's target for patients" in section
+    assert "Student" not in section  # no student version written

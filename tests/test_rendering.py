@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.rendering import expand_citation, render_body
+from articles.rendering import GlossaryEntry, expand_citation, render_body
 
 
 def test_single_list_and_range_citations_link_to_their_references():
@@ -114,3 +114,38 @@ def test_reference_list_links_pubmed_doi_and_back_to_the_text(client, author, ma
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/1001/"' in page
     assert 'href="https://doi.org/10.1000/test.1"' in page
     assert 'href="#cite-1"' in page
+
+
+GLOSSARY = [
+    GlossaryEntry("neuropathy", "nerve damage", ("neuropathy", "neuropathies")),
+    GlossaryEntry("ACE", "a blood pressure enzyme", ("ACE",)),
+]
+
+
+def _explained(html: str) -> int:
+    return html.count('class="glossary-note"')
+
+
+def test_glossary_matches_whole_words_in_any_case():
+    html = render_body("NEUROPATHY and polyneuropathy and ACEs and ace.", 0, GLOSSARY).html
+    assert "<dfn>NEUROPATHY</dfn>" in html
+    assert "<dfn>ace</dfn>" in html
+    assert "poly<dfn>" not in html and "<dfn>ACE</dfn>s" not in html
+
+
+def test_glossary_explains_a_term_once_per_section():
+    text = "## One\n\nNeuropathy here. Neuropathies there.\n\n## Two\n\nNeuropathy again."
+    html = render_body(text, 0, GLOSSARY).html
+    assert _explained(html) == 2
+    assert html.index("<dfn>") > html.index("One") and html.rindex("<dfn>") > html.index("Two")
+
+
+def test_glossary_skips_links_code_and_headings():
+    text = "## Neuropathy\n\n[neuropathy](https://example.org) `neuropathy`\n\n    neuropathy"
+    assert _explained(render_body(text, 0, GLOSSARY).html) == 0
+
+
+def test_glossary_explanations_are_escaped():
+    hostile = [GlossaryEntry("dose", "<script>alert(1)</script>", ("dose",))]
+    html = render_body("The dose matters.", 0, hostile).html
+    assert "<script>" not in html and "&lt;script&gt;" in html
