@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_public
+from .feeds import NewlyApprovedFeed
 
 app_name = "articles"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("articles/<slug:slug>/audience/", views_public.choose_audience, name="audience"),
     path("articles/<slug:slug>/question/", views_public.ask_question, name="question"),
     path("editorial-policy/", views_public.editorial_policy, name="policy"),
+    path("feeds/approved/", NewlyApprovedFeed(), name="feed"),
     path("desk/", views.desk, name="desk"),
     path("desk/articles/new/", views.article_create, name="create"),
     path("desk/articles/<int:pk>/", views.article_workspace, name="workspace"),

@@ -1,7 +1,7 @@
 """The pages anyone can read: an article, the editorial policy."""
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from accounts.models import AudienceLevel
 from .forms import AudienceForm, ReaderQuestionForm
 from .models import Article, EditorialPolicy
 from .public import AUDIENCE_COOKIE, IN_PROGRESS, audience_for, rendered_text, shown_revision
+from .structured_data import as_script, medical_web_page
 
 ONE_YEAR = 60 * 60 * 24 * 365
 
@@ -37,7 +38,18 @@ def _render_article(request, article: Article, *, question_form=None, status=200
         if approved
         else []
     )
+    first_published = article.revisions.aggregate(first=Min("approved_at"))["first"]
+    structured = medical_web_page(
+        article=article,
+        revision=revision,
+        url=request.build_absolute_uri(reverse("articles:public", args=[article.slug])),
+        audience=audience,
+        signoffs=signoffs,
+        references=references,
+        first_published=first_published,
+    )
     context = {
+        "structured_data": as_script(structured),
         "article": article,
         "revision": revision,
         "references": references,

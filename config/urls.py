@@ -1,9 +1,21 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from articles.feeds import ArticleSitemap, PagesSitemap
+
+SITEMAPS = {"articles": ArticleSitemap, "pages": PagesSitemap}
 
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("reviews.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
 ]
