@@ -7,6 +7,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views_public.home, name="home"),
+    path("search/", views_public.search, name="search"),
     path("articles/<slug:slug>/", views_public.article_public, name="public"),
     path("articles/<slug:slug>/audience/", views_public.choose_audience, name="audience"),
     path("articles/<slug:slug>/question/", views_public.ask_question, name="question"),

@@ -1,16 +1,19 @@
 """The pages anyone can read: an article, the editorial policy."""
 
 from django.contrib import messages
-from django.db.models import Min, Q
+from django.core.paginator import Paginator
+from django.db.models import F, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import AudienceLevel
 
+from .feeds import public_articles
 from .forms import AudienceForm, ReaderQuestionForm
 from .models import Article, EditorialPolicy
-from .public import AUDIENCE_COOKIE, IN_PROGRESS, audience_for, rendered_text, shown_revision
+from .public import AUDIENCE_COOKIE, audience_for, rendered_text, shown_revision
+from .search import highlight, search_articles
 from .structured_data import as_script, medical_web_page
 
 ONE_YEAR = 60 * 60 * 24 * 365
@@ -111,14 +114,36 @@ def editorial_policy(request):
     return render(request, "articles/policy.html", {"policy": EditorialPolicy.current()})
 
 
+PAGE_SIZE = 20
+STAGE_FILTERS = {
+    "approved": Q(published_revision__isnull=False),
+    "in_review": Q(published_revision__isnull=True),
+}
+
+
 def home(request):
-    policy = EditorialPolicy.current()
-    visible = Q(published_revision__isnull=False)
-    if policy.public_in_review:
-        visible |= Q(state__in=IN_PROGRESS)
+    """Recently approved articles (and work in review if the policy shows it)."""
     articles = (
-        Article.objects.filter(visible)
-        .exclude(state__in=["draft", "rejected", "withdrawn"])
-        .order_by("-approved_at", "-updated_at")[:30]
+        public_articles()
+        .select_related("published_revision")
+        .order_by(F("approved_at").desc(nulls_last=True), "-updated_at")
     )
-    return render(request, "articles/home.html", {"articles": articles})
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = [(article, None) for article in page]
+    return render(request, "articles/home.html", {"page": page, "items": items})
+
+
+def search(request):
+    query = request.GET.get("q", "")
+    stage = request.GET.get("stage", "")
+    base = public_articles().select_related("published_revision")
+    if stage in STAGE_FILTERS:
+        base = base.filter(STAGE_FILTERS[stage])
+    results, words = search_articles(base, query)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    hits = [(article, highlight(article, words)) for article in page]
+    return render(
+        request,
+        "articles/search.html",
+        {"query": query, "stage": stage, "page": page, "hits": hits},
+    )

@@ -1,0 +1,111 @@
+"""Reader search over public articles.
+
+PostgreSQL: a weighted tsvector per article (title A, summary B, body C),
+GIN-indexed, ranked with ts_rank and highlighted with ts_headline. SQLite:
+every word must appear in the plain search text; title matches rank first.
+"""
+
+import re
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, TextField, Value, When
+from django.http import Http404
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Article, EditorialPolicy
+from .readability import plain_text
+
+_START, _STOP = "\x02", "\x03"  # sentinels: the headline is escaped, then marked
+
+
+def _public_text(article: Article) -> tuple[str, str, str] | None:
+    from .public import shown_revision
+
+    try:
+        revision = shown_revision(article, EditorialPolicy.current())
+    except Http404:
+        return None  # nothing public to index
+    return revision.title, plain_text(revision.summary), plain_text(revision.body)
+
+
+def search_index_update(article: Article) -> None:
+    """Refresh what search finds for this article from its public text."""
+    article.refresh_from_db(fields=["state", "published_revision", "current_revision"])
+    texts = _public_text(article)
+    title, summary, body = texts or ("", "", "")
+    search_text = "\n".join(part for part in (title, summary, body) if part)
+    updates = {"search_text": search_text}
+    if connection.vendor == "postgresql":
+        updates["search_vector"] = (
+            SearchVector(Value(title, output_field=TextField()), weight="A", config="english")
+            + SearchVector(Value(summary, output_field=TextField()), weight="B", config="english")
+            + SearchVector(Value(body, output_field=TextField()), weight="C", config="english")
+        )
+    Article.objects.filter(pk=article.pk).update(**updates)
+
+
+def _snippet(text: str, words: list[str]) -> str:
+    lowered = text.lower()
+    positions = [lowered.find(word) for word in words if lowered.find(word) >= 0]
+    start = max(0, min(positions) - 80) if positions else 0
+    excerpt = text[start : start + 220]
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    marked = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt)
+    return ("…" if start else "") + marked + ("…" if start + 220 < len(text) else "")
+
+
+def _marked(headline: str):
+    return mark_safe(escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+def search_articles(base, query: str):
+    """(articles, snippets by pk) for a reader's query over `base` (public
+    articles), best matches first."""
+    query = query.strip()[:200]
+    if not query:
+        return base.none(), {}
+    if connection.vendor == "postgresql":
+        ts_query = SearchQuery(query, search_type="websearch", config="english")
+        results = (
+            base.filter(search_vector=ts_query)
+            .annotate(
+                rank=SearchRank("search_vector", ts_query),
+                headline=SearchHeadline(
+                    "search_text",
+                    ts_query,
+                    config="english",
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_words=35,
+                    min_words=15,
+                ),
+            )
+            .order_by("-rank", "-approved_at")
+        )
+        return results, None
+    words = [w.lower() for w in re.findall(r"\w+", query)][:10]
+    if not words:
+        return base.none(), {}
+    matches = base
+    for word in words:
+        matches = matches.filter(search_text__icontains=word)
+    in_title = Q()
+    for word in words:
+        in_title |= Q(title__icontains=word)
+    results = matches.annotate(
+        rank=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).order_by("-rank", "-approved_at")
+    return results, words
+
+
+def highlight(article, words) -> str:
+    if words is None:  # PostgreSQL computed the headline
+        return _marked(article.headline)
+    return _marked(_snippet(article.search_text, words))
