@@ -14,7 +14,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -76,7 +76,8 @@ def search_articles(base, query: str):
         results = (
             base.filter(search_vector=ts_query)
             .annotate(
-                rank=SearchRank("search_vector", ts_query),
+                # F(): a bare field name would be re-parsed as text by SearchRank.
+                rank=SearchRank(F("search_vector"), ts_query),
                 headline=SearchHeadline(
                     "search_text",
                     ts_query,
