@@ -8,6 +8,7 @@ from .models import (
     AuditEntry,
     EditorialPolicy,
     GlossaryTerm,
+    PolicyVersion,
     ReaderQuestion,
     Reference,
     Revision,
@@ -109,18 +110,14 @@ class AuditEntryAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 
 
 @admin.register(EditorialPolicy)
-class EditorialPolicyAdmin(admin.ModelAdmin):
-    readonly_fields = ("updated_at", "updated_by")
+class EditorialPolicyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Changes go through the desk's policy page, which keeps every version.
+    pass
 
-    def has_add_permission(self, request):
-        return not EditorialPolicy.objects.exists()
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("number", "created_at", "changed_by", "note")
 
 
 @admin.register(GlossaryTerm)

@@ -3,7 +3,8 @@ from django import forms
 from accounts.models import AudienceLevel
 
 from .citations import MAX_REFERENCES
-from .models import ReaderQuestion, Reference
+from .models import EditorialPolicy, ReaderQuestion, Reference
+from .policy import SETTING_FIELDS
 from .services import REFERENCE_FIELDS
 
 MAX_BODY = 200_000
@@ -195,3 +196,16 @@ class ReaderQuestionForm(forms.ModelForm):
             "question": "Please do not include personal medical details. For urgent "
             "problems contact a doctor or emergency services.",
         }
+
+
+class PolicyForm(forms.ModelForm):
+    note = forms.CharField(
+        label="What changed and why", max_length=300, required=True,
+        help_text="Shown with the version history.",
+    )  # fmt: skip
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = EditorialPolicy
+        fields = ["text", *SETTING_FIELDS]
+        widgets = {"text": forms.Textarea(attrs={"rows": 20})}

@@ -25,10 +25,18 @@ from django_fsm import (
 
 from accounts.models import AudienceLevel
 
-from .policy import EditorialPolicy
+from .policy import EditorialPolicy, PolicyVersion
 from .signals import article_transitioned
 
-__all__ = ["Article", "ArticleState", "AuditEntry", "EditorialPolicy", "Reference", "Revision"]
+__all__ = [
+    "Article",
+    "ArticleState",
+    "AuditEntry",
+    "EditorialPolicy",
+    "PolicyVersion",
+    "Reference",
+    "Revision",
+]
 
 
 class ArticleState(models.TextChoices):
@@ -1031,6 +1039,10 @@ class ReaderQuestion(models.Model):
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(blank=True, max_length=5000)
 
     class Meta:
         ordering = ["-created_at"]

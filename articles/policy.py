@@ -1,6 +1,44 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+
+DEFAULT_POLICY_TEXT = """\
+## How an article is made
+
+An author answers one question a reader might ask, with a numbered reference
+for every claim. An editor checks that it is in scope and invites clinical
+reviewers, who declare any competing interests before they start.
+
+## Sign-off by the Medical Advisory Board
+
+When the reviewers and the editor are satisfied, members of our Medical
+Advisory Board read the exact text and sign it electronically. Nobody signs
+an article they wrote or one where they have a competing interest.
+
+## Corrections and regular re-review
+
+Every approved article is checked again at a set interval, and sooner when a
+reader or an expert reports a problem. Changes go through the same review and
+sign-off before they replace the approved text.
+
+## Reporting an error
+
+Use the form at the end of any article. Editors read every report and, when
+needed, send the article back for review.
+"""
+
+# The settings a policy version records, in the order the page lists them.
+SETTING_FIELDS = (
+    "reviewers_per_round",
+    "review_due_days",
+    "board_quorum",
+    "rereview_interval_months",
+    "public_in_review",
+    "show_overdue_publicly",
+    "patient_readability_grade",
+)
 
 
 class EditorialPolicy(models.Model):
@@ -43,6 +81,9 @@ class EditorialPolicy(models.Model):
         validators=[MinValueValidator(3), MaxValueValidator(16)],
         help_text="Target reading grade for patient-level text.",
     )
+    text = models.TextField(
+        "policy text", default=DEFAULT_POLICY_TEXT, max_length=50_000, help_text="Markdown."
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -61,5 +102,51 @@ class EditorialPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "EditorialPolicy":
-        policy, _ = cls.objects.get_or_create(pk=1)
+        policy, created = cls.objects.get_or_create(pk=1)
+        if created:
+            PolicyVersion.record(policy, changed_by=None, note="First version.", changes=[])
         return policy
+
+    def settings_snapshot(self) -> dict:
+        return {name: getattr(self, name) for name in SETTING_FIELDS}
+
+
+class PolicyVersion(models.Model):
+    """Every saved state of the editorial policy: its text, its settings and
+    what changed, by whom and when. Versions are never edited or deleted."""
+
+    number = models.PositiveIntegerField(unique=True)
+    text = models.TextField()
+    settings_snapshot = models.JSONField()
+    changes = models.JSONField(default=list, help_text="[{field, label, old, new}, ...]")
+    note = models.CharField(max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"Editorial policy, version {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Policy versions are a record and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Policy versions are a record and cannot be deleted.")
+
+    @classmethod
+    def record(cls, policy: EditorialPolicy, *, changed_by, note: str, changes: list):
+        last = cls.objects.order_by("-number").values_list("number", flat=True).first() or 0
+        return cls.objects.create(
+            number=last + 1,
+            text=policy.text,
+            settings_snapshot=policy.settings_snapshot(),
+            changes=changes,
+            note=note,
+            changed_by=changed_by,
+        )

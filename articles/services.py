@@ -1,8 +1,9 @@
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from .models import (
     AUDIENCE_FIELDS,
@@ -10,6 +11,9 @@ from .models import (
     ArticleChanged,
     ArticleState,
     AuditEntry,
+    EditorialPolicy,
+    PolicyVersion,
+    ReaderQuestion,
     Reference,
     Revision,
     TransitionRefused,
@@ -162,3 +166,94 @@ def articles_open_due_reviews(*, today) -> list[Article]:
             )
             opened.append(article)
     return opened
+
+
+def policy_update(*, editor, data: dict, note: str, seen_version: int | None) -> PolicyVersion:
+    """Change the editorial policy's text and settings as one new version.
+
+    Only editors may; the old version stays on record with who changed what
+    from which value to which. Settings apply from the next action on: code
+    reads the policy when it acts, so nothing already done is recomputed."""
+    if not editor.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Only editors can change the editorial policy.")
+    with transaction.atomic():
+        policy = EditorialPolicy.objects.select_for_update().get(pk=EditorialPolicy.current().pk)
+        latest = PolicyVersion.objects.order_by("-number").first()
+        if seen_version is not None and latest is not None and latest.number != seen_version:
+            raise ArticleChanged(
+                f"Someone else saved version {latest.number} of the policy after you opened "
+                f"it. Your text is kept below; compare it with the current policy first."
+            )
+        changes = []
+        for name, value in data.items():
+            old = getattr(policy, name)
+            if old != value:
+                label = EditorialPolicy._meta.get_field(name).verbose_name
+                changes.append(
+                    {
+                        "field": name,
+                        "label": str(label),
+                        "old": old if name != "text" else "(previous text)",
+                        "new": value if name != "text" else "(new text)",
+                    }
+                )
+                setattr(policy, name, value)
+        if not changes:
+            raise ValidationError("Nothing changed, so no new version was saved.")
+        policy.updated_by = editor
+        policy.save()
+        return PolicyVersion.record(policy, changed_by=editor, note=note, changes=changes)
+
+
+def reader_question_handle(
+    *, question: ReaderQuestion, editor, answer: str = "", rereview: bool = False
+) -> ReaderQuestion:
+    """An editor closes a reader's message: optionally answering by email
+    (sent after commit, only if the reader left an address) and optionally
+    putting the article back in the queue for re-review."""
+    if not editor.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Only editors handle reader questions.")
+    answer = answer.strip()
+    with transaction.atomic():
+        locked = (
+            ReaderQuestion.objects.select_for_update().select_related("article").get(pk=question.pk)
+        )
+        if locked.handled_at is not None:
+            raise TransitionRefused(["This message was already handled by another editor."])
+        if answer and not locked.email:
+            raise ValidationError("The reader left no email address, so an answer cannot be sent.")
+        locked.answer = answer
+        locked.handled_at = timezone.now()
+        locked.handled_by = editor
+        locked.save()
+        article = Article.objects.select_for_update().get(pk=locked.article_id)
+        if rereview:
+            if article.state != ArticleState.APPROVED:
+                raise ValidationError("Only published articles can be sent back for re-review.")
+            if article.rereview_due_since is None:
+                article.rereview_due_since = timezone.localdate()
+                article.save(update_fields=["rereview_due_since", "updated_at"])
+        AuditEntry.objects.create(
+            article=article,
+            revision=locked.revision,
+            actor=editor,
+            action="reader_question_handled",
+            from_state=article.state,
+            to_state=article.state,
+            comment=(
+                f"{locked.get_kind_display()} handled"
+                + ("; answered by email" if answer else "")
+                + ("; re-review opened" if rereview else "")
+                + "."
+            ),
+        )
+        if answer:
+            from reviews import notifications
+
+            notifications.queue(
+                "reader_answer",
+                to=[locked.email],
+                subject=f"Your question about “{article.title}”",
+                context={"question": locked, "article": article},
+            )
+    return locked

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,13 +11,15 @@ from django.views.decorators.http import require_POST
 from . import services
 from .citations import MAX_REFERENCES, citation_problems, parse_reference_block
 from .diffs import diff_revisions
-from .forms import ArticleDraftForm, CompareForm, ReferenceFormSet, TransitionForm
+from .forms import ArticleDraftForm, CompareForm, PolicyForm, ReferenceFormSet, TransitionForm
 from .models import (
     AUDIENCE_FIELDS,
     Article,
     ArticleChanged,
     ArticleState,
     EditorialPolicy,
+    PolicyVersion,
+    ReaderQuestion,
     Reference,
     Revision,
     TransitionRefused,
@@ -435,3 +438,78 @@ def revision_compare(request, pk: int):
             "diff": diff_revisions(old, new),
         },
     )
+
+
+@login_required
+def policy_edit(request):
+    """Editors change the policy's text and settings here, as a new version."""
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Only editors can change the editorial policy.")
+    policy = EditorialPolicy.current()
+    latest = PolicyVersion.objects.order_by("-number").first()
+    form = PolicyForm(
+        request.POST or None, instance=policy, initial={"seen_version": latest.number}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in PolicyForm.Meta.fields}
+            # The ModelForm wrote the values onto `policy`; the service compares
+            # against the stored row, so read it fresh.
+            try:
+                version = services.policy_update(
+                    editor=request.user,
+                    data=data,
+                    note=form.cleaned_data["note"],
+                    seen_version=form.cleaned_data["seen_version"],
+                )
+            except ArticleChanged as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, f"Saved as version {version.number} of the policy.")
+                return redirect("articles:policy_edit")
+    versions = PolicyVersion.objects.select_related("changed_by").order_by("-number")[:20]
+    return render(
+        request,
+        "articles/policy_edit.html",
+        {"form": form, "versions": versions, "latest": latest},
+        status=status,
+    )
+
+
+@login_required
+def reader_questions(request):
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Reader questions are handled by editors.")
+    handled = request.GET.get("show") == "handled"
+    questions = (
+        ReaderQuestion.objects.filter(handled_at__isnull=not handled)
+        .select_related("article", "handled_by")
+        .order_by("-handled_at" if handled else "created_at")
+    )
+    page = Paginator(questions, 30).get_page(request.GET.get("page"))
+    return render(request, "articles/questions.html", {"page": page, "handled": handled})
+
+
+@login_required
+@require_POST
+def reader_question_handle(request, pk: int):
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Reader questions are handled by editors.")
+    question = get_object_or_404(ReaderQuestion, pk=pk)
+    try:
+        services.reader_question_handle(
+            question=question,
+            editor=request.user,
+            answer=request.POST.get("answer", "")[:5000],
+            rereview=request.POST.get("rereview") == "on",
+        )
+    except (ValidationError, TransitionRefused) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, "Done: the message is marked as handled.")
+    return redirect("articles:questions")

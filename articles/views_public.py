@@ -6,17 +6,20 @@ from django.db.models import F, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel
 
 from .feeds import public_articles
 from .forms import AudienceForm, ReaderQuestionForm
-from .models import Article, EditorialPolicy
+from .models import Article, EditorialPolicy, PolicyVersion
 from .public import AUDIENCE_COOKIE, audience_for, rendered_text, shown_revision
+from .rendering import render_body
 from .search import highlight, search_articles
 from .structured_data import as_script, medical_web_page
 
 ONE_YEAR = 60 * 60 * 24 * 365
+QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flood
 
 
 def _public_article(slug: str) -> Article:
@@ -95,10 +98,19 @@ def choose_audience(request, slug: str):
 
 
 @require_POST
+@ratelimit(key="ip", rate=QUESTION_RATE, method="POST", block=False)
 def ask_question(request, slug: str):
     article = _public_article(slug)
     revision = shown_revision(article, EditorialPolicy.current())
     form = ReaderQuestionForm(request.POST)
+    if getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(
+            None,
+            "You have sent several messages in a short time, so this one was not sent. "
+            "Please try again in an hour; your text is kept below.",
+        )
+        return _render_article(request, article, question_form=form, status=429)
     if not form.is_valid():
         return _render_article(request, article, question_form=form, status=400)
     if not form.cleaned_data["website"]:  # filled in only by bots
@@ -110,8 +122,33 @@ def ask_question(request, slug: str):
     return redirect(reverse("articles:public", args=[article.slug]) + "#question-heading")
 
 
+def _policy_context(version: PolicyVersion, latest: PolicyVersion) -> dict:
+    return {
+        "version": version,
+        "latest": latest,
+        "text": render_body(version.text, 0).html,
+        "settings": version.settings_snapshot,
+    }
+
+
 def editorial_policy(request):
-    return render(request, "articles/policy.html", {"policy": EditorialPolicy.current()})
+    policy = EditorialPolicy.current()  # also makes sure version 1 exists
+    latest = PolicyVersion.objects.select_related("changed_by").order_by("-number").first()
+    context = _policy_context(latest, latest)
+    # The live row is what the workflow obeys; show exactly that.
+    context.update(text=render_body(policy.text, 0).html, settings=policy.settings_snapshot())
+    return render(request, "articles/policy.html", context)
+
+
+def policy_versions(request):
+    versions = PolicyVersion.objects.select_related("changed_by").order_by("-number")
+    return render(request, "articles/policy_versions.html", {"versions": versions})
+
+
+def policy_version(request, number: int):
+    version = get_object_or_404(PolicyVersion.objects.select_related("changed_by"), number=number)
+    latest = PolicyVersion.objects.order_by("-number").first()
+    return render(request, "articles/policy.html", _policy_context(version, latest))
 
 
 PAGE_SIZE = 20

@@ -80,7 +80,7 @@ def editor_queue_items(articles, *, today: date) -> list[QueueRow]:
         elif article.state == ArticleState.CHANGES_REQUESTED:
             row.items.append((0, "Waiting for the authors to revise."))
             row.waiting_on = "Authors"
-        elif article.state == ArticleState.APPROVED:
+        elif article.state == ArticleState.APPROVED and article.rereview_due_since:
             row.items.append(
                 (2, f"Periodic re-review due since {article.rereview_due_since:%-d %b %Y}.")
             )
@@ -88,6 +88,11 @@ def editor_queue_items(articles, *, today: date) -> list[QueueRow]:
         elif article.state == ArticleState.BOARD_REVIEW:
             row.items.append((1, "Waiting for Advisory Board sign-off."))
             row.waiting_on = "Advisory Board"
+        questions = getattr(article, "open_questions", 0)
+        if questions:
+            plural = "s" if questions != 1 else ""
+            row.items.append((2, f"{questions} reader message{plural} waiting for an editor."))
+            row.waiting_on = row.waiting_on or "Editor"
         rows.append(row)
     rows.sort(key=lambda row: (-row.urgency, row.article.updated_at))
     return rows

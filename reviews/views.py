@@ -14,6 +14,7 @@ from articles.models import (
     ArticleChanged,
     ArticleState,
     EditorialPolicy,
+    ReaderQuestion,
     TransitionRefused,
 )
 from articles.readability import readability_report
@@ -365,6 +366,7 @@ def queue(request):
     if not request.user.has_perm("accounts.handle_articles"):
         raise PermissionDenied("The editorial queue is for editors.")
     state = request.GET.get("state", "")
+    open_questions = ReaderQuestion.objects.filter(article=OuterRef("pk"), handled_at__isnull=True)
     articles = (
         Article.objects.filter(
             Q(
@@ -376,6 +378,12 @@ def queue(request):
                 ]
             )
             | Q(state=ArticleState.APPROVED, rereview_due_since__isnull=False)
+            | Q(state=ArticleState.APPROVED) & Exists(open_questions)
+        )
+        .annotate(
+            open_questions=Count(
+                "reader_questions", filter=Q(reader_questions__handled_at__isnull=True)
+            )
         )
         .exclude(authors=request.user)
         .select_related("current_revision")

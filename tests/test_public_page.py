@@ -267,5 +267,5 @@ def test_policy_page_states_the_current_settings(client, policy):
     policy.rereview_interval_months = 18
     policy.save()
     text = client.get(reverse("articles:policy")).content.decode()
-    assert "2 board members have signed" in text
-    assert "within 18 months" in text
+    assert "Advisory Board signatures needed to approve an article: 2." in text
+    assert "checked again within 18 months" in text
