@@ -751,28 +751,37 @@ class Revision(models.Model):
 
     @cached_property
     def rendered(self):
-        """The body as readers see it (uses prefetched references if present)."""
-        from .rendering import render_body
+        """Summary and body as readers see them, under an h1 title (uses
+        prefetched references if present)."""
+        from .rendering import render_text
 
-        return render_body(self.body, len(self.references.all()))
+        return render_text(self.summary, self.body, len(self.references.all()))
+
+    @cached_property
+    def rendered_nested(self):
+        """The same, for pages where the article sits under an h2."""
+        from .rendering import render_text
+
+        count = len(self.references.all())
+        return render_text(self.summary, self.body, count, heading_offset=1)
 
     def audience_versions(self, reference_count: int | None = None) -> list[dict]:
         """The patient and student versions the author wrote, rendered, for
         the people who review and sign them."""
-        from .rendering import render_body
+        from .rendering import render_text
 
         count = len(self.references.all()) if reference_count is None else reference_count
         versions = []
         for level in (AudienceLevel.PATIENT, AudienceLevel.STUDENT):
-            body = getattr(self, f"{level}_body")
-            if body.strip():
-                summary = getattr(self, f"{level}_summary")
+            summary, body, own = self.text_for(level)
+            if own:
+                text = render_text(summary, body, count, id_prefix=f"{level}-", heading_offset=1)
                 versions.append(
                     {
                         "level": level.value,
                         "label": level.label,
-                        "summary": render_body(summary, count).html,
-                        "body": render_body(body, count).html,
+                        "summary": text.summary,
+                        "body": text.body,
                     }
                 )
         return versions

@@ -5,13 +5,14 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import AudienceLevel
 
 from .models import Article, ArticleState, EditorialPolicy, GlossaryTerm, Revision
-from .rendering import GlossaryEntry, render_body
+from .rendering import GlossaryEntry, render_text
 
 AUDIENCE_COOKIE = "audience"
 IN_PROGRESS = (
@@ -64,7 +65,9 @@ def glossary_version() -> str:
 
 
 def glossary_changed(**kwargs) -> None:
-    cache.set(GLOSSARY_VERSION_KEY, uuid.uuid4().hex, None)
+    # After commit: bumping earlier would let another process re-cache the old
+    # terms under the new version before the change is visible to it.
+    transaction.on_commit(lambda: cache.set(GLOSSARY_VERSION_KEY, uuid.uuid4().hex, None))
 
 
 def _glossary_entries() -> list[GlossaryEntry]:
@@ -74,34 +77,41 @@ def _glossary_entries() -> list[GlossaryEntry]:
     ]
 
 
+# Part of every cache key: bump it when the rendering or sanitising code
+# changes, so a deploy never serves HTML made by the old code.
+RENDER_VERSION = "3"
+
+
 @dataclass(frozen=True)
-class RenderedText:
+class PublicText:
     summary: SafeString
     body: SafeString
     cited: frozenset[int]
     own_version: bool  # False: this level fell back to the professional text
 
 
-def rendered_text(revision: Revision, audience: str, reference_count: int) -> RenderedText:
-    """Render once per (revision, audience, glossary version). Published
-    revisions never change, and the key names the revision and its content
-    hash, so a new revision or glossary edit can never serve stale text."""
-    key = f"article-html:{revision.pk}:{revision.content_hash}:{audience}:{glossary_version()}"
+def rendered_text(revision: Revision, audience: str, reference_count: int) -> PublicText:
+    """Render once per (revision, content hash, audience, glossary version,
+    rendering code version), so a new revision, a glossary edit or a deploy
+    can never show stale text."""
+    key = (
+        f"article-html:{RENDER_VERSION}:{revision.pk}:{revision.content_hash}:"
+        f"{audience}:{glossary_version()}"
+    )
     cached = cache.get(key)
     if cached is None:
         summary, body, own = revision.text_for(audience)
         glossary = _glossary_entries() if audience == AudienceLevel.PATIENT else None
-        summary_html = render_body(summary, reference_count, glossary)
-        body_html = render_body(body, reference_count, glossary)
+        text = render_text(summary, body, reference_count, glossary=glossary)
         cached = {
-            "summary": str(summary_html.html),
-            "body": str(body_html.html),
-            "cited": sorted(set(summary_html.cited) | set(body_html.cited)),
+            "summary": str(text.summary),
+            "body": str(text.body),
+            "cited": sorted(set(text.cited)),
             "own": own,
         }
         cache.set(key, cached, 60 * 60 * 24)
-    return RenderedText(
-        summary=mark_safe(cached["summary"]),  # sanitised by render_body before caching
+    return PublicText(
+        summary=mark_safe(cached["summary"]),  # sanitised by render_text before caching
         body=mark_safe(cached["body"]),
         cited=frozenset(cached["cited"]),
         own_version=cached["own"],

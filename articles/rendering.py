@@ -143,6 +143,7 @@ class _CitationContext:
     seen: dict[int, int] = field(default_factory=dict)
     cited: list[int] = field(default_factory=list)
     budget: int = CITATION_BUDGET
+    id_prefix: str = ""  # when several versions share a page, their ids must differ
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
@@ -160,7 +161,7 @@ def _render_citation(self, tokens, idx, options, env) -> str:
             )
             continue
         context.seen[number] = context.seen.get(number, 0) + 1
-        anchor = f"cite-{number}" if context.seen[number] == 1 else ""
+        anchor = f"{context.id_prefix}cite-{number}" if context.seen[number] == 1 else ""
         id_attr = f' id="{anchor}"' if anchor else ""
         links.append(
             f'<a href="#ref-{number}"{id_attr} aria-label="Reference {number}">{number}</a>'
@@ -169,10 +170,22 @@ def _render_citation(self, tokens, idx, options, env) -> str:
 
 
 def _demote_top_headings(state) -> None:
-    # The page title is the only h1; a "# Heading" in the body becomes an h2.
+    # The page title is the only h1, so body headings start at h2; where the
+    # text sits under a lower heading (previews, board pages) they shift down.
+    offset = state.env.get("heading_offset", 0)
     for token in state.tokens:
-        if token.type in {"heading_open", "heading_close"} and token.tag == "h1":
-            token.tag = "h2"
+        if token.type in {"heading_open", "heading_close"}:
+            level = max(2, int(token.tag[1])) + offset
+            token.tag = f"h{min(level, 6)}"
+
+
+def _prefix_section_ids(state) -> None:
+    prefix = state.env.get("id_prefix", "")
+    if not prefix:
+        return
+    for token in state.tokens:
+        if token.type == "heading_open" and token.attrGet("id"):
+            token.attrSet("id", prefix + token.attrGet("id"))
 
 
 def _build_parser() -> MarkdownIt:
@@ -181,7 +194,8 @@ def _build_parser() -> MarkdownIt:
     md.core.ruler.push("demote_headings", _demote_top_headings)
     md.core.ruler.push("glossary", _annotate_glossary)
     md.add_render_rule("citation", _render_citation)
-    anchors_plugin(md, min_level=2, max_level=3, slug_func=lambda text: "section-" + _slug(text))
+    anchors_plugin(md, min_level=2, max_level=4, slug_func=lambda text: "section-" + _slug(text))
+    md.core.ruler.push("prefix_section_ids", _prefix_section_ids)
     return md
 
 
@@ -215,6 +229,41 @@ def render_body(
     env = {"citations": context, "glossary": glossary or []}
     html = _PARSER.render(markdown_text or "", env)
     return RenderedBody(html=mark_safe(sanitise(html)), cited=tuple(context.cited))
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    summary: SafeString
+    body: SafeString
+    cited: tuple[int, ...]
+
+    @property
+    def html(self) -> SafeString:  # the body, for callers that only show it
+        return self.body
+
+
+def render_text(
+    summary: str,
+    body: str,
+    reference_count: int,
+    *,
+    glossary: list[GlossaryEntry] | None = None,
+    id_prefix: str = "",
+    heading_offset: int = 0,
+) -> RenderedText:
+    """Summary and body rendered together: one citation context, so each
+    reference's first citation (the back-link target) has one id on the page."""
+    context = _CitationContext(reference_count=reference_count, id_prefix=id_prefix)
+    parts = []
+    for text in (summary, body):
+        env = {
+            "citations": context,
+            "glossary": glossary or [],
+            "id_prefix": id_prefix,
+            "heading_offset": heading_offset,
+        }
+        parts.append(mark_safe(sanitise(_PARSER.render(text or "", env))))
+    return RenderedText(summary=parts[0], body=parts[1], cited=tuple(context.cited))
 
 
 def render_plain(text: str) -> SafeString:

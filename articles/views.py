@@ -25,7 +25,7 @@ from .models import (
     TransitionRefused,
 )
 from .readability import readability_report
-from .rendering import render_body
+from .rendering import render_text
 from .services import REFERENCE_FIELDS
 
 
@@ -163,7 +163,12 @@ def _draft_editor(request, article: Article | None):
             context["preview"] = {
                 "title": form.cleaned_data["title"],
                 "summary": form.cleaned_data["summary"],
-                "rendered": render_body(form.cleaned_data["body"], len(refs)),
+                "rendered": render_text(
+                    form.cleaned_data["summary"],
+                    form.cleaned_data["body"],
+                    len(refs),
+                    heading_offset=1,
+                ),
                 "references": refs,
                 "versions": unsaved.audience_versions(reference_count=len(refs)),
             }

@@ -14,6 +14,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rendered pages are cached by revision id; ids repeat between tests.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def author(db):
     return UserFactory(username="author", display_name="Ada Author", roles=[Role.AUTHOR])

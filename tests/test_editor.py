@@ -32,7 +32,7 @@ def test_preview_renders_as_readers_see_it_and_saves_nothing(writer):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Preview — as readers will see it" in text
-    assert '<h2 id="section-why">Why</h2>' in text
+    assert '<h3 id="section-why">Why</h3>' in text  # under the preview's h2 title
     assert 'href="#ref-2"' in text
     assert 'id="ref-2"' in text
     assert "Every citation matches a reference" in text

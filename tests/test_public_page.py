@@ -136,14 +136,19 @@ def test_glossary_explains_terms_for_patients_only(client, published):
     assert "glossary-note" not in professional
 
 
-def test_glossary_change_shows_on_the_next_view(client, published):
-    term = GlossaryTerm.objects.create(term="neuropathy", explanation="damage to nerves")
+def test_glossary_change_shows_on_the_next_view(
+    client, published, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        term = GlossaryTerm.objects.create(term="neuropathy", explanation="damage to nerves")
     assert "(damage to nerves)" in _page(client, published, audience="patient").content.decode()
-    term.explanation = "harm to the nerves"
-    term.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        term.explanation = "harm to the nerves"
+        term.save()
     text = _page(client, published, audience="patient").content.decode()
     assert "(harm to the nerves)" in text and "(damage to nerves)" not in text
-    term.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        term.delete()
     assert "glossary-note" not in _page(client, published, audience="patient").content.decode()
 
 
