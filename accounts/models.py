@@ -34,8 +34,9 @@ class User(AbstractUser):
     preferred_audience = models.CharField(
         max_length=20,
         choices=AudienceLevel.choices,
-        default=AudienceLevel.PATIENT,
-        help_text="The wording you see on public article pages.",
+        blank=True,
+        default="",
+        help_text="The wording you see on public article pages (empty: not chosen yet).",
     )
 
     class Meta:

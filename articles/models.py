@@ -434,6 +434,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     def submit(self):
         """An author sends the open draft to the editors; the draft is frozen."""
         self.current_revision.freeze()
+        self._show_submitted_title()
         self.submitted_at = self.current_revision.submitted_at
         self.under_review_at = None
 
@@ -484,6 +485,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     def resubmit(self):
         """An author answers a change request with a new, frozen revision (a new round)."""
         self.current_revision.freeze()
+        self._show_submitted_title()
         self.current_revision.mark_review_started(self.current_revision.submitted_at)
 
     @transition(
@@ -558,6 +560,12 @@ class Article(ConcurrentTransitionMixin, models.Model):
         """An author pulls the article (or a pending new revision of a published
         one) out of the process at any time before approval."""
         return self._decline_pending_revision(ending=ArticleState.WITHDRAWN)
+
+    def _show_submitted_title(self) -> None:
+        # Never-published work is listed publicly under its submitted title.
+        if self.published_revision_id is None:
+            self.title = self.current_revision.title
+            self.primary_audience = self.current_revision.primary_audience
 
     def _decline_pending_revision(self, ending=ArticleState.REJECTED):
         if self.published_revision is None:

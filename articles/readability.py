@@ -33,16 +33,15 @@ class Readability:
 def readability_report(revision_like, patient_target: int) -> list[Readability]:
     """Grade of each written version: professional (the main text), patient
     and student. Works on a Revision or anything with the same fields."""
-    versions = [
-        (AudienceLevel.PROFESSIONAL, revision_like.summary, revision_like.body),
-        (AudienceLevel.PATIENT, revision_like.patient_summary, revision_like.patient_body),
-        (AudienceLevel.STUDENT, revision_like.student_summary, revision_like.student_body),
-    ]
     report = []
-    for level, summary, body in versions:
+    for level in (AudienceLevel.PROFESSIONAL, AudienceLevel.PATIENT, AudienceLevel.STUDENT):
+        # What that reader actually gets: their own body, with their own
+        # summary or else the professional one.
+        summary, body, own = revision_like.text_for(level)
         text = plain_text(f"{summary}\n\n{body}").strip()
-        grade = round(textstat.flesch_kincaid_grade(text), 1) if len(text.split()) >= 10 else None
-        if level != AudienceLevel.PROFESSIONAL and not (body or "").strip():
+        words = re.findall(r"[^\W\d_]{2,}", text)  # real words, not punctuation or numbers
+        grade = round(textstat.flesch_kincaid_grade(text), 1) if len(words) >= 10 else None
+        if not own:
             continue  # no own version: readers of this level see the main text
         report.append(
             Readability(

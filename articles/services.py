@@ -131,9 +131,10 @@ def revision_save_draft(
         revision.refresh_hash()
 
         locked.current_revision = revision
-        if locked.published_revision is None:
-            # A published article keeps its public title and audience until
-            # the new revision is approved (approve() copies them over).
+        if locked.state == ArticleState.DRAFT:
+            # Only an unsubmitted article takes its draft's title at once; later
+            # the public title and audience change when a revision is
+            # submitted (never published yet) or approved (published).
             locked.title = title
             locked.primary_audience = primary_audience
         locked.save()
@@ -148,7 +149,7 @@ def articles_open_due_reviews(*, today) -> list[Article]:
     opened = []
     with transaction.atomic():
         due = Article.objects.select_for_update().filter(
-            state=ArticleState.APPROVED,
+            published_revision__isnull=False,
             next_review_due__lte=today,
             rereview_due_since__isnull=True,
         )

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Min, Q
+from django.db.models import F, Min, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -31,19 +32,23 @@ def _public_article(slug: str) -> Article:
 def _render_article(request, article: Article, *, question_form=None, status=200):
     policy = EditorialPolicy.current()
     revision = shown_revision(article, policy)
+    prefetch_related_objects([revision], "references")
     references = list(revision.references.all())
     audience, from_link = audience_for(request, article)
     text = rendered_text(revision, audience, len(references))
-    approved = revision.pk == article.published_revision_id
-    signoffs = (
-        list(
-            revision.signoffs.filter(content_hash=revision.content_hash)
+    published = revision.pk == article.published_revision_id
+    signoffs = []
+    if published:
+        # Signatures are checked against the text as it is now, not a stored
+        # fingerprint, so altered content never appears as signed.
+        fingerprint = revision.compute_content_hash()
+        signoffs = list(
+            revision.signoffs.filter(content_hash=fingerprint)
             .select_related("signer")
             .order_by("signed_at")
         )
-        if approved
-        else []
-    )
+    approved = published and bool(signoffs)
+    today = timezone.localdate()
     first_published = article.revisions.aggregate(first=Min("approved_at"))["first"]
     structured = medical_web_page(
         article=article,
@@ -65,6 +70,9 @@ def _render_article(request, article: Article, *, question_form=None, status=200
         "audience_form": AudienceForm(initial={"audience": audience}),
         "from_link": from_link,
         "approved": approved,
+        "approval_unverified": published and not approved,
+        "last_updated": revision.approved_at if approved else revision.submitted_at,
+        "review_due_passed": bool(article.next_review_due and article.next_review_due < today),
         "signoffs": signoffs,
         "steps": article.public_tracker_steps(revision),
         "show_overdue": approved and article.is_review_overdue and policy.show_overdue_publicly,
@@ -84,6 +92,7 @@ def choose_audience(request, slug: str):
     otherwise) and show the article in it. A plain form post; htmx only
     swaps the text instead of reloading."""
     article = _public_article(slug)
+    shown_revision(article, EditorialPolicy.current())  # 404 for anything not public
     form = AudienceForm(request.POST)
     response = redirect("articles:public", slug=article.slug)
     if not form.is_valid():

@@ -368,6 +368,13 @@ def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
             raise PermissionDenied("Only Advisory Board members can step aside from a sign-off.")
         if locked.board_recusals.filter(member=member).exists():
             raise TransitionRefused(["You have already stepped aside from this article."])
+        if locked.current_revision.signoffs.filter(signer=member).exists():
+            raise TransitionRefused(
+                [
+                    "You have already signed this revision. To withdraw your approval, "
+                    "return the article to the editor with your reason instead."
+                ]
+            )
         recusal = BoardRecusal.objects.create(article=locked, member=member, reason=reason.strip())
         _audit(locked, member, "board_recused", recusal.reason)
     return recusal

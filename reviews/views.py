@@ -46,6 +46,17 @@ def _get_article_for_editor(user, pk: int) -> Article:
     return article
 
 
+def _get_article_for_board(user, pk: int) -> Article:
+    """The board's view of an article: members who did not write it only.
+    (The page names reviewers and the editor's note, which authors never see.)"""
+    article = get_article_for(user, pk)
+    if not user.has_perm("accounts.sign_off_articles"):
+        raise PermissionDenied("Only Advisory Board members can sign off articles.")
+    if article.has_author(user):
+        raise PermissionDenied("You are an author of this article, so you cannot sign it off.")
+    return article
+
+
 def _get_assignment_for(user, assignment_id: int) -> ReviewAssignment:
     """The reviewer's own assignment; 404 for anyone else, so uninvited people
     cannot even learn which articles are in review."""
@@ -486,9 +497,7 @@ def board_queue(request):
 
 @login_required
 def signoff(request, pk: int):
-    article = get_article_for(request.user, pk)
-    if not request.user.has_perm("accounts.sign_off_articles"):
-        raise PermissionDenied("Only Advisory Board members can sign off articles.")
+    article = _get_article_for_board(request.user, pk)
     if article.state != ArticleState.BOARD_REVIEW:
         raise PermissionDenied(
             f"This article is “{article.get_state_display()}”, not awaiting board sign-off."
@@ -529,23 +538,20 @@ def signoff(request, pk: int):
 @login_required
 @require_POST
 def recuse(request, pk: int):
-    article = get_article_for(request.user, pk)
+    article = _get_article_for_board(request.user, pk)
     form = RecuseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.board_recuse(
-                article=article, member=request.user, reason=form.cleaned_data["reason"]
-            )
-        except TransitionRefused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "You stepped aside from this article; it is recorded.")
-            return redirect("reviews:board_queue")
+    if not form.is_valid():
+        messages.error(request, "Please describe the competing interest before stepping aside.")
         return redirect("reviews:signoff", pk=article.pk)
-    context = _board_context(article, request.user)
-    context.update(form=SignoffForm(initial={"seen_revision": article.current_revision_id}))
-    context["recuse_form"] = form
-    return render(request, "reviews/signoff.html", context, status=400)
+    try:
+        services.board_recuse(
+            article=article, member=request.user, reason=form.cleaned_data["reason"]
+        )
+    except TransitionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("reviews:signoff", pk=article.pk)
+    messages.success(request, "You stepped aside from this article; it is recorded.")
+    return redirect("reviews:board_queue")
 
 
 @login_required
@@ -587,16 +593,23 @@ def verification(request):
 def board_page(request):
     """Public: who is on the Medical Advisory Board and what they signed."""
     signed = (
-        BoardSignoff.objects.filter(
-            revision__article__published_revision=F("revision"),
-            content_hash=F("revision__content_hash"),
-        )
+        BoardSignoff.objects.filter(revision__article__published_revision=F("revision"))
         .select_related("revision__article")
+        .prefetch_related("revision__references")
         .order_by("-signed_at")
     )
-    members = (
+    members = list(
         User.objects.filter(groups__name=Role.BOARD, is_active=True)
         .prefetch_related(Prefetch("signoffs", queryset=signed, to_attr="published_signoffs"))
         .order_by("display_name", "username")
     )
+    fingerprints = {}
+    for member in members:
+        # Listed only while the published text still matches what they signed.
+        member.published_signoffs = [
+            s
+            for s in member.published_signoffs
+            if s.content_hash
+            == fingerprints.setdefault(s.revision_id, s.revision.compute_content_hash())
+        ]
     return render(request, "reviews/board.html", {"members": members})

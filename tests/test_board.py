@@ -124,9 +124,36 @@ def test_member_who_steps_aside_cannot_sign_return_or_approve(
 
 def test_stepping_aside_needs_a_reason(client, reviewed_and_sent, board_member):
     client.force_login(board_member)
-    response = client.post(reverse("reviews:recuse", args=[reviewed_and_sent.pk]), {"reason": ""})
-    assert response.status_code == 400
-    assert "Please describe the competing interest." in response.content.decode()
+    response = client.post(
+        reverse("reviews:recuse", args=[reviewed_and_sent.pk]), {"reason": ""}, follow=True
+    )
+    assert "Please describe the competing interest" in response.content.decode()
+    assert not reviewed_and_sent.board_recusals.exists()
+
+
+def test_a_member_who_signed_cannot_step_aside_instead(
+    client, reviewed_and_sent, board_member, policy
+):
+    policy.board_quorum = 2
+    policy.save()
+    client.force_login(board_member)
+    client.post(
+        reverse("reviews:signoff", args=[reviewed_and_sent.pk]),
+        {"password": PASSWORD, "confirm": "on"},
+    )
+    response = client.post(
+        reverse("reviews:recuse", args=[reviewed_and_sent.pk]), {"reason": "Oops"}, follow=True
+    )
+    assert "You have already signed this revision" in response.content.decode()
+    assert not reviewed_and_sent.board_recusals.exists()
+
+
+@pytest.mark.parametrize("view", ["reviews:signoff", "reviews:recuse"])
+def test_authors_never_see_the_board_page_of_their_article(client, reviewed_and_sent, author, view):
+    client.force_login(author)
+    response = client.post(reverse(view, args=[reviewed_and_sent.pk]), {"reason": ""})
+    assert response.status_code == 403
+    assert "Rahul" not in response.content.decode()
 
 
 def test_a_reviewer_who_declared_a_conflict_cannot_sign_as_board_member(
@@ -188,7 +215,7 @@ def test_public_board_page_lists_members_and_what_they_signed(
     board_member.disclosure = "Speaker fees from no one."
     board_member.save()
     advance(reviewed_and_sent, "sign")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("reviews:board"))  # anonymous
     text = response.content.decode()
     assert response.status_code == 200
@@ -232,3 +259,12 @@ def test_reapproval_clears_the_overdue_flag(reviewed_and_sent, advance):
     article = advance(article, "edit", "submit", "start_review", "send_to_board", "sign")
     assert article.rereview_due_since is None
     assert not article.is_review_overdue
+
+
+def test_rereview_comes_due_even_while_an_update_is_in_review(reviewed_and_sent, advance):
+    article = advance(reviewed_and_sent, "sign", "edit", "submit")
+    article.next_review_due = timezone.localdate() - datetime.timedelta(days=1)
+    article.save()
+    call_command("open_due_reviews", stdout=StringIO())
+    article.refresh_from_db()
+    assert article.rereview_due_since == timezone.localdate()

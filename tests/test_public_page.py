@@ -206,13 +206,14 @@ def test_query_count_does_not_grow_with_references_signatures_or_glossary(
     Reference.objects.bulk_create(
         Reference(revision=revision, position=n, title=f"Extra {n}") for n in range(2, 60)
     )
+    from articles.models import Revision
     from reviews.models import BoardSignoff
 
+    # Signatures on the grown text, so they verify against it.
+    fingerprint = Revision.objects.get(pk=revision.pk).compute_content_hash()
     for n in range(20):
         signer = UserFactory(username=f"signer{n}")
-        BoardSignoff.objects.create(
-            revision=revision, signer=signer, content_hash=revision.content_hash
-        )
+        BoardSignoff.objects.create(revision=revision, signer=signer, content_hash=fingerprint)
     GlossaryTerm.objects.bulk_create(
         GlossaryTerm(term=f"term{n}", explanation="x") for n in range(100)
     )
@@ -274,3 +275,61 @@ def test_policy_page_states_the_current_settings(client, policy):
     text = client.get(reverse("articles:policy")).content.decode()
     assert "Advisory Board signatures needed to approve an article: 2." in text
     assert "checked again within 18 months" in text
+
+
+def test_altered_published_text_is_not_presented_as_approved(client, published):
+    from django.db import connection
+
+    from articles.models import Revision
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Revision._meta.db_table} SET body = %s WHERE id = %s",
+            ["Take ten times the dose [1].", published.published_revision_id],
+        )
+    text = _page(client, published, audience="professional").content.decode()
+    assert "Approval could not be confirmed" in text
+    assert "Approved by the Medical Advisory Board" not in text
+    assert "Bo Board" not in text
+    board = client.get(reverse("reviews:board")).content.decode()
+    assert published.title not in board
+
+
+def test_last_updated_is_the_approval_date_and_past_due_dates_are_not_promised(client, published):
+    import datetime
+
+    text = _page(client, published).content.decode()
+    dates = text.split("Last updated")[1].split("</p>")[0]
+    assert f'datetime="{published.published_revision.approved_at:%Y-%m-%d}' in dates
+    published.next_review_due = datetime.date(2020, 1, 1)
+    published.save()
+    assert "Next review due" not in _page(client, published).content.decode()
+
+
+def test_signed_in_reader_without_a_choice_gets_the_article_default(client, published):
+    reader = UserFactory()  # never picked a level
+    client.force_login(reader)
+    client.cookies["audience"] = "professional"
+    assert "Axonal injury" in _page(client, published).content.decode()  # the cookie
+
+
+def test_level_picker_does_not_reveal_unpublished_articles(client, draft):
+    response = client.post(reverse("articles:audience", args=[draft.slug]), {"audience": "student"})
+    assert response.status_code == 404
+
+
+def test_unsubmitted_draft_titles_never_reach_public_lists(client, draft, advance, author):
+    article = advance(draft, "submit", "start_review", "request_changes")
+    revision_save_draft(
+        article=article,
+        author=author,
+        seen_hash=article.current_revision.content_hash,
+        title="SECRET DRAFT TITLE?",
+        primary_audience="professional",
+        summary="s",
+        body="b [1]",
+        references=[reference(1)],
+    )
+    assert "SECRET DRAFT TITLE" not in client.get(reverse("articles:home")).content.decode()
+    article = advance(article, "resubmit")
+    assert "SECRET DRAFT TITLE" in client.get(reverse("articles:home")).content.decode()
