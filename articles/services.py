@@ -188,6 +188,10 @@ def policy_update(*, editor, data: dict, note: str, seen_version: int | None) ->
         changes = []
         for name, value in data.items():
             old = getattr(policy, name)
+            if name == "text":
+                # Browsers send \r\n and forms trim: compare the words, not the line ends.
+                value = value.replace("\r\n", "\n").strip()
+                old = old.replace("\r\n", "\n").strip()
             if old != value:
                 label = EditorialPolicy._meta.get_field(name).verbose_name
                 changes.append(

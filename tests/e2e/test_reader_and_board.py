@@ -98,3 +98,30 @@ def test_the_level_picker_works_without_javascript(demo_site, browser):
     page.get_by_role("button", name="Show this version").click()
     expect(page.get_by_text("no separate version for your reading level")).to_be_visible()
     expect(page.locator(".article-body")).to_contain_text("Bortezomib blocks the proteasome")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/search/?q=nerve+damage",
+        "/editorial-policy/",
+        "/editorial-policy/versions/",
+        "/board/",
+    ],
+)
+def test_public_pages_pass_automated_accessibility_checks(demo_site, page, path):
+    page.goto(demo_site.url + path)
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    assert serious_accessibility_violations(page) == []
+
+
+def test_reader_searches_and_opens_an_article(demo_site, page):
+    page.goto(demo_site.url)
+    page.get_by_label("Search the articles").fill("nerve damage")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="results for “nerve damage”")).to_be_visible()
+    page.get_by_role("link", name="Can bortezomib cause peripheral neuropathy?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Can bortezomib cause peripheral neuropathy?"
+    )
