@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 
-from .models import User
+from .models import Invitation, RoleChange, User
 
 
 @admin.register(User)
@@ -63,3 +63,27 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "person", "role", "granted", "changed_by")
+    list_filter = ("role", "granted")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "email", "role", "invited_by", "used_at")
+    readonly_fields = ("email", "role", "invited_by", "created_at", "used_at", "used_by")
+
+    def has_add_permission(self, request):
+        return False

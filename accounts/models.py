@@ -71,3 +71,51 @@ class User(AbstractUser):
     @property
     def is_board_member(self) -> bool:
         return self.has_role(Role.BOARD)
+
+
+class RoleChange(models.Model):
+    """Append-only record of every role granted or removed, and by whom."""
+
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    granted = models.BooleanField(help_text="True: granted; False: removed.")
+    changed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        verb = "granted" if self.granted else "removed"
+        return f"{self.role} {verb} for {self.person}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("Role changes are a record and cannot be edited.")
+        super().save(*args, **kwargs)
+
+
+class Invitation(models.Model):
+    """An emailed, signed, single-use link to join in a role."""
+
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=30, choices=[(Role.REVIEWER, "Reviewer"), (Role.BOARD, "Advisory Board")]
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} as {self.role}"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("reviews.urls")),
     path("accounts/", include("accounts.urls")),
+    path("desk/people/", include("accounts.urls_people")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
