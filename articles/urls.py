@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_public
+from . import views, views_office, views_public
 from .feeds import NewlyApprovedFeed
 
 app_name = "articles"
@@ -19,6 +19,13 @@ urlpatterns = [
         name="policy_version",
     ),
     path("desk/policy/", views.policy_edit, name="policy_edit"),
+    path("desk/office/", views.office, name="office"),
+    path("desk/glossary/", views_office.glossary, name="glossary"),
+    path("desk/glossary/new/", views_office.glossary_edit, name="glossary_new"),
+    path("desk/glossary/<int:pk>/", views_office.glossary_edit, name="glossary_edit"),
+    path("desk/glossary/<int:pk>/delete/", views_office.glossary_delete, name="glossary_delete"),
+    path("desk/audit/", views_office.audit, name="audit"),
+    path("desk/audit.csv", views_office.audit_csv, name="audit_csv"),
     path("desk/questions/", views.reader_questions, name="questions"),
     path(
         "desk/questions/<int:pk>/handle/",

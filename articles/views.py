@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from . import office as office_figures
 from . import services
 from .citations import MAX_REFERENCES, citation_problems, parse_reference_block
 from .diffs import diff_revisions
@@ -518,3 +519,26 @@ def reader_question_handle(request, pk: int):
     else:
         messages.success(request, "Done: the message is marked as handled.")
     return redirect("articles:questions")
+
+
+@login_required
+def office(request):
+    """The managing editor's dashboard: the pipeline at a glance."""
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("The office dashboard is for editors.")
+    today = timezone.localdate()
+    by_state = office_figures.state_counts()
+    stages = office_figures.stage_counts(by_state)
+    states = [(ArticleState(value).label, count) for value, count in by_state.items()]
+    return render(
+        request,
+        "articles/office.html",
+        {
+            "state_chart": office_figures.chart(states),
+            "stage_chart": office_figures.chart(list(stages.items())),
+            "durations": office_figures.days_in_state(),
+            "reviews": office_figures.review_counts(today),
+            "workload": office_figures.reviewer_workload(today),
+            "window_days": office_figures.WINDOW_DAYS,
+        },
+    )

@@ -1,0 +1,168 @@
+"""Figures for the editorial office dashboard. Each figure is one aggregate
+query (or one query whose rows are summarised in Python), never a loop over
+articles, so the page costs the same whatever the size of the archive."""
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Lead
+from django.utils import timezone
+
+from accounts.models import Role, User
+
+from .models import PUBLIC_STAGE_OF_STATE, Article, ArticleState, AuditEntry
+
+WINDOW_DAYS = 90
+
+
+ROW = 24  # SVG units per bar
+BAR_SPACE = 320  # SVG units for the longest bar
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    y: int
+    length: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list[Bar]
+
+    @property
+    def height(self) -> int:
+        return ROW * max(len(self.bars), 1)
+
+
+def chart(pairs: list[tuple[str, float]]) -> Chart:
+    top = max((value for _, value in pairs), default=0) or 1
+    return Chart(
+        [
+            Bar(label, value, ROW * index, round(BAR_SPACE * value / top, 1))
+            for index, (label, value) in enumerate(pairs)
+        ]
+    )
+
+
+def state_counts() -> dict[str, int]:
+    counts = dict(Article.objects.values_list("state").annotate(n=Count("pk")))
+    return {state.value: counts.get(state.value, 0) for state in ArticleState}
+
+
+def stage_counts(by_state: dict[str, int]) -> dict[str, int]:
+    stages: dict[str, int] = defaultdict(int)
+    for state, count in by_state.items():
+        stage = PUBLIC_STAGE_OF_STATE.get(state)
+        if stage is not None:
+            stages[stage.label] += count
+    return stages
+
+
+def _quantile(values: list[float], q: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
+
+
+def days_in_state(now=None) -> dict[str, dict]:
+    """Median and 90th percentile of days spent in each state, for stays that
+    began within the last 90 days and have ended."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=WINDOW_DAYS)
+    stays = (
+        AuditEntry.objects.filter(action__in=Article.transition_methods())
+        .annotate(
+            left_at=Window(
+                Lead("created_at"),
+                partition_by=[F("article_id")],
+                order_by=[F("created_at").asc(), F("pk").asc()],
+            )
+        )
+        .values_list("to_state", "created_at", "left_at")
+    )
+    durations: dict[str, list[float]] = defaultdict(list)
+    for state, entered, left in stays:
+        if left is not None and entered >= cutoff:
+            durations[state].append((left - entered).total_seconds() / 86400)
+    return {
+        state.value: {
+            "label": state.label,
+            "count": len(durations[state.value]),
+            "median": round(statistics.median(durations[state.value]), 1)
+            if durations[state.value]
+            else None,
+            "p90": round(_quantile(sorted(durations[state.value]), 0.9), 1)
+            if durations[state.value]
+            else None,
+        }
+        for state in ArticleState
+        if state.value in durations
+    }
+
+
+def review_counts(today: datetime.date) -> dict[str, int]:
+    from reviews.models import ReviewAssignment
+
+    open_round = Q(round__closed_at__isnull=True)
+    figures = ReviewAssignment.objects.aggregate(
+        overdue=Count(
+            "pk",
+            filter=open_round & Q(status__in=["invited", "accepted"], due_date__lt=today),
+        ),
+        unanswered=Count("pk", filter=open_round & Q(status="invited")),
+    )
+    figures["due_soon"] = Article.objects.filter(
+        published_revision__isnull=False,
+        next_review_due__lte=today + datetime.timedelta(days=30),
+    ).count()
+    return figures
+
+
+def reviewer_workload(today: datetime.date) -> list[dict]:
+    from reviews.models import Review
+
+    open_status = Q(review_assignments__status__in=["invited", "accepted"])
+    open_round = Q(review_assignments__round__closed_at__isnull=True)
+    reviewers = (
+        User.objects.filter(groups__name=Role.REVIEWER)
+        .annotate(
+            open=Count("review_assignments", filter=open_status & open_round),
+            answered=Count(
+                "review_assignments",
+                filter=Q(review_assignments__status__in=["accepted", "submitted", "declined"]),
+            ),
+            accepted=Count(
+                "review_assignments",
+                filter=Q(review_assignments__status__in=["accepted", "submitted"]),
+            ),
+            overdue=Count(
+                "review_assignments",
+                filter=open_status & open_round & Q(review_assignments__due_date__lt=today),
+            ),
+        )
+        .order_by("display_name", "username")
+    )
+    turnaround: dict[int, list[float]] = defaultdict(list)
+    for reviewer_id, invited, submitted in Review.objects.filter(status="submitted").values_list(
+        "assignment__reviewer_id", "assignment__invited_at", "submitted_at"
+    ):
+        turnaround[reviewer_id].append((submitted - invited).total_seconds() / 86400)
+    return [
+        {
+            "reviewer": reviewer,
+            "open": reviewer.open,
+            "acceptance": round(100 * reviewer.accepted / reviewer.answered)
+            if reviewer.answered
+            else None,
+            "median_days": round(statistics.median(turnaround[reviewer.pk]), 1)
+            if turnaround[reviewer.pk]
+            else None,
+            "overdue": reviewer.overdue,
+        }
+        for reviewer in reviewers
+    ]
