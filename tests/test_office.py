@@ -1,0 +1,246 @@
+"""The editorial office: dashboard figures, people and roles, invitations,
+the glossary and the audit log, all for editors only."""
+
+import csv
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Invitation, Role, RoleChange, User
+from articles.models import GlossaryTerm
+from articles.office import days_in_state, state_counts
+
+
+DAY0 = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
+OFFICE_PAGES = [
+    "articles:office",
+    "articles:glossary",
+    "articles:glossary_new",
+    "articles:audit",
+    "articles:audit_csv",
+    "people:list",
+]
+
+
+@pytest.fixture
+def timed_articles(make_article, advance, policy):
+    """Two articles whose stays in each state are known to the day."""
+    plans = [(2, 3, 1), (4, 5, 3)]  # days in submitted, under review, board review
+    for index, (submitted, review, board) in enumerate(plans):
+        start = DAY0 + datetime.timedelta(days=10 * index)
+        with time_machine.travel(start, tick=False):
+            article = advance(make_article(title=f"Timed {index}?"), "submit")
+        moments = [submitted, submitted + review, submitted + review + board]
+        for step, days in zip(["start_review", "send_to_board", "sign"], moments, strict=True):
+            with time_machine.travel(start + datetime.timedelta(days=days), tick=False):
+                article = advance(article, step)
+    return plans
+
+
+def test_time_in_state_medians_and_90th_percentiles(timed_articles):
+    with time_machine.travel(DAY0 + datetime.timedelta(days=30), tick=False):
+        figures = days_in_state()
+    assert figures["submitted"]["count"] == 2
+    assert figures["submitted"]["median"] == 3.0
+    assert figures["under_review"]["median"] == 4.0
+    assert figures["board_review"]["median"] == 2.0
+    assert figures["under_review"]["p90"] == 4.8  # 3 and 5 days, inclusive method
+
+
+def test_stays_older_than_ninety_days_are_left_out(timed_articles):
+    with time_machine.travel(DAY0 + datetime.timedelta(days=200), tick=False):
+        assert days_in_state() == {}
+
+
+def test_dashboard_counts_each_state_and_stage(client, editor, make_article, advance):
+    advance(make_article(title="A?"), "submit")
+    advance(make_article(title="B?"), "submit", "start_review")
+    make_article(title="C?")
+    assert state_counts()["submitted"] == 1 and state_counts()["draft"] == 1
+    client.force_login(editor)
+    text = client.get(reverse("articles:office")).content.decode()
+    stage_table = text.split("<caption>Articles by public stage</caption>")[1].split("</table>")[0]
+    assert '<th scope="row">Submitted</th><td>1</td>' in stage_table
+    assert '<th scope="row">Under Review</th><td>1</td>' in stage_table
+    assert "<svg" in text and "<title" in text
+
+
+def test_dashboard_query_count_does_not_grow(
+    client, editor, make_article, advance, reviewer, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    for n in range(3):
+        advance(make_article(title=f"Q{n}?"), "submit", "start_review")
+    with django_assert_max_num_queries(12):
+        client.get(reverse("articles:office"))
+    for n in range(3, 15):
+        advance(make_article(title=f"Q{n}?"), "submit", "start_review", "request_changes")
+    with django_assert_max_num_queries(12):
+        client.get(reverse("articles:office"))
+
+
+@pytest.mark.parametrize("name", OFFICE_PAGES)
+@pytest.mark.parametrize("role", ["author", "reviewer", "board_member", "stranger"])
+def test_office_pages_are_for_editors_only(client, people, name, role):
+    client.force_login(people[role])
+    assert client.get(reverse(name)).status_code == 403
+
+
+# -- people and roles ----------------------------------------------------------
+
+
+def test_granting_and_removing_roles_is_recorded(client, editor, stranger):
+    client.force_login(editor)
+    url = reverse("people:role", args=[stranger.pk])
+    client.post(url, {"role": Role.REVIEWER, "action": "grant"})
+    assert User.objects.get(pk=stranger.pk).has_perm("accounts.review_articles")
+    client.post(url, {"role": Role.REVIEWER, "action": "remove"})
+    changes = list(RoleChange.objects.filter(person=stranger).order_by("created_at", "pk"))
+    assert [(c.role, c.granted, c.changed_by) for c in changes] == [
+        (Role.REVIEWER, True, editor),
+        (Role.REVIEWER, False, editor),
+    ]
+    page = client.get(reverse("people:person", args=[stranger.pk])).content.decode()
+    assert "Reviewer removed by Eve Editor" in page
+
+
+def test_the_last_editor_cannot_be_removed(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("people:role", args=[editor.pk]),
+        {"role": Role.EDITOR, "action": "remove"},
+        follow=True,
+    )
+    assert "is the last Editor" in response.content.decode()
+    assert User.objects.get(pk=editor.pk).groups.filter(name=Role.EDITOR).exists()
+    assert not RoleChange.objects.exists()
+
+
+def test_people_list_filters_by_role(client, editor, reviewer, author):
+    client.force_login(editor)
+    text = client.get(reverse("people:list"), {"role": Role.REVIEWER}).content.decode()
+    assert reverse("people:person", args=[reviewer.pk]) in text
+    assert reverse("people:person", args=[author.pk]) not in text
+
+
+def test_editor_edits_a_public_profile(client, editor, board_member):
+    client.force_login(editor)
+    response = client.post(
+        reverse("people:person", args=[board_member.pk]),
+        {"display_name": "Bo Board", "credentials": "MD, FRCP", "specialty": "Neurology",
+         "bio": "", "disclosure": "None."},
+    )  # fmt: skip
+    assert response.status_code == 302
+    board_member.refresh_from_db()
+    assert board_member.credentials == "MD, FRCP"
+
+
+# -- invitations -----------------------------------------------------------------
+
+
+def _invite(client, editor, django_capture_on_commit_callbacks, email="new@example.org"):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("people:invite"), {"email": email, "role": Role.BOARD})
+    link = mail.outbox[-1].body.split("http://127.0.0.1:8000")[1].split()[0]
+    client.logout()
+    return link
+
+
+def _join(client, link, username="newboard"):
+    return client.post(
+        link,
+        {"username": username, "display_name": "Nia New", "credentials": "MD",
+         "specialty": "", "password1": "Long-enough-pass-1", "password2": "Long-enough-pass-1"},
+    )  # fmt: skip
+
+
+def test_invitation_link_creates_an_account_in_the_role_once(
+    client, editor, django_capture_on_commit_callbacks
+):
+    link = _invite(client, editor, django_capture_on_commit_callbacks)
+    assert client.get(link).status_code == 200
+    response = _join(client, link)
+    assert response.status_code == 302
+    person = User.objects.get(username="newboard")
+    assert person.email == "new@example.org"
+    assert person.has_perm("accounts.sign_off_articles")
+    assert RoleChange.objects.filter(person=person, granted=True).exists()
+    client.logout()
+    reused = client.get(link)
+    assert reused.status_code == 410
+    assert "already used" in reused.content.decode()
+
+
+def test_expired_invitation_is_refused(client, editor, django_capture_on_commit_callbacks):
+    link = _invite(client, editor, django_capture_on_commit_callbacks)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        response = client.get(link)
+    assert response.status_code == 410
+    assert "has expired" in response.content.decode()
+
+
+def test_tampered_invitation_is_refused(client, editor, django_capture_on_commit_callbacks):
+    link = _invite(client, editor, django_capture_on_commit_callbacks)
+    response = client.get(link[:-3] + "abc/")
+    assert response.status_code == 410
+    assert "not valid" in response.content.decode()
+    assert _join(client, link[:-3] + "abc/").status_code == 410
+    assert not User.objects.filter(username="newboard").exists()
+
+
+def test_no_invitation_for_an_existing_address(client, editor, reviewer):
+    client.force_login(editor)
+    response = client.post(
+        reverse("people:invite"), {"email": reviewer.email, "role": Role.BOARD}, follow=True
+    )
+    assert "already has an account" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+# -- glossary ----------------------------------------------------------------------
+
+
+def test_glossary_refuses_duplicates_and_overlapping_synonyms(client, editor):
+    GlossaryTerm.objects.create(
+        term="neuropathy", explanation="nerve damage", synonyms="neuropathies"
+    )
+    client.force_login(editor)
+    new = reverse("articles:glossary_new")
+    for data, message in [
+        ({"term": "Neuropathy", "explanation": "x"}, "already explained"),
+        (
+            {"term": "nerve harm", "explanation": "x", "synonyms": "neuropathies"},
+            "already explained",
+        ),
+        ({"term": "ace", "explanation": "x", "synonyms": "ACE"}, "repeats the term"),
+    ]:
+        response = client.post(new, data)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    assert GlossaryTerm.objects.count() == 1
+    response = client.post(new, {"term": "myeloma", "explanation": "a blood cancer"})
+    assert response.status_code == 302
+    listing = client.get(reverse("articles:glossary"), {"q": "myel"}).content.decode()
+    assert "a blood cancer" in listing and "nerve damage" not in listing
+
+
+# -- audit log ---------------------------------------------------------------------
+
+
+def test_audit_log_filters_and_exports_csv(client, editor, draft, advance, author):
+    advance(draft, "submit", "start_review", "request_changes")
+    client.force_login(editor)
+    page = client.get(reverse("articles:audit"), {"person": editor.pk}).content.decode()
+    assert "Request changes" in page and "Submit for review" not in page
+    response = client.get(reverse("articles:audit_csv"), {"action": "submit"})
+    assert response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["when", "article", "article_id"]
+    assert len(rows) == 2 and rows[1][5] == "submit" and rows[1][4] == author.username
