@@ -15,7 +15,6 @@ from accounts.models import Invitation, Role, RoleChange, User
 from articles.models import GlossaryTerm
 from articles.office import days_in_state, state_counts
 
-
 DAY0 = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
 OFFICE_PAGES = [
     "articles:office",
