@@ -12,6 +12,7 @@ PEOPLE = [
     ("author2", "Tom Becker", "RN, MSc", "Diabetes nursing", ["Author"], False),
     ("reviewer", "Rahul Iyer", "MD", "Neurology", ["Reviewer"], False),
     ("reviewer2", "Sofia Costa", "MD", "Haematology", ["Reviewer"], False),
+    ("reviewer3", "Mei Tanaka", "PharmD", "Clinical pharmacy", ["Reviewer"], False),
     ("board", "Grace Okafor", "MD, PhD", "Medical oncology", ["Advisory Board"], False),
     ("board2", "Erik Lindqvist", "MD", "Clinical pharmacology", ["Advisory Board"], False),
 ]

@@ -58,7 +58,7 @@ def serious_accessibility_violations(page) -> list[str]:
 
     results = Axe().run(page)
     return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} places)"
+        f"{v['id']}: {v['help']} at {[node['target'] for node in v['nodes'][:3]]}"
         for v in results.response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
