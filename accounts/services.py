@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Invitation, Role, RoleChange, User
+from .permissions import require_editor
 
 INVITATION_SALT = "accounts.invitation"
 INVITATION_MAX_AGE = datetime.timedelta(days=7)
@@ -25,15 +26,10 @@ def user_sign_up(*, form) -> User:
     return user
 
 
-def _require_editor(editor) -> None:
-    if not editor.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Only editors manage people and roles.")
-
-
 def role_grant(*, editor, person: User, role: Role, reason: str = "") -> RoleChange | None:
     """Give `person` a role, with a record of who did it. Granting a role the
     person already has changes nothing and records nothing."""
-    _require_editor(editor)
+    require_editor(editor, "Only editors manage people and roles.")
     with transaction.atomic():
         group = Group.objects.select_for_update().get(name=role)
         if person.groups.filter(pk=group.pk).exists():
@@ -47,7 +43,7 @@ def role_grant(*, editor, person: User, role: Role, reason: str = "") -> RoleCha
 def role_remove(*, editor, person: User, role: Role, reason: str = "") -> RoleChange | None:
     """Take a role away, with a record. The last Editor cannot be removed:
     somebody must always be able to run the office."""
-    _require_editor(editor)
+    require_editor(editor, "Only editors manage people and roles.")
     with transaction.atomic():
         # Locking the group row serialises two editors removing each other.
         group = Group.objects.select_for_update().get(name=role)
@@ -65,7 +61,7 @@ def role_remove(*, editor, person: User, role: Role, reason: str = "") -> RoleCh
 
 def invitation_send(*, editor, email: str, role: Role) -> Invitation:
     """Email a signed, single-use link that lets someone join in `role`."""
-    _require_editor(editor)
+    require_editor(editor, "Only editors manage people and roles.")
     if role not in (Role.REVIEWER, Role.BOARD):
         raise ValidationError("People can be invited as Reviewers or Advisory Board members.")
     if User.objects.filter(email__iexact=email).exists():

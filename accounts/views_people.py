@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,16 +12,12 @@ from django.views.decorators.http import require_POST
 from . import services
 from .forms import InvitedSignUpForm, InviteForm, ProfileForm
 from .models import Role, User
-
-
-def _require_editor(user) -> None:
-    if not user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("People and roles are managed by editors.")
+from .permissions import require_editor
 
 
 @login_required
 def people(request):
-    _require_editor(request.user)
+    require_editor(request.user, "People and roles are managed by editors.")
     role = request.GET.get("role", "")
     query = request.GET.get("q", "").strip()
     everyone = (
@@ -48,7 +44,7 @@ def people(request):
 
 @login_required
 def person(request, pk: int):
-    _require_editor(request.user)
+    require_editor(request.user, "People and roles are managed by editors.")
     member = get_object_or_404(User.objects.prefetch_related("groups"), pk=pk, is_active=True)
     form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +67,7 @@ def person(request, pk: int):
 @login_required
 @require_POST
 def change_role(request, pk: int):
-    _require_editor(request.user)
+    require_editor(request.user, "People and roles are managed by editors.")
     member = get_object_or_404(User, pk=pk, is_active=True)
     role = request.POST.get("role")
     if role not in Role.values:
@@ -96,7 +92,7 @@ def change_role(request, pk: int):
 @login_required
 @require_POST
 def invite(request):
-    _require_editor(request.user)
+    require_editor(request.user, "People and roles are managed by editors.")
     form = InviteForm(request.POST)
     if form.is_valid():
         try:

@@ -992,6 +992,20 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor}: {self.action}"
 
+    @classmethod
+    def note(cls, article: "Article", actor, action: str, comment: str, revision=None):
+        """Record an event that does not change the article's state (a review
+        step, a signature, a reader message handled)."""
+        return cls.objects.create(
+            article=article,
+            revision=revision or article.current_revision,
+            actor=actor,
+            action=action,
+            from_state=article.state,
+            to_state=article.state,
+            comment=comment,
+        )
+
     @property
     def action_label(self) -> str:
         if self.action in Article.transition_methods():

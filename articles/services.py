@@ -156,14 +156,12 @@ def articles_open_due_reviews(*, today) -> list[Article]:
         for article in due:
             article.rereview_due_since = today
             article.save(update_fields=["rereview_due_since", "updated_at"])
-            AuditEntry.objects.create(
-                article=article,
+            AuditEntry.note(
+                article,
+                None,
+                "rereview_due",
+                f"Periodic re-review was due on {article.next_review_due:%-d %b %Y}.",
                 revision=article.published_revision,
-                actor=None,
-                action="rereview_due",
-                from_state=article.state,
-                to_state=article.state,
-                comment=f"Periodic re-review was due on {article.next_review_due:%-d %b %Y}.",
             )
             opened.append(article)
     return opened
@@ -238,19 +236,15 @@ def reader_question_handle(
             if article.rereview_due_since is None:
                 article.rereview_due_since = timezone.localdate()
                 article.save(update_fields=["rereview_due_since", "updated_at"])
-        AuditEntry.objects.create(
-            article=article,
+        AuditEntry.note(
+            article,
+            editor,
+            "reader_question_handled",
+            f"{locked.get_kind_display()} handled"
+            + ("; answered by email" if answer else "")
+            + ("; re-review opened" if rereview else "")
+            + ".",
             revision=locked.revision,
-            actor=editor,
-            action="reader_question_handled",
-            from_state=article.state,
-            to_state=article.state,
-            comment=(
-                f"{locked.get_kind_display()} handled"
-                + ("; answered by email" if answer else "")
-                + ("; re-review opened" if rereview else "")
-                + "."
-            ),
         )
         if answer:
             from reviews import notifications

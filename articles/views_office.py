@@ -4,7 +4,6 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import StreamingHttpResponse
@@ -12,19 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.permissions import require_editor
 
 from .forms import AuditFilterForm, GlossaryTermForm
 from .models import AuditEntry, GlossaryTerm
 
 
-def _require_editor(user) -> None:
-    if not user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("This page is for editors.")
-
-
 @login_required
 def glossary(request):
-    _require_editor(request.user)
+    require_editor(request.user, "This page is for editors.")
     query = request.GET.get("q", "").strip()
     terms = GlossaryTerm.objects.all()
     if query:
@@ -43,7 +38,7 @@ def glossary(request):
 
 @login_required
 def glossary_edit(request, pk: int | None = None):
-    _require_editor(request.user)
+    require_editor(request.user, "This page is for editors.")
     term = get_object_or_404(GlossaryTerm, pk=pk) if pk else None
     form = GlossaryTermForm(request.POST or None, instance=term)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +57,7 @@ def glossary_edit(request, pk: int | None = None):
 @login_required
 @require_POST
 def glossary_delete(request, pk: int):
-    _require_editor(request.user)
+    require_editor(request.user, "This page is for editors.")
     term = get_object_or_404(GlossaryTerm, pk=pk)
     term.delete()
     messages.success(request, f"Removed “{term.term}” from the glossary.")
@@ -95,7 +90,7 @@ def _filtered_audit(request):
 
 @login_required
 def audit(request):
-    _require_editor(request.user)
+    require_editor(request.user, "This page is for editors.")
     form, entries = _filtered_audit(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -115,7 +110,7 @@ class _Echo:
 @login_required
 def audit_csv(request):
     """The filtered log as CSV, streamed row by row from a server-side cursor."""
-    _require_editor(request.user)
+    require_editor(request.user, "This page is for editors.")
     _, entries = _filtered_audit(request)
     writer = csv.writer(_Echo())
 

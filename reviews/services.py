@@ -32,15 +32,7 @@ def _require_editor(article: Article, editor) -> None:
 
 
 def _audit(article: Article, actor, action: str, comment: str) -> None:
-    AuditEntry.objects.create(
-        article=article,
-        revision=article.current_revision,
-        actor=actor,
-        action=action,
-        from_state=article.state,
-        to_state=article.state,
-        comment=comment,
-    )
+    AuditEntry.note(article, actor, action, comment)
 
 
 def reviewers_invite(
@@ -339,14 +331,12 @@ def board_signoff_record(
             raise TransitionRefused(
                 [f"You have already signed revision {revision.number}."]
             ) from exc
-        AuditEntry.objects.create(
-            article=locked,
+        AuditEntry.note(
+            locked,
+            member,
+            "sign_off",
+            f"Signed: {BoardSignoff._meta.get_field('meaning').default}",
             revision=revision,
-            actor=member,
-            action="sign_off",
-            from_state=locked.state,
-            to_state=locked.state,
-            comment=f"Signed: {BoardSignoff._meta.get_field('meaning').default}",
         )
         if not locked.unmet_conditions("approve"):
             locked = locked.fire(
