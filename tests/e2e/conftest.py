@@ -62,3 +62,21 @@ def serious_accessibility_violations(page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+# Collects Content-Security-Policy violations the page reports, so tests can
+# assert the pages really satisfy the policy.
+CSP_WATCH = (
+    "window.__cspViolations = [];"
+    "document.addEventListener('securitypolicyviolation', e =>"
+    " window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
+
+
+@pytest.fixture
+def csp_page(browser):
+    context = browser.new_context()
+    context.add_init_script(CSP_WATCH)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -125,3 +125,33 @@ def test_reader_searches_and_opens_an_article(demo_site, page):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Can bortezomib cause peripheral neuropathy?"
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        BORTEZOMIB,
+        BORTEZOMIB + "?audience=patient",
+        "/search/?q=nerve",
+        "/editorial-policy/",
+        "/board/",
+        "/accounts/login/",
+    ],
+)
+def test_pages_satisfy_the_content_security_policy(demo_site, csp_page, path):
+    response = csp_page.goto(demo_site.url + path)
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    csp_page.wait_for_load_state("networkidle")
+    assert csp_page.evaluate("window.__cspViolations") == []
+
+
+def test_desk_pages_satisfy_the_content_security_policy(demo_site, csp_page):
+    csp_page.goto(f"{demo_site.url}/accounts/login/")
+    csp_page.get_by_label("Username").fill("editor")
+    csp_page.get_by_label("Password").fill(PASSWORD)
+    csp_page.get_by_role("button", name="Sign in").click()
+    for path in ["/desk/", "/desk/queue/", "/desk/office/", "/desk/articles/3/", "/desk/policy/"]:
+        csp_page.goto(demo_site.url + path)
+        csp_page.wait_for_load_state("networkidle")
+        assert csp_page.evaluate("window.__cspViolations") == [], path
