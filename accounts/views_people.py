@@ -1,5 +1,7 @@
 """The editorial office's people pages: roles, profiles and invitations."""
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -59,6 +61,9 @@ def person(request, pk: int):
             "form": form,
             "roles": [(role, member.has_role(role)) for role in Role],
             "history": member.role_changes.select_related("changed_by")[:50],
+            "failed_sign_ins": AccessAttempt.objects.filter(username=member.get_username())
+            .values_list("failures_since_start", flat=True)
+            .first(),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -86,6 +91,20 @@ def change_role(request, pk: int):
         else:
             verb = "now has" if grant else "no longer has"
             messages.success(request, f"{member} {verb} the {role} role.")
+    return redirect("people:person", pk=member.pk)
+
+
+@login_required
+@require_POST
+def unlock(request, pk: int):
+    """Lift a sign-in lockout (too many wrong passwords) before it expires."""
+    require_editor(request.user, "People and roles are managed by editors.")
+    member = get_object_or_404(User, pk=pk)
+    cleared = axes_reset(username=member.get_username())
+    messages.success(
+        request,
+        f"{member} can sign in again." if cleared else f"{member} was not locked out.",
+    )
     return redirect("people:person", pk=member.pk)
 
 

@@ -18,7 +18,7 @@ from reviews.models import ReminderSent, ReviewAssignment
 from reviews.reminders import send_due_reminders
 from reviews.services import invitation_accept, review_save, reviewers_invite
 
-from .factories import UserFactory, editor_payload, reference
+from ..factories import UserFactory, editor_payload, reference
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from articles.models import Article, ArticleChanged, ArticleState, AuditEntry
 from reviews.models import BoardSignoff
 from reviews.services import board_signoff_record
 
-from .factories import PASSWORD
+from ..factories import PASSWORD
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -117,7 +117,7 @@ def test_last_two_reviews_submitted_at_once_close_the_round(draft, advance, edit
     from reviews.models import ReviewRound
     from reviews.services import invitation_accept, review_save, reviewers_invite
 
-    from .factories import UserFactory
+    from ..factories import UserFactory
 
     other = UserFactory(username="other", roles=[Role.REVIEWER])
     article = advance(draft, "submit")
@@ -150,3 +150,68 @@ def test_last_two_reviews_submitted_at_once_close_the_round(draft, advance, edit
 
     assert not any(isinstance(r, Exception) for r in results.values()), results
     assert ReviewRound.objects.get(article=article).closed_at is not None
+
+
+def test_author_withdrawing_while_the_editor_decides_applies_one_of_them(
+    draft, advance, author, editor
+):
+    from articles.models import TransitionRefused
+
+    article = advance(draft, "submit")
+    start = threading.Barrier(2)
+    results = {}
+
+    def act(name, person, comment):
+        def go():
+            start.wait(5)
+            return Article.objects.get(pk=article.pk).fire(
+                name, by=person, comment=comment, seen_state=ArticleState.SUBMITTED
+            )
+
+        return go
+
+    threads = [
+        _in_thread(act("withdraw", author, "Found a better source."), results, "author"),
+        _in_thread(act("desk_reject", editor, "Out of scope."), results, "editor"),
+    ]
+    for thread in threads:
+        thread.join(10)
+
+    outcomes = sorted(type(result).__name__ for result in results.values())
+    assert outcomes == ["Article", "ArticleChanged"], results
+    loser = next(r for r in results.values() if not isinstance(r, Article))
+    assert "changed by someone else" in str(loser)
+    assert not isinstance(loser, TransitionRefused)
+    decisions = AuditEntry.objects.filter(article=article, action__in=["withdraw", "desk_reject"])
+    assert decisions.count() == 1
+
+
+def test_two_reminder_runs_at_once_send_each_reminder_once(draft, advance, editor, reviewer):
+    import datetime
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from reviews.reminders import send_due_reminders
+    from reviews.services import reviewers_invite
+
+    article = advance(draft, "submit")
+    reviewers_invite(
+        article=article,
+        editor=editor,
+        reviewers=[reviewer],
+        due_date=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    mail.outbox = []
+    start = threading.Barrier(2)
+    results = {}
+
+    def run():
+        start.wait(5)
+        return send_due_reminders(timezone.localdate())
+
+    threads = [_in_thread(run, results, n) for n in range(2)]
+    for thread in threads:
+        thread.join(10)
+    assert sorted(len(sent) for sent in results.values()) == [0, 1]
+    assert len(mail.outbox) == 1

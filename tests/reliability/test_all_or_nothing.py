@@ -1,0 +1,77 @@
+"""A state change and its record commit together or not at all; email
+trouble never undoes a workflow action; backups round-trip."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from articles.models import Article, ArticleState, AuditEntry, Revision
+from reviews.models import BoardSignoff
+
+
+def test_a_failure_mid_transition_leaves_no_trace(draft, author, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database hiccup while writing the audit entry")
+
+    monkeypatch.setattr(AuditEntry.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        draft.fire("submit", by=author)
+    draft.refresh_from_db()
+    assert draft.state == ArticleState.DRAFT
+    assert draft.current_revision.submitted_at is None  # the freeze rolled back too
+    monkeypatch.undo()
+    assert not AuditEntry.objects.exists()
+
+
+def test_mail_server_down_does_not_undo_the_action(
+    client, editor, draft, advance, reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    article = advance(draft, "submit")
+
+    def smtp_down(*args, **kwargs):
+        raise ConnectionRefusedError("mail server unreachable")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", smtp_down)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reviews:invite", args=[article.pk]),
+            {"reviewers": [reviewer.pk], "due_date": f"{date.today() + timedelta(days=20)}"},
+        )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.state == ArticleState.UNDER_REVIEW
+    assert article.review_rounds.get().assignments.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dumpdata_and_loaddata_round_trip_all_content(draft, advance, tmp_path, policy):
+    advance(draft, "submit", "start_review", "send_to_board", "sign")
+    before = {
+        "articles": list(Article.objects.values_list("slug", "state", "title")),
+        "revisions": list(Revision.objects.values_list("content_hash", "body")),
+        "audit": AuditEntry.objects.count(),
+        "signatures": list(BoardSignoff.objects.values_list("content_hash", flat=True)),
+    }
+    dump = tmp_path / "backup.json"
+    call_command(
+        "dumpdata", "accounts", "articles", "reviews", "auth.group",
+        natural_foreign=True, natural_primary=True, output=str(dump), stdout=io.StringIO(),
+    )  # fmt: skip
+    call_command("flush", interactive=False, stdout=io.StringIO())
+    assert not Article.objects.exists()
+    call_command("loaddata", str(dump), stdout=io.StringIO())
+    after = {
+        "articles": list(Article.objects.values_list("slug", "state", "title")),
+        "revisions": list(Revision.objects.values_list("content_hash", "body")),
+        "audit": AuditEntry.objects.count(),
+        "signatures": list(BoardSignoff.objects.values_list("content_hash", flat=True)),
+    }
+    assert after == before
+    restored = Article.objects.get()
+    assert restored.published_revision.compute_content_hash() == after["signatures"][0]

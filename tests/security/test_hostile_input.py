@@ -1,0 +1,96 @@
+"""Hostile and malformed input: nothing executes, nothing crashes."""
+
+import re
+
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles.citations import citation_problems, parse_reference_block
+from articles.models import GlossaryTerm, Reference
+from articles.rendering import GlossaryEntry, render_text
+
+from ..factories import editor_payload, reference
+
+PAYLOAD = "<script>alert('x')</script><img src=x onerror=alert(1)>\"'><svg onload=alert(2)>"
+
+
+def _no_markup(html: str) -> None:
+    tags = re.findall(r"<[^>]*>", html.lower())
+    assert not any(tag.startswith(("<script", "<img", "<svg", "<iframe")) for tag in tags)
+    assert not any(re.search(r"\son\w+\s*=", tag) for tag in tags)
+    assert not any("javascript:" in tag for tag in tags)
+
+
+markdownish = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=400,
+) | st.lists(
+    st.sampled_from(["[1]", "[2, 3]", "[1-200]", "## h", "- x", "`c`", "<b>", "[a](javascript:x)",
+                     "\u202e", "😀", "a" * 300, "\n\n", "<script>", "[", "]", "(", ")"]),
+    max_size=40,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=markdownish, references=st.integers(min_value=0, max_value=30))
+def test_any_text_renders_safely(text, references):
+    glossary = [GlossaryEntry("dose", "how much", ("dose", "doses"))]
+    rendered = render_text(text, text, references, glossary=glossary, id_prefix="p-")
+    _no_markup(rendered.summary + rendered.body)
+    problems = citation_problems(text, [Reference(position=1, title="t")] * references)
+    assert all(isinstance(problem, str) for problem in problems)
+    parse_reference_block(text)  # never raises
+
+
+def _edge_payloads():
+    return [PAYLOAD, "x\u202eevil", "😀" * 100, "w" * 5000, "‮‭", "\u0000null"]
+
+
+def test_unicode_and_nul_input_gives_a_form_error_not_a_crash(client, author):
+    client.force_login(author)
+    for text in _edge_payloads():
+        response = client.post(
+            reverse("articles:create"),
+            editor_payload(title=text[:300], body=text, references=[reference(1)]),
+        )
+        assert response.status_code in {302, 400}, text[:20]
+        if "\u0000" in text:
+            assert "Null characters are not allowed." in response.content.decode()
+
+
+def test_hostile_text_in_every_rendered_field_stays_text(
+    client, make_article, advance, editor, policy
+):
+    article = make_article(title=f"Title {PAYLOAD}?", summary=PAYLOAD, body=f"{PAYLOAD} [1]")
+    Reference.objects.filter(revision=article.current_revision).update(
+        title=PAYLOAD, authors=PAYLOAD, journal=PAYLOAD
+    )
+    article.current_revision.refresh_hash()
+    GlossaryTerm.objects.create(term="alert", explanation=PAYLOAD)
+    article = advance(article, "submit", "start_review")
+    article = article.fire("send_to_board", by=editor, comment=PAYLOAD)
+    article = advance(article, "sign")
+    client.post(
+        reverse("articles:question", args=[article.slug]),
+        {"kind": "question", "question": PAYLOAD, "audience": "patient"},
+    )
+    pages = [
+        reverse("articles:public", args=[article.slug]) + "?audience=patient",
+        reverse("articles:home"),
+        reverse("articles:search") + "?q=alert",
+        reverse("reviews:board"),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        body = html.split("<body>")[1]
+        assert "<script>alert" not in body, url
+        assert "onerror=alert" not in body.replace("onerror=alert(1)&gt;", ""), url
+    client.force_login(editor)
+    for url in [
+        reverse("articles:workspace", args=[article.pk]),
+        reverse("articles:questions") + "?show=",
+        reverse("articles:audit"),
+    ]:
+        body = client.get(url).content.decode().split("<body>")[1]
+        assert "<script>alert" not in body, url
