@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import services
 from .forms import InvitedSignUpForm, InviteForm, ProfileForm
@@ -17,6 +17,7 @@ from .models import Role, User
 from .permissions import require_editor
 
 
+@require_safe
 @login_required
 def people(request):
     require_editor(request.user, "People and roles are managed by editors.")

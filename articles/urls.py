@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import views, views_office, views_public
 from .feeds import NewlyApprovedFeed
@@ -32,7 +33,7 @@ urlpatterns = [
         views.reader_question_handle,
         name="question_handle",
     ),
-    path("feeds/approved/", NewlyApprovedFeed(), name="feed"),
+    path("feeds/approved/", require_safe(NewlyApprovedFeed()), name="feed"),
     path("desk/", views.desk, name="desk"),
     path("desk/articles/new/", views.article_create, name="create"),
     path("desk/articles/<int:pk>/", views.article_workspace, name="workspace"),

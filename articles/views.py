@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import office as office_figures
 from . import services
@@ -30,6 +30,7 @@ from .rendering import render_text
 from .services import REFERENCE_FIELDS
 
 
+@require_safe
 @login_required
 def desk(request):
     user = request.user
@@ -345,6 +346,7 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
     return render(request, "articles/workspace.html", context, status=status)
 
 
+@require_safe
 @login_required
 def article_workspace(request, pk: int):
     return _render_workspace(request, get_article_for(request.user, pk))
@@ -389,6 +391,7 @@ def article_transition(request, pk: int, name: str):
     return redirect(article)
 
 
+@require_safe
 @login_required
 def revision_detail(request, pk: int, number: int):
     article = get_article_for(request.user, pk)
@@ -415,6 +418,7 @@ def revision_detail(request, pk: int, number: int):
     )
 
 
+@require_safe
 @login_required
 def revision_compare(request, pk: int):
     article = get_article_for(request.user, pk)
@@ -487,6 +491,7 @@ def policy_edit(request):
     )
 
 
+@require_safe
 @login_required
 def reader_questions(request):
     if not request.user.has_perm("accounts.handle_articles"):
@@ -521,6 +526,7 @@ def reader_question_handle(request, pk: int):
     return redirect("articles:questions")
 
 
+@require_safe
 @login_required
 def office(request):
     """The managing editor's dashboard: the pipeline at a glance."""

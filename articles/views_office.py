@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from accounts.permissions import require_editor
@@ -17,6 +17,7 @@ from .forms import AuditFilterForm, GlossaryTermForm
 from .models import AuditEntry, GlossaryTerm
 
 
+@require_safe
 @login_required
 def glossary(request):
     require_editor(request.user, "This page is for editors.")
@@ -88,6 +89,7 @@ def _filtered_audit(request):
     return form, entries
 
 
+@require_safe
 @login_required
 def audit(request):
     require_editor(request.user, "This page is for editors.")
@@ -107,6 +109,7 @@ class _Echo:
         return value
 
 
+@require_safe
 @login_required
 def audit_csv(request):
     """The filtered log as CSV, streamed row by row from a server-side cursor."""

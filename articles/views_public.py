@@ -6,7 +6,7 @@ from django.db.models import F, Min, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel
@@ -82,6 +82,7 @@ def _render_article(request, article: Article, *, question_form=None, status=200
     return render(request, "articles/article_public.html", context, status=status)
 
 
+@require_safe
 def article_public(request, slug: str):
     return _render_article(request, _public_article(slug))
 
@@ -140,6 +141,7 @@ def _policy_context(version: PolicyVersion, latest: PolicyVersion) -> dict:
     }
 
 
+@require_safe
 def editorial_policy(request):
     policy = EditorialPolicy.current()  # also makes sure version 1 exists
     latest = PolicyVersion.objects.select_related("changed_by").order_by("-number").first()
@@ -149,11 +151,13 @@ def editorial_policy(request):
     return render(request, "articles/policy.html", context)
 
 
+@require_safe
 def policy_versions(request):
     versions = PolicyVersion.objects.select_related("changed_by").order_by("-number")
     return render(request, "articles/policy_versions.html", {"versions": versions})
 
 
+@require_safe
 def policy_version(request, number: int):
     version = get_object_or_404(PolicyVersion.objects.select_related("changed_by"), number=number)
     latest = PolicyVersion.objects.order_by("-number").first()
@@ -167,6 +171,7 @@ STAGE_FILTERS = {
 }
 
 
+@require_safe
 def home(request):
     """Recently approved articles (and work in review if the policy shows it)."""
     articles = (
@@ -179,6 +184,7 @@ def home(request):
     return render(request, "articles/home.html", {"page": page, "items": items})
 
 
+@require_safe
 def search(request):
     query = request.GET.get("q", "")
     stage = request.GET.get("stage", "")

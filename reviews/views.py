@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role, User
 from articles.diffs import diff_revisions
@@ -185,6 +185,7 @@ def conflict_decide(request, assignment_id: int):
     return redirect("reviews:invite", pk=assignment.round.article_id)
 
 
+@require_safe
 @login_required
 def round_detail(request, pk: int, number: int):
     article = _get_article_for_editor(request.user, pk)
@@ -242,6 +243,7 @@ def round_close(request, pk: int, number: int):
     return redirect("reviews:round", pk=pk, number=number)
 
 
+@require_safe
 @login_required
 def my_reviews(request):
     if not request.user.has_perm("accounts.review_articles"):
@@ -372,6 +374,7 @@ def assignment_respond(request, assignment_id: int):
     return render(request, "reviews/assignment.html", context, status=status)
 
 
+@require_safe
 @login_required
 def queue(request):
     if not request.user.has_perm("accounts.handle_articles"):
@@ -465,6 +468,7 @@ def _board_context(article: Article, user) -> dict:
     return context
 
 
+@require_safe
 @login_required
 def board_queue(request):
     if not request.user.has_perm("accounts.sign_off_articles"):
@@ -554,6 +558,7 @@ def recuse(request, pk: int):
     return redirect("reviews:board_queue")
 
 
+@require_safe
 @login_required
 def verification(request):
     """For editors: every published article's signatures checked against the
@@ -590,6 +595,7 @@ def verification(request):
     return render(request, "reviews/verification.html", {"rows": rows})
 
 
+@require_safe
 def board_page(request):
     """Public: who is on the Medical Advisory Board and what they signed."""
     signed = (

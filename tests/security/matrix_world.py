@@ -1,0 +1,109 @@
+"""The world the permission matrix runs in, and how to fill each URL."""
+
+import datetime
+
+from django.core import signing
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from accounts.models import Invitation, Role
+from articles.models import GlossaryTerm, ReaderQuestion
+from articles.services import article_create
+from reviews.services import invitation_accept, reviewers_invite
+
+from ..factories import UserFactory, reference
+
+ROLES = [
+    "anonymous",
+    "author",
+    "other_author",
+    "reviewer_not_invited",
+    "invited_reviewer",
+    "editor",
+    "board_member",
+]
+# The Django admin is Django's own, with its own permission tests (test_admin.py).
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def url_names() -> list[str]:
+    names = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace or namespace
+                if inner in SKIPPED_NAMESPACES:
+                    continue
+                walk(entry.url_patterns, inner)
+            elif isinstance(entry, URLPattern) and entry.name:
+                names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None)
+    return sorted(set(names))
+
+
+def build_world():
+    people = {
+        "author": UserFactory(username="author", roles=[Role.AUTHOR]),
+        "other_author": UserFactory(username="other", roles=[Role.AUTHOR]),
+        "reviewer_not_invited": UserFactory(username="outsider", roles=[Role.REVIEWER]),
+        "invited_reviewer": UserFactory(username="invited", roles=[Role.REVIEWER]),
+        "editor": UserFactory(username="editor", roles=[Role.EDITOR]),
+        "board_member": UserFactory(username="board", roles=[Role.BOARD]),
+    }
+
+    def new_article(title):
+        return article_create(
+            author=people["author"], title=title, primary_audience="patient",
+            summary="S.", body="B [1].", references=[reference(1)],
+        )  # fmt: skip
+
+    actors = {"editor": people["editor"]}
+    published = new_article("Published?")
+    published = published.fire("submit", by=people["author"])
+    published = published.fire("start_review", by=actors["editor"])
+    published = published.fire("send_to_board", by=actors["editor"])
+    from reviews.services import board_signoff_record
+
+    from ..factories import PASSWORD
+
+    published = board_signoff_record(
+        article=published, member=people["board_member"], password=PASSWORD
+    )
+    article = new_article("In review?").fire("submit", by=people["author"])
+    (assignment,) = reviewers_invite(
+        article=article, editor=people["editor"], reviewers=[people["invited_reviewer"]],
+        due_date=timezone.localdate() + datetime.timedelta(days=10),
+    )  # fmt: skip
+    invitation_accept(
+        assignment=assignment, reviewer=people["invited_reviewer"], has_conflict=False
+    )
+    term = GlossaryTerm.objects.create(term="dose", explanation="how much")
+    question = ReaderQuestion.objects.create(
+        article=published, revision=published.published_revision, audience="patient",
+        question="Why?",
+    )  # fmt: skip
+    invitation = Invitation.objects.create(
+        email="new@example.org", role=Role.REVIEWER, invited_by=people["editor"]
+    )
+    kwargs = {
+        "pk": article.pk,
+        "number": 1,
+        "name": "request_changes",
+        "slug": published.slug,
+        "assignment_id": assignment.pk,
+        "token": signing.dumps(invitation.pk, salt="accounts.invitation"),
+    }
+    special = {  # URL names whose pk means something other than the article
+        "people:person": {"pk": people["author"].pk},
+        "people:role": {"pk": people["author"].pk},
+        "people:unlock": {"pk": people["author"].pk},
+        "articles:glossary_edit": {"pk": term.pk},
+        "articles:glossary_delete": {"pk": term.pk},
+        "articles:question_handle": {"pk": question.pk},
+    }
+    return people, kwargs, special
+
+
+__all__ = ["ROLES", "build_world", "invitation_accept", "url_names"]

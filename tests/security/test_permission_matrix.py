@@ -1,0 +1,274 @@
+"""Every URL of the project, for every role and method, against a declared
+outcome. The list of URLs comes from the resolver, so a new view without a
+line here fails the test until someone decides who may use it.
+
+Roles, in column order: anonymous, author (of the article), another author,
+a reviewer not invited, the invited reviewer, an editor, a board member.
+The world: one article under review (round 1, one invited reviewer who
+accepted), one approved article, a glossary term, a reader question and an
+open invitation. 200 served, 302 redirect (sign-in, or done and moved on),
+400 form errors, 403 refused with a reason, 404 hidden, 405 wrong method.
+POSTs carry no data and run in a rolled-back savepoint.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+
+from .matrix_world import ROLES, build_world, url_names
+
+EXPECTED = {
+    "articles:audience": {
+        "GET": [405, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 302, 302, 302, 302, 302, 302],
+    },
+    "articles:audit": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:audit_csv": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:compare": {
+        "GET": [302, 400, 404, 404, 404, 400, 404],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:create": {
+        "GET": [302, 200, 200, 403, 403, 403, 403],
+        "POST": [302, 400, 400, 403, 403, 403, 403],
+    },
+    "articles:desk": {
+        "GET": [302, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:edit": {
+        "GET": [302, 403, 404, 404, 404, 403, 404],
+        "POST": [302, 403, 404, 404, 404, 403, 404],
+    },
+    "articles:feed": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:glossary": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:glossary_delete": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 403, 403, 403, 302, 403],
+    },
+    "articles:glossary_edit": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [302, 403, 403, 403, 403, 400, 403],
+    },
+    "articles:glossary_new": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [302, 403, 403, 403, 403, 400, 403],
+    },
+    "articles:home": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:office": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:policy": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:policy_edit": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [302, 403, 403, 403, 403, 400, 403],
+    },
+    "articles:policy_version": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:policy_versions": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:public": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:question": {
+        "GET": [405, 405, 405, 405, 405, 405, 405],
+        "POST": [400, 400, 400, 400, 400, 400, 400],
+    },
+    "articles:question_handle": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 403, 403, 403, 302, 403],
+    },
+    "articles:questions": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:revision": {
+        "GET": [302, 200, 404, 404, 404, 200, 404],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:search": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "articles:transition": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 404, 404, 404, 400, 404],
+    },
+    "articles:workspace": {
+        "GET": [302, 200, 404, 404, 404, 200, 404],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "invitation": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [400, 400, 400, 400, 400, 400, 400],
+    },
+    "login": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [200, 200, 200, 200, 200, 200, 200],
+    },
+    "logout": {
+        "GET": [405, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 302, 302, 302, 302, 302, 302],
+    },
+    "password_change": {
+        "GET": [302, 200, 200, 200, 200, 200, 200],
+        "POST": [302, 200, 200, 200, 200, 200, 200],
+    },
+    "password_change_done": {
+        "GET": [302, 200, 200, 200, 200, 200, 200],
+        "POST": [302, 405, 405, 405, 405, 405, 405],
+    },
+    "people:invite": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 403, 403, 403, 302, 403],
+    },
+    "people:list": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "people:person": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [302, 403, 403, 403, 403, 400, 403],
+    },
+    "people:role": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 403, 403, 403, 302, 403],
+    },
+    "people:unlock": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 403, 403, 403, 302, 403],
+    },
+    "reviews:assignment": {
+        "GET": [302, 404, 404, 404, 200, 404, 404],
+        "POST": [302, 404, 404, 404, 400, 404, 404],
+    },
+    "reviews:board": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "reviews:board_queue": {
+        "GET": [302, 403, 403, 403, 403, 403, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "reviews:conflict": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 404, 404, 404, 302, 404],
+    },
+    "reviews:invite": {
+        "GET": [302, 403, 404, 404, 404, 200, 404],
+        "POST": [302, 403, 404, 404, 404, 400, 404],
+    },
+    "reviews:mine": {
+        "GET": [302, 403, 403, 200, 200, 403, 403],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "reviews:queue": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "reviews:recuse": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 404, 404, 404, 403, 404],
+    },
+    "reviews:reinvite": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 404, 404, 404, 302, 404],
+    },
+    "reviews:respond": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 404, 404, 404, 400, 404, 404],
+    },
+    "reviews:round": {
+        "GET": [302, 403, 404, 404, 404, 200, 404],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "reviews:round_close": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 404, 404, 404, 302, 404],
+    },
+    "reviews:signoff": {
+        "GET": [302, 403, 404, 404, 404, 403, 404],
+        "POST": [302, 403, 404, 404, 404, 403, 404],
+    },
+    "reviews:verification": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "robots": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "signup": {
+        "GET": [200, 302, 302, 302, 302, 302, 302],
+        "POST": [400, 302, 302, 302, 302, 302, 302],
+    },
+    "sitemap": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+}
+
+KWARG_SHAPES = [(), ("pk",), ("slug",), ("number",), ("pk", "number"), ("pk", "name"),
+                ("assignment_id",), ("token",)]  # fmt: skip
+
+
+def _url(name, kwargs, special):
+    merged = {**kwargs, **special.get(name, {})}
+    for keys in KWARG_SHAPES:
+        try:
+            return reverse(name, kwargs={key: merged[key] for key in keys})
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"No way to build a URL for {name}")
+
+
+def test_every_url_has_declared_expectations():
+    missing = sorted(set(url_names()) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(url_names()))
+    assert (missing, stale) == ([], []), f"without expectations: {missing}; stale: {stale}"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_permission_matrix(client, db, method):
+    people, kwargs, special = build_world()
+    mismatches = []
+    for name in url_names():
+        url = _url(name, kwargs, special)
+        for role, expected in zip(ROLES, EXPECTED[name][method], strict=True):
+            client.logout()
+            if role != "anonymous":
+                client.force_login(people[role])
+            cache.clear()  # rate-limit counters
+            with transaction.atomic():
+                response = client.get(url) if method == "GET" else client.post(url)
+                transaction.set_rollback(True)
+            if response.status_code != expected:
+                mismatches.append(
+                    f"{method} {name} as {role}: {response.status_code} != {expected}"
+                )
+    assert mismatches == []
