@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -75,15 +74,14 @@ def invitation_send(*, editor, email: str, role: Role) -> Invitation:
         context = {"invitation": invitation, "link": link, "days": INVITATION_MAX_AGE.days}
 
         def send():
-            message = EmailMultiAlternatives(
+            from reviews.notifications import deliver
+
+            deliver(
+                to=[email],
                 subject=f"[Medical Review] Invitation to join as {invitation.get_role_display()}",
                 body=render_to_string("emails/invitation.txt", context),
-                to=[email],
+                html=render_to_string("emails/invitation.html", context),
             )
-            message.attach_alternative(
-                render_to_string("emails/invitation.html", context), "text/html"
-            )
-            message.send()
 
         transaction.on_commit(send, robust=True)
     return invitation

@@ -5,6 +5,7 @@ from articles.admin import HideOwnArticlesMixin, ReadOnlyAdminMixin
 from .models import (
     BoardRecusal,
     BoardSignoff,
+    PendingEmail,
     ReminderSent,
     Review,
     ReviewAssignment,
@@ -64,3 +65,8 @@ class ReminderSentAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdm
 class BoardRecusalAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "member", "article")
     list_select_related = ("member", "article")
+
+
+@admin.register(PendingEmail)
+class PendingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("failed_at", "subject", "attempts", "last_error")

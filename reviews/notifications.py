@@ -3,30 +3,72 @@ rolled-back action never tells anyone it happened; each has a plain-text and
 an HTML part rendered from templates/emails/<name>.txt|.html, and a link to
 the page where the recipient acts."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .models import PendingEmail
+
+logger = logging.getLogger(__name__)
+
 
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _send(template: str, *, to: list[str], subject: str, context: dict) -> None:
+def _send(template: str, *, to: list[str], subject: str, context: dict, keep=True) -> bool:
     recipients = [address for address in to if address]
     if not recipients:
-        return
+        return True
     context = {**context, "site_url": settings.SITE_URL}
-    message = EmailMultiAlternatives(
+    return deliver(
+        to=recipients,
         # Headers are one line: collapse any whitespace a title might carry.
         subject=" ".join(f"[Medical Review] {subject}".split()),
         body=render_to_string(f"emails/{template}.txt", context),
-        to=recipients,
+        html=render_to_string(f"emails/{template}.html", context),
+        keep=keep,
     )
-    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    message.send()
+
+
+def deliver(*, to: list[str], subject: str, body: str, html: str, keep: bool = True) -> bool:
+    """Send now; if the mail server fails, keep the message for the next run
+    (`retry_pending`) instead of losing it (unless the caller retries by
+    itself, `keep=False`). Returns whether it went out."""
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        logger.exception("Email %r to %s failed; will be retried", subject, to)
+        if keep:
+            PendingEmail.objects.create(
+                to=to, subject=subject, body=body, html=html, last_error=str(exc)[:300]
+            )
+        return False
+    return True
+
+
+def retry_pending() -> int:
+    """Send the emails kept after earlier failures; returns how many went out."""
+    sent = 0
+    for pending in PendingEmail.objects.all():
+        message = EmailMultiAlternatives(subject=pending.subject, body=pending.body, to=pending.to)
+        message.attach_alternative(pending.html, "text/html")
+        try:
+            message.send()
+        except Exception as exc:
+            pending.attempts += 1
+            pending.last_error = str(exc)[:300]
+            pending.save(update_fields=["attempts", "last_error"])
+            continue
+        pending.delete()
+        sent += 1
+    return sent
 
 
 def queue(template: str, *, to: list[str], subject: str, context: dict) -> None:
@@ -110,9 +152,10 @@ def resubmission(review_round, reviewers) -> None:
         )
 
 
-def reminder(assignment, step: str) -> None:
-    """Sent directly (the command runs outside any request transaction)."""
-    _send(
+def reminder(assignment, step: str) -> bool:
+    """Sent directly (the command runs outside any request transaction); a
+    failed reminder is retried through its own step record, not kept."""
+    return _send(
         "review_reminder",
         to=[assignment.reviewer.email],
         subject=(
@@ -126,4 +169,5 @@ def reminder(assignment, step: str) -> None:
             "overdue": step != "due-soon",
             "link": absolute(reverse("reviews:assignment", args=[assignment.pk])),
         },
+        keep=False,
     )

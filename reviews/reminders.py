@@ -1,14 +1,11 @@
 """Which reminder each open review is due, and sending it once."""
 
-import logging
 from datetime import date
 
 from django.db import IntegrityError, transaction
 
 from . import notifications
 from .models import ReminderSent, ReviewAssignment
-
-logger = logging.getLogger(__name__)
 
 DAYS_BEFORE = 2
 EVERY_DAYS_AFTER = 3
@@ -33,6 +30,7 @@ def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
     runs at once cannot both send it; if sending fails the row is removed
     again and the next run retries. One failing address never stops the
     others."""
+    notifications.retry_pending()  # messages an earlier mail outage held back
     sent = []
     for assignment in ReviewAssignment.objects.awaiting_work().select_related(
         "reviewer", "round__revision"
@@ -45,10 +43,8 @@ def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
                 record = ReminderSent.objects.create(assignment=assignment, step=step)
         except IntegrityError:
             continue  # already sent for this step
-        try:
-            notifications.reminder(assignment, step)
-        except Exception:
-            logger.exception("Reminder %s to %s failed; will retry", step, assignment.reviewer)
+        if not notifications.reminder(assignment, step):
+            # Not sent: forget the step, so the next run tries this reminder again.
             ReminderSent.objects.filter(pk=record.pk).delete()
             continue
         sent.append((assignment, step))

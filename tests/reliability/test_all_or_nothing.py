@@ -75,3 +75,32 @@ def test_dumpdata_and_loaddata_round_trip_all_content(draft, advance, tmp_path, 
     assert after == before
     restored = Article.objects.get()
     assert restored.published_revision.compute_content_hash() == after["signatures"][0]
+
+
+def test_an_email_refused_by_the_mail_server_is_sent_by_the_next_run(
+    editor, draft, advance, reviewer, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    from datetime import date, timedelta
+
+    from reviews.models import PendingEmail
+    from reviews.services import reviewers_invite
+
+    article = advance(draft, "submit")
+    real_send = mail.EmailMultiAlternatives.send
+
+    def smtp_down(*args, **kwargs):
+        raise ConnectionRefusedError("mail server unreachable")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", smtp_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        reviewers_invite(
+            article=article, editor=editor, reviewers=[reviewer],
+            due_date=date.today() + timedelta(days=20),
+        )  # fmt: skip
+    held = PendingEmail.objects.get()
+    assert held.to == [reviewer.email] and "Invitation to review" in held.subject
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", real_send)
+    out = io.StringIO()
+    call_command("send_pending_emails", stdout=out)
+    assert "1 held email sent; 0 still waiting." in out.getvalue()
+    assert [m.to for m in mailoutbox] == [[reviewer.email]]
