@@ -86,11 +86,51 @@ def test_hostile_text_in_every_rendered_field_stays_text(
         body = html.split("<body>")[1]
         assert "<script>alert" not in body, url
         assert "onerror=alert" not in body.replace("onerror=alert(1)&gt;", ""), url
+    from articles.services import policy_update
+
+    policy_update(editor=editor, data={"text": PAYLOAD}, note=PAYLOAD, seen_version=None)
+    public_policy = client.get(reverse("articles:policy")).content.decode().split("<body>")[1]
+    assert "<script>alert" not in public_policy
     client.force_login(editor)
     for url in [
         reverse("articles:workspace", args=[article.pk]),
         reverse("articles:questions") + "?show=",
         reverse("articles:audit"),
+        reverse("articles:policy_edit"),
+        reverse("articles:policy_versions"),
+        reverse("articles:glossary"),
     ]:
         body = client.get(url).content.decode().split("<body>")[1]
         assert "<script>alert" not in body, url
+
+
+def test_hostile_review_comments_stay_text(client, draft, advance, editor, reviewer, author):
+    import datetime
+
+    from django.utils import timezone
+
+    from reviews.services import invitation_accept, review_save, reviewers_invite
+
+    article = advance(draft, "submit")
+    (assignment,) = reviewers_invite(
+        article=article, editor=editor, reviewers=[reviewer],
+        due_date=timezone.localdate() + datetime.timedelta(days=5),
+    )  # fmt: skip
+    invitation_accept(assignment=assignment, reviewer=reviewer, has_conflict=False)
+    review_save(
+        assignment=assignment, reviewer=reviewer, submit=True,
+        data={"recommendation": "major", "comments_to_author": PAYLOAD,
+              "confidential_comments": PAYLOAD},
+    )  # fmt: skip
+    article.refresh_from_db()
+    article = article.fire("request_changes", by=editor, comment=PAYLOAD)
+    for person, url in [
+        (editor, reverse("reviews:round", args=[article.pk, 1])),
+        (author, reverse("articles:edit", args=[article.pk])),
+        (author, reverse("articles:workspace", args=[article.pk])),
+        (reviewer, reverse("reviews:assignment", args=[assignment.pk])),
+    ]:
+        client.force_login(person)
+        body = client.get(url).content.decode().split("<body>")[1]
+        assert "<script>alert" not in body, url
+        assert "&lt;script&gt;" in body, url
