@@ -6,6 +6,8 @@ from django.views.generic import TemplateView
 
 from articles.feeds import ArticleSitemap, PagesSitemap
 
+from . import views
+
 SITEMAPS = {"articles": ArticleSitemap, "pages": PagesSitemap}
 
 urlpatterns = [
@@ -14,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("desk/people/", include("accounts.urls_people")),
     path("admin/", admin.site.urls),
+    path("healthz", views.health, name="health"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",

@@ -88,3 +88,9 @@ def test_email_url_configures_smtp():
     assert (config["EMAIL_HOST"], config["EMAIL_PORT"]) == ("mail.example.org", 587)
     assert (config["EMAIL_HOST_USER"], config["EMAIL_HOST_PASSWORD"]) == ("mailer", "s@cret")
     assert config["EMAIL_USE_TLS"] is True
+
+
+def test_health_check_answers_without_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"

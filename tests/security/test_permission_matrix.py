@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from .matrix_world import ROLES, build_world, url_names
 
 EXPECTED = {
+    "health": {"GET": [200] * 7, "POST": [405] * 7},
     "articles:audience": {
         "GET": [405, 405, 405, 405, 405, 405, 405],
         "POST": [302, 302, 302, 302, 302, 302, 302],
