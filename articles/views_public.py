@@ -1,11 +1,20 @@
 """The pages anyone can read: an article, the editorial policy."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Min, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    quote_etag,
+)
+from django.utils.http import http_date
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -14,7 +23,14 @@ from accounts.models import AudienceLevel
 from .feeds import public_articles
 from .forms import AudienceForm, ReaderQuestionForm
 from .models import Article, EditorialPolicy, PolicyVersion
-from .public import AUDIENCE_COOKIE, audience_for, rendered_text, shown_revision
+from .public import (
+    AUDIENCE_COOKIE,
+    RENDER_VERSION,
+    audience_for,
+    glossary_version,
+    rendered_text,
+    shown_revision,
+)
 from .rendering import render_body
 from .search import highlight, search_articles
 from .structured_data import as_script, medical_web_page
@@ -79,7 +95,40 @@ def _render_article(request, article: Article, *, question_form=None, status=200
         "question_form": question_form
         or ReaderQuestionForm(initial={"audience": audience, "kind": "question"}),
     }
-    return render(request, "articles/article_public.html", context, status=status)
+    validators = _validators(request, article, revision, audience, from_link, signoffs, policy)
+    if validators and status == 200:
+        etag, last_modified = validators
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            return not_modified
+    response = render(request, "articles/article_public.html", context, status=status)
+    patch_vary_headers(response, ["Cookie"])
+    if validators and status == 200:
+        response["ETag"], response["Last-Modified"] = (
+            validators[0],
+            http_date(validators[1].timestamp()),
+        )
+        # Private: the page carries the reader's own form token. Browsers
+        # revalidate and get 304 while nothing the page shows has changed.
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _validators(request, article, revision, audience, from_link, signoffs, policy):
+    """(ETag, Last-Modified) for an anonymous reader's view of the page, or
+    None when the page is personal (signed in, or carrying a message)."""
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return None
+    if request.COOKIES.get("messages"):
+        return None
+    parts = [
+        RENDER_VERSION, revision.pk, revision.content_hash, audience, from_link,
+        glossary_version(), article.state, article.next_review_due, article.rereview_due_since,
+        [signoff.pk for signoff in signoffs], policy.updated_at.isoformat(),
+    ]  # fmt: skip
+    etag = quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
+    dates = [revision.submitted_at, revision.approved_at, policy.updated_at]
+    return etag, max(d for d in dates if d)
 
 
 @require_safe

@@ -268,3 +268,13 @@ def test_rereview_comes_due_even_while_an_update_is_in_review(reviewed_and_sent,
     call_command("open_due_reviews", stdout=StringIO())
     article.refresh_from_db()
     assert article.rereview_due_since == timezone.localdate()
+
+
+def test_board_queue_query_count_is_bounded(
+    client, board_member, make_article, advance, django_assert_max_num_queries
+):
+    client.force_login(board_member)
+    for n in range(6):
+        advance(make_article(title=f"Queued {n}?"), "submit", "start_review", "send_to_board")
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("reviews:board_queue")).status_code == 200

@@ -333,3 +333,47 @@ def test_unsubmitted_draft_titles_never_reach_public_lists(client, draft, advanc
     assert "SECRET DRAFT TITLE" not in client.get(reverse("articles:home")).content.decode()
     article = advance(article, "resubmit")
     assert "SECRET DRAFT TITLE" in client.get(reverse("articles:home")).content.decode()
+
+
+def test_anonymous_readers_get_validators_and_a_304_while_nothing_changed(client, published):
+    first = _page(client, published, audience="patient")
+    etag = first["ETag"]
+    assert first["Last-Modified"]
+    assert "private" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+    again = client.get(
+        reverse("articles:public", args=[published.slug]),
+        {"audience": "patient"},
+        HTTP_IF_NONE_MATCH=etag,
+    )
+    assert again.status_code == 304
+    other_level = _page(client, published, audience="professional")
+    assert other_level["ETag"] != etag
+
+
+def test_a_new_approval_changes_the_validator(client, published, advance):
+    etag = _page(client, published, audience="professional")["ETag"]
+    article = advance(published, "edit", "submit", "start_review", "send_to_board", "sign")
+    response = client.get(
+        reverse("articles:public", args=[article.slug]),
+        {"audience": "professional"},
+        HTTP_IF_NONE_MATCH=etag,
+    )
+    assert response.status_code == 200
+    assert "Revised after review" in response.content.decode()
+
+
+def test_signed_in_pages_are_not_cached(client, published):
+    client.force_login(UserFactory())
+    response = _page(client, published)
+    assert not response.has_header("ETag")
+
+
+def test_policy_page_query_count_is_bounded(client, policy, editor, django_assert_max_num_queries):
+    from articles.services import policy_update
+
+    for quorum in (2, 3, 4):
+        policy_update(editor=editor, data={"board_quorum": quorum}, note="n", seen_version=None)
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("articles:policy")).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("articles:policy_versions")).status_code == 200

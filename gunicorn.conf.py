@@ -1,0 +1,18 @@
+"""gunicorn settings: `gunicorn config.wsgi` reads this file from the
+project folder. Every value can be overridden on the command line."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# App servers keep no state (sessions and caches live in PostgreSQL and
+# Redis), so scale by adding workers here or servers behind the balancer.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 30
+max_requests = 2000  # recycle workers now and then
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
