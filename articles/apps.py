@@ -18,6 +18,24 @@ class ArticlesConfig(AppConfig):
         from .signals import article_transitioned
 
         article_transitioned.connect(_reindex, dispatch_uid="articles.search-index")
+        article_transitioned.connect(_article_changed, dispatch_uid="articles.page-cache")
+
+        from django.conf import settings as django_settings
+
+        from .page_cache import site_changed
+        from .policy import EditorialPolicy
+
+        # Public pages show the policy's settings and people's names.
+        post_save.connect(site_changed, sender=EditorialPolicy, dispatch_uid="page-policy")
+        post_save.connect(
+            site_changed, sender=django_settings.AUTH_USER_MODEL, dispatch_uid="page-people"
+        )
+
+
+def _article_changed(sender, *, article, **kwargs):
+    from .page_cache import article_changed
+
+    article_changed(article.slug)
 
 
 def _reindex(sender, *, article, **kwargs):

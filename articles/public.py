@@ -4,6 +4,7 @@ words, rendered once per (revision, audience) and cached."""
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
@@ -98,7 +99,7 @@ def rendered_text(revision: Revision, audience: str, reference_count: int) -> Pu
         f"article-html:{RENDER_VERSION}:{revision.pk}:{revision.content_hash}:"
         f"{audience}:{glossary_version()}"
     )
-    cached = cache.get(key)
+    cached = cache.get(key) if settings.RENDER_CACHE else None
     if cached is None:
         summary, body, own = revision.text_for(audience)
         glossary = _glossary_entries() if audience == AudienceLevel.PATIENT else None

@@ -19,6 +19,7 @@ from .models import (
     TransitionRefused,
     unique_slug_for,
 )
+from .page_cache import article_changed
 
 REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
 
@@ -154,6 +155,7 @@ def articles_open_due_reviews(*, today) -> list[Article]:
             rereview_due_since__isnull=True,
         )
         for article in due:
+            article_changed(article.slug)  # the page may now say "review overdue"
             article.rereview_due_since = today
             article.save(update_fields=["rereview_due_since", "updated_at"])
             AuditEntry.note(

@@ -3,8 +3,10 @@
 import hashlib
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, Min, Q, prefetch_related_objects
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel
 
+from . import page_cache
 from .feeds import public_articles
 from .forms import AudienceForm, ReaderQuestionForm
 from .models import Article, EditorialPolicy, PolicyVersion
@@ -133,7 +136,30 @@ def _validators(request, article, revision, audience, from_link, signoffs, polic
 
 @require_safe
 def article_public(request, slug: str):
-    return _render_article(request, _public_article(slug))
+    if not page_cache.enabled(request):
+        return _render_article(request, _public_article(slug))
+    key = page_cache.page_key(request, slug)
+    cached = cache.get(key)
+    if cached is not None:
+        return _from_page_cache(request, cached)
+    response = _render_article(request, _public_article(slug))
+    if response.status_code == 200:
+        page_cache.store(key, request, response)
+    return response
+
+
+def _from_page_cache(request, cached: dict):
+    if cached["etag"] and request.headers.get("If-None-Match") == cached["etag"]:
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = cached["etag"]
+        return not_modified
+    response = HttpResponse(page_cache.restore(cached, request))
+    for header, value in (("ETag", cached["etag"]), ("Last-Modified", cached["last_modified"])):
+        if value:
+            response[header] = value
+    patch_vary_headers(response, ["Cookie"])
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @require_POST

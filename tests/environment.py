@@ -11,6 +11,9 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("WHITENOISE_USE_FINDERS", "true")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Whole-page caching is tested on purpose (test_public_page.py); elsewhere it
+# would hide changes that tests make without committing.
+os.environ.setdefault("PAGE_CACHE", "false")
 os.environ.setdefault("EMAIL_URL", "locmem://")
 # Playwright's sync API runs an event loop in the test thread; Django's
 # live_server tests are synchronous code that is safe to run beside it.

@@ -1,5 +1,7 @@
 """The reader's article page: which revision, which wording, what it costs."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -377,3 +379,49 @@ def test_policy_page_query_count_is_bounded(client, policy, editor, django_asser
         assert client.get(reverse("articles:policy")).status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get(reverse("articles:policy_versions")).status_code == 200
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.PAGE_CACHE = True
+
+
+def test_anonymous_page_is_served_from_the_page_cache_with_a_fresh_token(
+    client, published, page_cache_on, django_assert_max_num_queries
+):
+    first = _page(client, published, audience="patient").content.decode()
+    other = __import__("django.test", fromlist=["Client"]).Client()
+    with django_assert_max_num_queries(0):
+        second = other.get(
+            reverse("articles:public", args=[published.slug]), {"audience": "patient"}
+        ).content.decode()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(first).group(1) != token.search(second).group(1)
+    assert token.sub("", first) == token.sub("", second)
+
+
+def test_a_workflow_change_replaces_the_cached_page(
+    client, published, advance, page_cache_on, django_capture_on_commit_callbacks
+):
+    assert "Axonal injury" in _page(client, published, audience="professional").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        article = advance(published, "edit", "submit", "start_review", "send_to_board", "sign")
+    text = _page(client, article, audience="professional").content.decode()
+    assert "Revised after review" in text and "Axonal injury" not in text
+
+
+def test_a_policy_change_replaces_the_cached_page(
+    client, draft, advance, policy, page_cache_on, django_capture_on_commit_callbacks
+):
+    article = advance(draft, "submit", "start_review")
+    assert _page(client, article).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        policy.public_in_review = False
+        policy.save()
+    assert _page(client, article).status_code == 404
+
+
+def test_signed_in_readers_and_messages_bypass_the_page_cache(client, published, page_cache_on):
+    _page(client, published)
+    client.force_login(UserFactory(display_name="Signed Reader"))
+    assert "Signed in as Signed Reader" in _page(client, published).content.decode()

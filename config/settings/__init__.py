@@ -152,6 +152,11 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
 
+# Rendered article text and whole anonymous pages are cached (see
+# articles/public.py and articles/page_cache.py); switch off to measure.
+RENDER_CACHE = env_bool("RENDER_CACHE", True)
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
