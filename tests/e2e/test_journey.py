@@ -48,6 +48,7 @@ class Journey:
         return self.pages[username]
 
     def check(self, page, who):
+        page.wait_for_load_state("load")  # never audit a page that is still arriving
         problems = serious_accessibility_violations(page)
         assert problems == [], f"{who} on {page.url}: {problems}"
         self.checked.append((who, page.url))
@@ -131,6 +132,7 @@ def test_the_editorial_journey(demo_site, browser):
     editor.get_by_label("Rahul Iyer, MD").check()
     editor.get_by_label("Sofia Costa, MD").check()
     editor.get_by_role("button", name="Send invitations").click()
+    expect(editor.get_by_text("Invited Rahul Iyer, Sofia Costa.")).to_be_visible()
     journey.check(editor, "editor")
     author.reload()
     expect(tracker.locator('[aria-current="step"]')).to_contain_text("Under Review")
