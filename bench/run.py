@@ -1,0 +1,168 @@
+"""`make bench`: how fast the public pages are at 10 and 10 000 articles.
+
+Builds an archive in its own PostgreSQL database, serves it with gunicorn (2
+workers) on 127.0.0.1 and measures each page with wrk for a few seconds:
+a health view (no database), the article page with its caches warm and with
+the caches switched off, the home page and a search. Prints a table and
+writes it to bench/results.md. Traffic goes to 127.0.0.1 only; every run is
+bounded in time.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "medreview_bench"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+PORT = 8089
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = 8
+SIZES = (10, 10_000)
+
+BASE_ENV = {
+    **os.environ,
+    "DATABASE_URL": DB_URL,
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-" + "x" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_COOKIES": "false",
+    "STATIC_MANIFEST": "false",
+    "WHITENOISE_USE_FINDERS": "true",
+    "LOG_LEVEL": "WARNING",
+    "GUNICORN_WORKERS": "2",
+    "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+    "GUNICORN_ACCESSLOG": "",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+}
+BIN = ROOT / ".venv" / "bin"
+
+
+def manage(*args, env=None):
+    subprocess.run([BIN / "python", "manage.py", *args], cwd=ROOT, env=env or BASE_ENV, check=True)
+
+
+def reset_database():
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {DB_NAME}")
+    manage("migrate", "--noinput", "-v0")
+
+
+def fill(total: int) -> str:
+    """Add published articles until there are `total`; returns a slug in the middle."""
+    code = f"import bench.archive as a; print(a.fill({total}))"
+    out = subprocess.run(
+        [BIN / "python", "-c", "import django; django.setup(); " + code],
+        cwd=ROOT, env=BASE_ENV, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return out.stdout.strip().splitlines()[-1]
+
+
+class Server:
+    def __init__(self, **extra_env):
+        self.env = {**BASE_ENV, **extra_env}
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [BIN / "gunicorn", "config.wsgi", "-c", "gunicorn.conf.py"],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def measure(path: str) -> dict:
+    url = f"http://127.0.0.1:{PORT}{path}"
+    urllib.request.urlopen(url, timeout=30).read()  # warm whatever can be warmed
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
+        check=True, capture_output=True, text=True, timeout=SECONDS + 30,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
+
+
+def main():
+    if subprocess.run(["which", "wrk"], capture_output=True).returncode:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    reset_database()
+    rows = []
+    for size in SIZES:
+        slug = fill(size)
+        article = f"/articles/{slug}/"
+        with Server():
+            health = measure("/healthz")
+            results = {
+                "health view": health,
+                "article, caches warm": measure(article),
+                "home page": measure("/"),
+                "search": measure("/search/?q=neuropathy+dose"),
+            }
+        with Server(RENDER_CACHE="false", PAGE_CACHE="false"):
+            cold_health = measure("/healthz")
+            cold = measure(article)
+            cold["ratio_base"] = cold_health["rps"]
+            results["article, caches off"] = cold
+        for page, figures in results.items():
+            base = figures.pop("ratio_base", health["rps"])
+            rows.append((size, page, figures, figures["rps"] / base))
+    table = ["| articles | page | requests/s | p50 ms | p99 ms | x health | errors |",
+             "|---:|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for size, page, f, ratio in rows:
+        table.append(
+            f"| {size} | {page} | {f['rps']:.0f} | {f['p50']:.1f} | {f['p99']:.1f} "
+            f"| {ratio:.2f} | {f['errors']} |"
+        )
+    by = {(size, page): f for size, page, f, _ in rows}
+    scale = [
+        f"- {page} at 10 000 vs 10 articles: "
+        f"{by[(10_000, page)]['rps'] / by[(10, page)]['rps']:.2f}x"
+        for page in ("article, caches warm", "home page")
+    ]
+    text = "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            f"gunicorn, 2 sync workers, PostgreSQL, wrk {CONNECTIONS} connections for "
+            f"{SECONDS} s per page, on this machine ({os.cpu_count()} cores). "
+            "“x health” is the page's requests/s over the health view's in the same server.",
+            "",
+            *table,
+            "",
+            *scale,
+            f"- search p99 at 10 000 articles: {by[(10_000, 'search')]['p99']:.1f} ms",
+            "",
+        ]
+    )
+    print(text)
+    (ROOT / "bench" / "results.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
