@@ -248,6 +248,8 @@ class Article(ConcurrentTransitionMixin, models.Model):
     search_text = models.TextField(blank=True, editable=False)
     # PostgreSQL only: the same text as a tsvector, GIN-indexed by migration.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and summary only: small, so ranking thousands of matches stays cheap.
+    search_rank_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,6 +15,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -43,6 +44,9 @@ def search_index_update(article: Article) -> None:
     search_text = "\n".join(part for part in (title, summary, body) if part)
     updates = {"search_text": search_text}
     if connection.vendor == "postgresql":
+        updates["search_rank_vector"] = SearchVector(
+            Value(title, output_field=TextField()), weight="A", config="english"
+        ) + SearchVector(Value(summary, output_field=TextField()), weight="B", config="english")
         updates["search_vector"] = (
             SearchVector(Value(title, output_field=TextField()), weight="A", config="english")
             + SearchVector(Value(summary, output_field=TextField()), weight="B", config="english")
@@ -75,19 +79,10 @@ def search_articles(base, query: str):
         ts_query = SearchQuery(query, search_type="websearch", config="english")
         results = (
             base.filter(search_vector=ts_query)
-            .annotate(
-                # F(): a bare field name would be re-parsed as text by SearchRank.
-                rank=SearchRank(F("search_vector"), ts_query),
-                headline=SearchHeadline(
-                    "search_text",
-                    ts_query,
-                    config="english",
-                    start_sel=_START,
-                    stop_sel=_STOP,
-                    max_words=35,
-                    min_words=15,
-                ),
-            )
+            # Match on the whole text; rank on title and summary, whose small
+            # vectors keep ranking fast however many articles match.
+            # F(): a bare field name would be re-parsed as text by SearchRank.
+            .annotate(rank=SearchRank(F("search_rank_vector"), ts_query))
             .order_by("-rank", "-approved_at")
         )
         return results, None
@@ -106,7 +101,29 @@ def search_articles(base, query: str):
     return results, words
 
 
-def highlight(article, words) -> str:
-    if words is None:  # PostgreSQL computed the headline
-        return _marked(article.headline)
-    return _marked(_snippet(article.search_text, words))
+def highlights(articles: list, query: str, words) -> list:
+    """Highlighted snippets for one page of results. On PostgreSQL, ts_headline
+    runs only for these rows, and only over the start of each text."""
+    if not articles:
+        return []
+    ids = [article.pk for article in articles]
+    if words is None:
+        ts_query = SearchQuery(query.strip()[:200], search_type="websearch", config="english")
+        headlines = dict(
+            Article.objects.filter(pk__in=ids)
+            .annotate(
+                headline=SearchHeadline(
+                    Substr("search_text", 1, 4000),
+                    ts_query,
+                    config="english",
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_words=35,
+                    min_words=15,
+                )
+            )
+            .values_list("pk", "headline")
+        )
+        return [_marked(headlines.get(pk, "")) for pk in ids]
+    texts = dict(Article.objects.filter(pk__in=ids).values_list("pk", "search_text"))
+    return [_marked(_snippet(texts.get(pk, ""), words)) for pk in ids]

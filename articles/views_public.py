@@ -4,7 +4,6 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import F, Min, Q, prefetch_related_objects
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,7 +34,7 @@ from .public import (
     shown_revision,
 )
 from .rendering import render_body
-from .search import highlight, search_articles
+from .search import highlights, search_articles
 from .structured_data import as_script, medical_web_page
 
 ONE_YEAR = 60 * 60 * 24 * 365
@@ -246,15 +245,46 @@ STAGE_FILTERS = {
 }
 
 
+# What list pages show; the bodies and search columns stay in the database.
+LISTING_FIELDS = (
+    "slug", "title", "state", "approved_at", "updated_at", "submitted_at",
+    "published_revision__title", "published_revision__summary",
+)  # fmt: skip
+
+
+class LeanPage:
+    """Previous/next paging without COUNT(*): one row more than the page
+    tells whether there is a next page, so lists cost the same at any size."""
+
+    def __init__(self, queryset, number, size=PAGE_SIZE):
+        try:
+            self.number = max(1, int(number or 1))
+        except ValueError:
+            self.number = 1
+        offset = (self.number - 1) * size
+        rows = list(queryset[offset : offset + size + 1])
+        self.object_list = rows[:size]
+        self.has_next = len(rows) > size
+        self.has_previous = self.number > 1
+        self.has_other_pages = self.has_next or self.has_previous
+        self.next_page_number = self.number + 1
+        self.previous_page_number = self.number - 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+
+def _listing(queryset):
+    return queryset.select_related("published_revision").only(*LISTING_FIELDS)
+
+
 @require_safe
 def home(request):
     """Recently approved articles (and work in review if the policy shows it)."""
-    articles = (
-        public_articles()
-        .select_related("published_revision")
-        .order_by(F("approved_at").desc(nulls_last=True), "-updated_at")
+    articles = _listing(public_articles()).order_by(
+        F("approved_at").desc(nulls_last=True), "-updated_at"
     )
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LeanPage(articles, request.GET.get("page"))
     items = [(article, None) for article in page]
     return render(request, "articles/home.html", {"page": page, "items": items})
 
@@ -263,12 +293,12 @@ def home(request):
 def search(request):
     query = request.GET.get("q", "")
     stage = request.GET.get("stage", "")
-    base = public_articles().select_related("published_revision")
+    base = _listing(public_articles())
     if stage in STAGE_FILTERS:
         base = base.filter(STAGE_FILTERS[stage])
     results, words = search_articles(base, query)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    hits = [(article, highlight(article, words)) for article in page]
+    page = LeanPage(results, request.GET.get("page"))
+    hits = list(zip(page.object_list, highlights(page.object_list, query, words), strict=True))
     return render(
         request,
         "articles/search.html",

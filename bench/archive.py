@@ -125,6 +125,8 @@ def fill(total: int) -> str:
             """
             UPDATE articles_article AS a
             SET search_text = r.title || E'\\n' || r.summary || E'\\n' || r.body,
+                search_rank_vector = setweight(to_tsvector('english', r.title), 'A')
+                    || setweight(to_tsvector('english', r.summary), 'B'),
                 search_vector = setweight(to_tsvector('english', r.title), 'A')
                     || setweight(to_tsvector('english', r.summary), 'B')
                     || setweight(to_tsvector('english', r.body), 'C')
