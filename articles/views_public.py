@@ -4,7 +4,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import F, Min, Q, prefetch_related_objects
+from django.db.models import Min, Q, prefetch_related_objects
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -281,11 +281,14 @@ def _listing(queryset):
 @require_safe
 def home(request):
     """Recently approved articles (and work in review if the policy shows it)."""
-    articles = _listing(public_articles()).order_by(
-        F("approved_at").desc(nulls_last=True), "-updated_at"
-    )
-    page = LeanPage(articles, request.GET.get("page"))
+    # Published articles newest first walk the approved_at index; work in
+    # review is a short second list on the first page.
+    published = _listing(public_articles().filter(published_revision__isnull=False))
+    page = LeanPage(published.order_by("-approved_at", "-pk"), request.GET.get("page"))
     items = [(article, None) for article in page]
+    if page.number == 1:
+        in_review = _listing(public_articles().filter(published_revision__isnull=True))
+        items += [(article, None) for article in in_review.order_by("-updated_at")[:10]]
     return render(request, "articles/home.html", {"page": page, "items": items})
 
 

@@ -19,17 +19,91 @@ WORDS = (  # noqa: SIM905 - a sentence reads better than a list of words
     "evidence from trials shows a clear effect on symptoms and daily life"
 ).split()
 BATCH = 500
+# Topics vary like a real archive's, so a search for a drug and a symptom
+# matches a handful of articles, not all of them.
+DRUGS = [
+    "amiodarone",
+    "bortezomib",
+    "cisplatin",
+    "vincristine",
+    "metformin",
+    "isoniazid",
+    "linezolid",
+    "ciprofloxacin",
+    "lithium",
+    "phenytoin",
+    "valproate",
+    "tacrolimus",
+    "ciclosporin",
+    "methotrexate",
+    "colchicine",
+    "oxaliplatin",
+    "paclitaxel",
+    "thalidomide",
+    "lenalidomide",
+    "carbamazepine",
+    "levetiracetam",
+    "gabapentin",
+    "pregabalin",
+    "ibuprofen",
+    "naproxen",
+    "warfarin",
+    "apixaban",
+    "digoxin",
+    "furosemide",
+    "spironolactone",
+    "lisinopril",
+    "amlodipine",
+    "bisoprolol",
+    "atorvastatin",
+    "simvastatin",
+    "prednisolone",
+    "hydroxychloroquine",
+    "azathioprine",
+    "mycophenolate",
+    "allopurinol",
+]
+SYMPTOMS = [
+    "neuropathy",
+    "tremor",
+    "dizziness",
+    "headache",
+    "rash",
+    "nausea",
+    "fatigue",
+    "insomnia",
+    "cramps",
+    "palpitations",
+    "confusion",
+    "tinnitus",
+    "weakness",
+    "swelling",
+    "cough",
+    "constipation",
+    "diarrhoea",
+    "bruising",
+    "jaundice",
+    "anaemia",
+    "hypoglycaemia",
+    "gout",
+    "myalgia",
+    "alopecia",
+    "hiccups",
+]
 
 
-def _sentence(rnd, citations):
-    words = rnd.choices(WORDS, k=rnd.randint(12, 22))
+def _sentence(rnd, citations, topic=()):
+    words = rnd.choices(WORDS, k=rnd.randint(12, 22)) + list(topic)
+    rnd.shuffle(words)
     return " ".join(words).capitalize() + f" [{rnd.randint(1, citations)}]."
 
 
-def _body(rnd, citations):
+def _body(rnd, citations, topic):
     sections = []
     for heading in ("How it happens", "Who is at risk", "Prevention", "Management", "Pearls"):
-        paragraphs = [" ".join(_sentence(rnd, citations) for _ in range(6)) for _ in range(3)]
+        paragraphs = [
+            " ".join(_sentence(rnd, citations, topic) for _ in range(6)) for _ in range(3)
+        ]
         bullets = "\n".join(f"- {_sentence(rnd, citations)}" for _ in range(3))
         sections.append(f"## {heading}\n\n" + "\n\n".join(paragraphs) + "\n\n" + bullets)
     return "\n\n".join(sections)
@@ -57,9 +131,12 @@ def fill(total: int) -> str:
     for start in range(existing, total, BATCH):
         numbers = range(start, min(start + BATCH, total))
         with transaction.atomic():
+            topics = [
+                (DRUGS[n % len(DRUGS)], SYMPTOMS[n // len(DRUGS) % len(SYMPTOMS)]) for n in numbers
+            ]
             articles = Article.objects.bulk_create(
                 Article(
-                    title=f"Can medicine {n} cause nerve damage?",
+                    title=f"Can {drug} cause {symptom}? ({n})",
                     slug=f"bench-{n}",
                     state="approved",
                     primary_audience="professional",
@@ -68,7 +145,7 @@ def fill(total: int) -> str:
                     approved_at=now,
                     next_review_due=(now + timezone.timedelta(days=365)).date(),
                 )
-                for n in numbers
+                for n, (drug, symptom) in zip(numbers, topics, strict=True)
             )
             Article.authors.through.objects.bulk_create(
                 Article.authors.through(article_id=a.pk, user_id=author.pk) for a in articles
@@ -79,12 +156,12 @@ def fill(total: int) -> str:
                     article=a,
                     number=1,
                     title=a.title,
-                    summary=_sentence(rnd, count) + " " + _sentence(rnd, count),
-                    body=_body(rnd, count),
+                    summary=_sentence(rnd, count, topic) + " " + _sentence(rnd, count),
+                    body=_body(rnd, count, topic),
                     author=author,
                     primary_audience="professional",
                 )
-                for a, count in zip(articles, counts, strict=True)
+                for a, count, topic in zip(articles, counts, topics, strict=True)
             )
             Reference.objects.bulk_create(
                 (

@@ -122,7 +122,8 @@ def main():
                 "health view": health,
                 "article, caches warm": measure(article),
                 "home page": measure("/"),
-                "search": measure("/search/?q=neuropathy+dose"),
+                # A typical reader query: one drug and one symptom.
+                "search": measure("/search/?q=vincristine+neuropathy"),
             }
         with Server(RENDER_CACHE="false", PAGE_CACHE="false"):
             cold_health = measure("/healthz")
