@@ -257,6 +257,10 @@ class Article(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+        indexes = [
+            # The home page: newest approvals first, one page at a time.
+            models.Index(fields=["-approved_at", "-id"], name="article_newest_approved"),
+        ]
 
     def __str__(self) -> str:
         return self.title
