@@ -6,6 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
 from .rendering import cited_numbers
 
 DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
@@ -111,3 +115,52 @@ def parse_reference_block(text: str) -> list[PastedReference]:
             PastedReference(fields=fields, line_number=line_number, understood=understood)
         )
     return parsed
+
+
+def _reference_parts(ref) -> list[SafeString]:
+    parts = []
+    if ref.authors:
+        parts.append(format_html("{}. ", ref.authors_text))
+    parts.append(format_html("<cite>{}</cite>.", ref.title))
+    if ref.journal:
+        parts.append(format_html(" {}{}.", ref.journal, f", {ref.year}" if ref.year else ""))
+    elif ref.year:
+        parts.append(format_html(" {}.", ref.year))
+    if ref.pubmed_url:
+        parts.append(
+            format_html(' <a href="{}" rel="noopener">PMID {}</a>', ref.pubmed_url, ref.pmid)
+        )
+    elif ref.pmid:
+        parts.append(format_html(" PMID {}", ref.pmid))
+    if ref.doi_url:
+        parts.append(format_html(' <a href="{}" rel="noopener">doi:{}</a>', ref.doi_url, ref.doi))
+    elif ref.doi:
+        parts.append(format_html(" doi:{}", ref.doi))
+    if ref.http_url:
+        shown = Truncator(ref.http_url).chars(60)
+        parts.append(format_html(' <a href="{}" rel="noopener">{}</a>', ref.http_url, shown))
+    elif ref.url:
+        parts.append(format_html(" {}", ref.url))
+    return parts
+
+
+def reference_items(references: Sequence, cited) -> SafeString:
+    """The <li> entries of a reference list, numbered in list order, each with
+    a back-link to its first citation when the text cites it. Built in Python:
+    on an uncached article page the template version cost more than the rest
+    of the page's markup together."""
+    items = []
+    for number, ref in enumerate(references, start=1):
+        backlink = (
+            format_html(
+                ' <a class="backlink" href="#cite-{0}" aria-label="Back to where reference '
+                '{0} is first cited">↩</a>',
+                number,
+            )
+            if number in cited
+            else ""
+        )
+        items.append(
+            (number, mark_safe("".join(_reference_parts(ref))), backlink)  # parts are escaped
+        )
+    return format_html_join("\n", '<li id="ref-{}">{}{}</li>', items)

@@ -171,7 +171,31 @@ class AudienceForm(forms.Form):
     )
 
 
+class BootstrapBoundField(forms.BoundField):
+    """Bootstrap's classes on the widget itself, so a template can render the
+    field with `{{ field }}` instead of crispy-forms' heavier templates."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if isinstance(widget, forms.RadioSelect):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if self.errors:
+            css += " is-invalid"
+        attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+        return attrs
+
+
 class ReaderQuestionForm(forms.ModelForm):
+    """On every article page, so it is drawn by the light
+    articles/_field.html (see BootstrapBoundField), not by crispy-forms."""
+
+    bound_field_class = BootstrapBoundField
+
     # A field people never see: bots fill it in, and such posts are dropped.
     website = forms.CharField(
         required=False,

@@ -34,7 +34,7 @@ from .public import (
     shown_revision,
 )
 from .rendering import render_body
-from .search import highlights, search_articles
+from .search import search_articles, search_hits
 from .structured_data import as_script, medical_web_page
 
 ONE_YEAR = 60 * 60 * 24 * 365
@@ -296,12 +296,12 @@ def home(request):
 def search(request):
     query = request.GET.get("q", "")
     stage = request.GET.get("stage", "")
-    base = _listing(public_articles())
+    base = public_articles()
     if stage in STAGE_FILTERS:
         base = base.filter(STAGE_FILTERS[stage])
     results, words = search_articles(base, query)
-    page = LeanPage(results, request.GET.get("page"))
-    hits = list(zip(page.object_list, highlights(page.object_list, query, words), strict=True))
+    page = LeanPage(results.values_list("pk", flat=True), request.GET.get("page"))
+    hits = search_hits(_listing(Article.objects.all()), page.object_list, query, words)
     return render(
         request,
         "articles/search.html",

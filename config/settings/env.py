@@ -68,6 +68,13 @@ def env_database(name: str, default: str) -> dict:
         raise ImproperlyConfigured(f"{name} could not be parsed: {exc}") from exc
     if scheme != "sqlite":
         config["CONN_HEALTH_CHECKS"] = True
+        # PostgreSQL's default page costs model spinning disks. On SSD or a
+        # cached database (the PostgreSQL manual suggests 1.1 for SSDs) the
+        # planner otherwise scans every article's large search vector instead
+        # of the GIN index once a common word is in the query: 28 ms instead
+        # of 6 ms at 10 000 articles.
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("options", "-c random_page_cost=1.1")
     return config
 
 
