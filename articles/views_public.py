@@ -4,7 +4,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Min, Q, prefetch_related_objects
+from django.db.models import OuterRef, Q, Subquery, prefetch_related_objects
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from accounts.models import AudienceLevel
 from . import page_cache
 from .feeds import public_articles
 from .forms import AudienceForm, ReaderQuestionForm
-from .models import Article, EditorialPolicy, PolicyVersion
+from .models import Article, EditorialPolicy, PolicyVersion, Revision
 from .public import (
     AUDIENCE_COOKIE,
     RENDER_VERSION,
@@ -42,8 +42,18 @@ QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flo
 
 
 def _public_article(slug: str) -> Article:
+    # The current revision is loaded only when there is no published one to
+    # show; with it joined, most pages fetched the same long texts twice.
+    first_approval = (
+        Revision.objects.filter(article=OuterRef("pk"), approved_at__isnull=False)
+        .order_by("approved_at")
+        .values("approved_at")[:1]
+    )
     return get_object_or_404(
-        Article.objects.select_related("published_revision", "current_revision"), slug=slug
+        Article.objects.select_related("published_revision").annotate(
+            first_published=Subquery(first_approval)
+        ),
+        slug=slug,
     )
 
 
@@ -67,7 +77,6 @@ def _render_article(request, article: Article, *, question_form=None, status=200
         )
     approved = published and bool(signoffs)
     today = timezone.localdate()
-    first_published = article.revisions.aggregate(first=Min("approved_at"))["first"]
     structured = medical_web_page(
         article=article,
         revision=revision,
@@ -75,7 +84,7 @@ def _render_article(request, article: Article, *, question_form=None, status=200
         audience=audience,
         signoffs=signoffs,
         references=references,
-        first_published=first_published,
+        first_published=article.first_published,
     )
     context = {
         "structured_data": as_script(structured),
@@ -252,15 +261,19 @@ LISTING_FIELDS = (
 )  # fmt: skip
 
 
+def page_number(value) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
 class LeanPage:
     """Previous/next paging without COUNT(*): one row more than the page
     tells whether there is a next page, so lists cost the same at any size."""
 
     def __init__(self, queryset, number, size=PAGE_SIZE):
-        try:
-            self.number = max(1, int(number or 1))
-        except ValueError:
-            self.number = 1
+        self.number = page_number(number)
         offset = (self.number - 1) * size
         rows = list(queryset[offset : offset + size + 1])
         self.object_list = rows[:size]
@@ -280,7 +293,23 @@ def _listing(queryset):
 
 @require_safe
 def home(request):
-    """Recently approved articles (and work in review if the policy shows it)."""
+    """Recently approved articles (and work in review if the policy shows it).
+    Every anonymous visitor sees the same page, so it is kept whole until an
+    article or the site changes."""
+    if not page_cache.enabled(request):
+        return _render_home(request)
+    key = page_cache.list_key("home", page_number(request.GET.get("page")))
+    html = cache.get(key)
+    if html is not None:
+        response = HttpResponse(html)
+    else:
+        response = _render_home(request)
+        cache.set(key, response.content.decode(), page_cache.PAGE_TTL)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _render_home(request):
     # Published articles newest first walk the approved_at index; work in
     # review is a short second list on the first page.
     published = _listing(public_articles().filter(published_revision__isnull=False))

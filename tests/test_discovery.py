@@ -41,6 +41,43 @@ def test_home_hides_work_in_review_when_the_policy_does(client, library, policy)
     assert "Does statin myalgia go away?" not in text
 
 
+def test_home_is_kept_whole_for_visitors_until_an_article_changes(
+    client,
+    library,
+    make_article,
+    advance,
+    settings,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    settings.PAGE_CACHE = True
+    home = reverse("articles:home")
+    first = client.get(home).content.decode()
+    with django_assert_max_num_queries(0):
+        again = client.get(home)
+    assert again.content.decode() == first and "Cookie" in again["Vary"]
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(
+            make_article(title="Is creatine safe for kidneys?"),
+            "submit", "start_review", "send_to_board", "sign",
+        )  # fmt: skip
+    assert "Is creatine safe for kidneys?" in client.get(home).content.decode()
+
+
+def test_home_cache_follows_the_policy_and_skips_signed_in_readers(
+    client, library, policy, settings, editor, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE = True
+    home = reverse("articles:home")
+    assert "Does statin myalgia go away?" in client.get(home).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        policy.public_in_review = False
+        policy.save()
+    assert "Does statin myalgia go away?" not in client.get(home).content.decode()
+    client.force_login(editor)
+    assert "Sign out" in client.get(home).content.decode()
+
+
 def test_search_finds_public_text_ranks_titles_and_highlights(client, library):
     response = client.get(reverse("articles:search"), {"q": "statins"})
     text = response.content.decode()
