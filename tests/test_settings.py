@@ -94,3 +94,16 @@ def test_health_check_answers_without_the_database(client, db, django_assert_num
     with django_assert_num_queries(0):
         response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_plan_for_ssd_storage():
+    # With the spinning-disk default (4.0) search scanned every article's
+    # vector instead of using the GIN index once a common word was asked for.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
