@@ -11,6 +11,7 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 30
+preload_app = True
 max_requests = 2000  # recycle workers now and then
 max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None

@@ -4,9 +4,9 @@ and splitting a pasted block of references into entries."""
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlsplit
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -117,50 +117,46 @@ def parse_reference_block(text: str) -> list[PastedReference]:
     return parsed
 
 
-def _reference_parts(ref) -> list[SafeString]:
+def _reference_text(ref) -> str:
+    """One entry's text as HTML; every value from the database is escaped."""
     parts = []
     if ref.authors:
-        parts.append(format_html("{}. ", ref.authors_text))
-    parts.append(format_html("<cite>{}</cite>.", ref.title))
+        parts.append(f"{escape(ref.authors_text)}. ")
+    parts.append(f"<cite>{escape(ref.title)}</cite>.")
     if ref.journal:
-        parts.append(format_html(" {}{}.", ref.journal, f", {ref.year}" if ref.year else ""))
+        parts.append(f" {escape(ref.journal)}{f', {ref.year}' if ref.year else ''}.")
     elif ref.year:
-        parts.append(format_html(" {}.", ref.year))
+        parts.append(f" {ref.year}.")
     if ref.pubmed_url:
         parts.append(
-            format_html(' <a href="{}" rel="noopener">PMID {}</a>', ref.pubmed_url, ref.pmid)
+            f' <a href="{escape(ref.pubmed_url)}" rel="noopener">PMID {escape(ref.pmid)}</a>'
         )
     elif ref.pmid:
-        parts.append(format_html(" PMID {}", ref.pmid))
+        parts.append(f" PMID {escape(ref.pmid)}")
     if ref.doi_url:
-        parts.append(format_html(' <a href="{}" rel="noopener">doi:{}</a>', ref.doi_url, ref.doi))
+        parts.append(f' <a href="{escape(ref.doi_url)}" rel="noopener">doi:{escape(ref.doi)}</a>')
     elif ref.doi:
-        parts.append(format_html(" doi:{}", ref.doi))
+        parts.append(f" doi:{escape(ref.doi)}")
     if ref.http_url:
-        shown = Truncator(ref.http_url).chars(60)
-        parts.append(format_html(' <a href="{}" rel="noopener">{}</a>', ref.http_url, shown))
+        shown = escape(Truncator(ref.http_url).chars(60))
+        parts.append(f' <a href="{escape(ref.http_url)}" rel="noopener">{shown}</a>')
     elif ref.url:
-        parts.append(format_html(" {}", ref.url))
-    return parts
+        parts.append(f" {escape(ref.url)}")
+    return "".join(parts)
 
 
 def reference_items(references: Sequence, cited) -> SafeString:
     """The <li> entries of a reference list, numbered in list order, each with
-    a back-link to its first citation when the text cites it. Built in Python:
-    on an uncached article page the template version cost more than the rest
-    of the page's markup together."""
+    a back-link to its first citation when the text cites it. Built with
+    plain string formatting: on an uncached article page the template loop
+    took a quarter of the page's template time."""
     items = []
     for number, ref in enumerate(references, start=1):
         backlink = (
-            format_html(
-                ' <a class="backlink" href="#cite-{0}" aria-label="Back to where reference '
-                '{0} is first cited">↩</a>',
-                number,
-            )
+            f' <a class="backlink" href="#cite-{number}" aria-label="Back to where '
+            f'reference {number} is first cited">↩</a>'
             if number in cited
             else ""
         )
-        items.append(
-            (number, mark_safe("".join(_reference_parts(ref))), backlink)  # parts are escaped
-        )
-    return format_html_join("\n", '<li id="ref-{}">{}{}</li>', items)
+        items.append(f'<li id="ref-{number}">{_reference_text(ref)}{backlink}</li>')
+    return mark_safe("\n".join(items))

@@ -239,6 +239,9 @@ class Article(ConcurrentTransitionMixin, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     under_review_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the article was first approved: the public page's "published" date
+    # whatever later updates did (stored so the page needs no aggregate).
+    first_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_review_due = models.DateField(null=True, blank=True, db_index=True)
     # Set by `manage.py open_due_reviews` when the periodic re-review falls due;
     # cleared by the next approval.
@@ -544,6 +547,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         self.title = revision.title
         self.primary_audience = revision.primary_audience
         self.approved_at = now
+        self.first_approved_at = self.first_approved_at or now
         self.rereview_due_since = None
         self.next_review_due = add_months(
             timezone.localdate(now), EditorialPolicy.current().rereview_interval_months

@@ -4,7 +4,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from accounts.models import AudienceLevel
 from . import page_cache
 from .feeds import public_articles
 from .forms import AudienceForm, ReaderQuestionForm
-from .models import Article, EditorialPolicy, PolicyVersion, Revision
+from .models import Article, EditorialPolicy, PolicyVersion
 from .public import (
     AUDIENCE_COOKIE,
     RENDER_VERSION,
@@ -44,17 +44,7 @@ QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flo
 def _public_article(slug: str) -> Article:
     # The current revision is loaded only when there is no published one to
     # show; with it joined, most pages fetched the same long texts twice.
-    first_approval = (
-        Revision.objects.filter(article=OuterRef("pk"), approved_at__isnull=False)
-        .order_by("approved_at")
-        .values("approved_at")[:1]
-    )
-    return get_object_or_404(
-        Article.objects.select_related("published_revision").annotate(
-            first_published=Subquery(first_approval)
-        ),
-        slug=slug,
-    )
+    return get_object_or_404(Article.objects.select_related("published_revision"), slug=slug)
 
 
 def _render_article(request, article: Article, *, question_form=None, status=200):
@@ -84,7 +74,7 @@ def _render_article(request, article: Article, *, question_form=None, status=200
         audience=audience,
         signoffs=signoffs,
         references=references,
-        first_published=article.first_published,
+        first_published=article.first_approved_at,
     )
     context = {
         "structured_data": as_script(structured),

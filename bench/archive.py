@@ -143,6 +143,7 @@ def fill(total: int) -> str:
                     submitted_at=now,
                     under_review_at=now,
                     approved_at=now,
+                    first_approved_at=now,
                     next_review_due=(now + timezone.timedelta(days=365)).date(),
                 )
                 for n, (drug, symptom) in zip(numbers, topics, strict=True)

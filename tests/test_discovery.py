@@ -172,6 +172,17 @@ def test_structured_data_names_the_signers_and_dates(client, library):
     assert "datePublished" in data and "dateModified" in data
 
 
+def test_an_approved_update_keeps_the_first_publication_date(client, library, advance):
+    article = library["approved"]
+    first = article.approved_at
+    article = advance(article, "edit", "submit", "start_review", "send_to_board", "sign")
+    article.refresh_from_db()
+    assert article.approved_at > first and article.first_approved_at == first
+    data = _json_ld(client.get(reverse("articles:public", args=[article.slug])).content.decode())
+    assert data["datePublished"] == first.isoformat()
+    assert data["dateModified"] > first.isoformat()
+
+
 def test_structured_data_follows_the_chosen_level_and_cannot_be_broken_out_of(
     client, make_article, advance, policy
 ):
