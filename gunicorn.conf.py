@@ -11,6 +11,8 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 30
+# Load the app once in the master: a recycled worker is a cheap fork rather
+# than a fresh import of Django (which showed as 400 ms+ p99 spikes under load).
 preload_app = True
 max_requests = 2000  # recycle workers now and then
 max_requests_jitter = 200
