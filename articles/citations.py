@@ -117,6 +117,13 @@ def parse_reference_block(text: str) -> list[PastedReference]:
     return parsed
 
 
+def _link_or_text(url: str, text: str) -> str:
+    """A link when the reference's address is safe to follow, else plain text."""
+    if url:
+        return f' <a href="{escape(url)}" rel="noopener">{escape(text)}</a>'
+    return f" {escape(text)}"
+
+
 def _reference_text(ref) -> str:
     """One entry's text as HTML; every value from the database is escaped."""
     parts = []
@@ -127,21 +134,13 @@ def _reference_text(ref) -> str:
         parts.append(f" {escape(ref.journal)}{f', {ref.year}' if ref.year else ''}.")
     elif ref.year:
         parts.append(f" {ref.year}.")
-    if ref.pubmed_url:
-        parts.append(
-            f' <a href="{escape(ref.pubmed_url)}" rel="noopener">PMID {escape(ref.pmid)}</a>'
-        )
-    elif ref.pmid:
-        parts.append(f" PMID {escape(ref.pmid)}")
-    if ref.doi_url:
-        parts.append(f' <a href="{escape(ref.doi_url)}" rel="noopener">doi:{escape(ref.doi)}</a>')
-    elif ref.doi:
-        parts.append(f" doi:{escape(ref.doi)}")
-    if ref.http_url:
-        shown = escape(Truncator(ref.http_url).chars(60))
-        parts.append(f' <a href="{escape(ref.http_url)}" rel="noopener">{shown}</a>')
-    elif ref.url:
-        parts.append(f" {escape(ref.url)}")
+    if ref.pmid:
+        parts.append(_link_or_text(ref.pubmed_url, f"PMID {ref.pmid}"))
+    if ref.doi:
+        parts.append(_link_or_text(ref.doi_url, f"doi:{ref.doi}"))
+    if ref.url:
+        shown = Truncator(ref.http_url).chars(60) if ref.http_url else ref.url
+        parts.append(_link_or_text(ref.http_url, shown))
     return "".join(parts)
 
 
