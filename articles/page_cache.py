@@ -64,9 +64,9 @@ def _stamp(keys: list[str]) -> str:
     return ":".join(str(versions[key]) for key in keys)
 
 
-def list_key(name: str, page_number: int) -> str:
+def list_key(name: str) -> str:
     stamp = _stamp([SITE_VERSION_KEY, LIST_VERSION_KEY])
-    return f"list:{RENDER_VERSION}:{stamp}:{name}:{page_number}"
+    return f"list:{RENDER_VERSION}:{stamp}:{name}"
 
 
 def page_key(request, slug: str) -> str:

@@ -91,7 +91,7 @@ def search_articles(base, query: str):
             # vectors keep ranking fast however many articles match.
             # F(): a bare field name would be re-parsed as text by SearchRank.
             .annotate(rank=SearchRank(F("search_rank_vector"), ts_query))
-            .order_by("-rank", "-approved_at")
+            .order_by("-rank", "-approved_at", "-pk")  # pk: pages never overlap
         )
         return results, None
     words = [w.lower() for w in re.findall(r"\w+", query)][:10]
@@ -105,7 +105,7 @@ def search_articles(base, query: str):
         in_title |= Q(title__icontains=word)
     results = matches.annotate(
         rank=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
-    ).order_by("-rank", "-approved_at")
+    ).order_by("-rank", "-approved_at", "-pk")
     return results, words
 
 

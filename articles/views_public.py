@@ -284,11 +284,13 @@ def _listing(queryset):
 @require_safe
 def home(request):
     """Recently approved articles (and work in review if the policy shows it).
-    Every anonymous visitor sees the same page, so it is kept whole until an
-    article or the site changes."""
-    if not page_cache.enabled(request):
+    Every anonymous visitor sees the same first page, so it is kept whole
+    until an article or the site changes. Later pages are rendered each time:
+    any number can be asked for, and caching them all would let anyone fill
+    the cache."""
+    if not page_cache.enabled(request) or page_number(request.GET.get("page")) != 1:
         return _render_home(request)
-    key = page_cache.list_key("home", page_number(request.GET.get("page")))
+    key = page_cache.list_key("home")
     html = cache.get(key)
     if html is not None:
         response = HttpResponse(html)
@@ -307,7 +309,10 @@ def _render_home(request):
     items = [(article, None) for article in page]
     if page.number == 1:
         in_review = _listing(public_articles().filter(published_revision__isnull=True))
-        items += [(article, None) for article in in_review.order_by("-updated_at")[:10]]
+        # By the last workflow step, which bumps the cached page's version;
+        # updated_at also moves when an author saves a draft.
+        latest = in_review.order_by("-submitted_at", "-pk")[:10]
+        items += [(article, None) for article in latest]
     return render(request, "articles/home.html", {"page": page, "items": items})
 
 

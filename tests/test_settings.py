@@ -107,3 +107,12 @@ def test_postgresql_sessions_plan_for_ssd_storage():
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+def test_database_options_can_be_turned_off_for_a_connection_pooler(monkeypatch):
+    from config.settings.env import env_database
+
+    monkeypatch.setenv("TEST_DB", "postgres://app@db.example:5432/medreview")
+    assert env_database("TEST_DB", "")["OPTIONS"] == {"options": "-c random_page_cost=1.1"}
+    monkeypatch.setenv("DATABASE_OPTIONS", "")
+    assert "options" not in env_database("TEST_DB", "").get("OPTIONS", {})

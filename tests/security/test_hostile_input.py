@@ -18,6 +18,10 @@ PAYLOAD = "<script>alert('x')</script><img src=x onerror=alert(1)>\"'><svg onloa
 
 
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
+# A URL-bearing attribute, double-, single- or un-quoted.
+_URL_ATTRIBUTE = re.compile(
+    r"""\s(href|src|action|formaction|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""
+)
 
 
 def _no_markup(html: str) -> None:
@@ -27,10 +31,11 @@ def _no_markup(html: str) -> None:
     # What a browser would follow: it drops tabs and newlines and trims
     # control characters before reading the scheme. ("0javascript:" is a
     # relative link, not a script.)
-    targets = [t for tag in tags for t in re.findall(r'\s(?:href|src)="([^"]*)"', tag)]
-    for target in targets:
-        cleaned = re.sub(r"[\t\n\r]", "", html_module.unescape(target)).strip(_C0_AND_SPACE)
-        assert urlsplit(cleaned).scheme in {"", "http", "https", "mailto"}, target
+    for tag in tags:
+        for match in _URL_ATTRIBUTE.finditer(tag):
+            target = next(value for value in match.groups()[1:] if value is not None)
+            cleaned = re.sub(r"[\t\n\r]", "", html_module.unescape(target)).strip(_C0_AND_SPACE)
+            assert urlsplit(cleaned).scheme in {"", "http", "https", "mailto"}, target
 
 
 markdownish = st.text(
