@@ -28,8 +28,17 @@ class ArticlesConfig(AppConfig):
         # Public pages show the policy's settings and people's names.
         post_save.connect(site_changed, sender=EditorialPolicy, dispatch_uid="page-policy")
         post_save.connect(
-            site_changed, sender=django_settings.AUTH_USER_MODEL, dispatch_uid="page-people"
+            _person_saved, sender=django_settings.AUTH_USER_MODEL, dispatch_uid="page-people"
         )
+
+
+def _person_saved(sender, *, update_fields=None, **kwargs):
+    from .page_cache import site_changed
+
+    # Signing in saves last_login only; that must not empty every page cache.
+    if update_fields and set(update_fields) <= {"last_login"}:
+        return
+    site_changed()
 
 
 def _article_changed(sender, *, article, **kwargs):

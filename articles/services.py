@@ -238,6 +238,7 @@ def reader_question_handle(
             if article.rereview_due_since is None:
                 article.rereview_due_since = timezone.localdate()
                 article.save(update_fields=["rereview_due_since", "updated_at"])
+                article_changed(article.slug)  # the page may now say "review overdue"
         AuditEntry.note(
             article,
             editor,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from articles.models import GlossaryTerm, ReaderQuestion, Reference
 from articles.services import revision_save_draft
 
-from .factories import UserFactory, reference
+from .factories import PASSWORD, UserFactory, reference
 
 PATIENT_BODY = "## What happens\n\nThe drug can cause neuropathy in the feet [1]."
 
@@ -425,3 +425,36 @@ def test_signed_in_readers_and_messages_bypass_the_page_cache(client, published,
     _page(client, published)
     client.force_login(UserFactory(display_name="Signed Reader"))
     assert "Signed in as Signed Reader" in _page(client, published).content.decode()
+
+
+def test_a_re_review_from_a_reader_message_shows_on_the_cached_page(
+    client, published, editor, policy, page_cache_on, django_capture_on_commit_callbacks
+):
+    policy.show_overdue_publicly = True
+    policy.save()
+    assert "Review overdue" not in _page(client, published).content.decode()
+    question = ReaderQuestion.objects.create(
+        article=published, revision=published.published_revision, kind="error", question="Wrong?"
+    )
+    editor_client = __import__("django.test", fromlist=["Client"]).Client()
+    editor_client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("articles:question_handle", args=[question.pk]), {"rereview": "on"}
+        )
+    assert "Review overdue" in _page(client, published).content.decode()
+
+
+def test_signing_in_does_not_empty_the_page_cache(
+    client, published, editor, page_cache_on, django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    _page(client, published)
+    staff = __import__("django.test", fromlist=["Client"]).Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in = staff.post(
+            reverse("login"), {"username": editor.username, "password": PASSWORD}
+        )
+    assert signed_in.status_code == 302
+    with django_assert_max_num_queries(0):
+        assert _page(client, published).status_code == 200
