@@ -66,9 +66,12 @@ def fill(total: int) -> str:
         [BIN / "python", "-c", "import django; django.setup(); " + code],
         cwd=ROOT, env=BASE_ENV, check=True, capture_output=True, text=True,
     )  # fmt: skip
-    # Fresh statistics, as autovacuum keeps them on a live database.
+    # Settle the database as a live one would be (statistics, visibility and
+    # hint bits set, dirty pages written), so autovacuum or a checkpoint does
+    # not land in the middle of a measurement.
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}", autocommit=True) as db:
-        db.execute("ANALYZE")
+        db.execute("VACUUM (ANALYZE)")
+        db.execute("CHECKPOINT")
     return out.stdout.strip().splitlines()[-1]
 
 
