@@ -1,6 +1,7 @@
 import calendar
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote, urlsplit
@@ -818,10 +819,12 @@ class Revision(models.Model):
         """Every body version, for checks that cover all of them (citations)."""
         return "\n\n".join(b for b in (self.body, self.patient_body, self.student_body) if b)
 
-    def compute_content_hash(self) -> str:
+    def compute_content_hash(self, references: Sequence["Reference"] | None = None) -> str:
         """SHA-256 over everything a reviewer or signer judges: title, summary,
-        body and the ordered references."""
-        references = [ref.as_hashable() for ref in self.references.all()] if self.pk else []
+        body and the ordered references (pass them when already loaded)."""
+        if references is None:
+            references = self.references.all() if self.pk else []
+        references = [ref.as_hashable() for ref in references]
         payload = {name: getattr(self, name) for name in ("title", "summary", "body")}
         # Audience versions join the hash only when written, so revisions
         # signed before they existed keep the same fingerprint.

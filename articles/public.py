@@ -80,7 +80,7 @@ def _glossary_entries() -> list[GlossaryEntry]:
 
 # Part of every cache key: bump it when the rendering or sanitising code
 # changes, so a deploy never serves HTML made by the old code.
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ def rendered_text(revision: Revision, audience: str, reference_count: int) -> Pu
             "cited": sorted(set(text.cited)),
             "own": own,
         }
-        cache.set(key, cached, 60 * 60 * 24)
+        if settings.RENDER_CACHE:
+            cache.set(key, cached, 60 * 60 * 24)
     return PublicText(
         summary=mark_safe(cached["summary"]),  # sanitised by render_text before caching
         body=mark_safe(cached["body"]),

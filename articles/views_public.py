@@ -4,7 +4,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -50,7 +50,6 @@ def _public_article(slug: str) -> Article:
 def _render_article(request, article: Article, *, question_form=None, status=200):
     policy = EditorialPolicy.current()
     revision = shown_revision(article, policy)
-    prefetch_related_objects([revision], "references")
     references = list(revision.references.all())
     audience, from_link = audience_for(request, article)
     text = rendered_text(revision, audience, len(references))
@@ -59,7 +58,7 @@ def _render_article(request, article: Article, *, question_form=None, status=200
     if published:
         # Signatures are checked against the text as it is now, not a stored
         # fingerprint, so altered content never appears as signed.
-        fingerprint = revision.compute_content_hash()
+        fingerprint = revision.compute_content_hash(references)
         signoffs = list(
             revision.signoffs.filter(content_hash=fingerprint)
             .select_related("signer")
