@@ -199,7 +199,7 @@ class ReaderQuestionForm(forms.ModelForm):
     so the rest of the site keeps the default.)"""
 
     bound_field_class = BootstrapBoundField
-    default_renderer = Jinja2
+    default_renderer = Jinja2()  # one instance: it compiles each template once
 
     # A field people never see: bots fill it in, and such posts are dropped.
     website = forms.CharField(
