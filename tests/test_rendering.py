@@ -151,3 +151,31 @@ def test_glossary_explanations_are_escaped():
     hostile = [GlossaryEntry("dose", "<script>alert(1)</script>", ("dose",))]
     html = render_body("The dose matters.", 0, hostile).html
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_markup_typed_by_an_author_is_shown_as_text():
+    html = render_body("Use <b>bold</b> sparingly [1].", reference_count=1).html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "<b>" not in html
+
+
+def test_a_line_shaped_like_a_link_definition_stays_visible():
+    # CommonMark would hide "[1]: ..." as a link definition; here it is text,
+    # so nothing an author wrote silently disappears.
+    rendered = render_body("Intro [1].\n\n[1]: https://example.org/paper", reference_count=1)
+    assert ": https://example.org/paper" in rendered.html
+    assert rendered.cited == (1, 1)
+
+
+def test_repeated_headings_get_distinct_ids_and_citations_stay_out_of_them():
+    html = render_body("## Risk [1]\n\nA.\n\n## Risk\n\nB.\n\n#### Detail", 1).html
+    assert '<h2 id="section-risk">Risk <sup class="citation">' in html
+    assert '<h2 id="section-risk-1">Risk</h2>' in html
+    assert '<h4 id="section-detail">Detail</h4>' in html
+
+
+def test_glossary_terms_with_ampersands_are_explained():
+    entries = [GlossaryEntry("A&E", "the emergency department", ("A&E",))]
+    html = render_body("Go to A&E at once.", 0, entries).html
+    assert "<dfn>A&amp;E</dfn>" in html
+    assert "(the emergency department)" in html
