@@ -151,6 +151,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "part"
 
 
+def _unique_slug(text: str, taken: dict[str, int]) -> str:
+    """ "section-risk", then "section-risk-1", ... Each base remembers where its
+    numbering stopped, so thousands of same-named headings stay linear."""
+    base = "section-" + _slug(text)
+    slug, number = base, taken.get(base, 0)
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    taken[base] = number
+    taken.setdefault(slug, 0)
+    return slug
+
+
 def _render(
     text: str,
     citations: _CitationContext,
@@ -162,7 +175,7 @@ def _render(
     code = link = 0
     heading: tuple[int, int] | None = None  # (level, index in out) of an open heading
     heading_text: list[str] = []
-    slugs: set[str] = set()
+    slugs: dict[str, int] = {}  # ids taken -> the next number to try after it
     explained: set[str] = set()
     for index, part in enumerate(_TAG.split(_PARSER.render(text))):
         if index % 2:  # a tag
@@ -178,12 +191,7 @@ def _render(
                     part = f"<h{level}>"
                 else:
                     if heading and level in ANCHORED_LEVELS:
-                        slug = base = "section-" + _slug("".join(heading_text))
-                        number = 0
-                        while slug in slugs:
-                            number += 1
-                            slug = f"{base}-{number}"
-                        slugs.add(slug)
+                        slug = _unique_slug("".join(heading_text), slugs)
                         out[heading[1]] = f'<h{level} id="{citations.id_prefix}{slug}">'
                     heading = None
                     part = f"</h{level}>"

@@ -3,6 +3,7 @@ the admin, leaks of reviewer identity and private drafts, resource abuse, and
 failure handling in emails and reminders."""
 
 import datetime
+import re
 import time
 
 import pytest
@@ -110,6 +111,16 @@ def test_citation_ranges_cannot_blow_up_a_page():
     assert time.monotonic() - started < 5
     assert len(html) < 3_000_000
     assert html.count("<a ") <= 2_000
+
+
+def test_thousands_of_same_named_headings_render_quickly_with_distinct_ids():
+    hostile = "## Risk\n\n" * 20_000  # 200 000 characters, the body limit
+    started = time.monotonic()
+    html = render_body(hostile, reference_count=0).html
+    assert time.monotonic() - started < 5  # numbering ids one by one took 30 s
+    ids = re.findall(r'<h2 id="([^"]+)"', html)
+    assert len(ids) == 20_000 == len(set(ids))
+    assert ids[:3] == ["section-risk", "section-risk-1", "section-risk-2"]
 
 
 def test_forged_reference_row_count_is_capped(client, author):
