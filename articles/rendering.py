@@ -145,6 +145,14 @@ _PARSER = MarkdownIt("zero").enable_many(
 # "<" in text or in an attribute value arrives escaped and the split is exact.
 _TAG = re.compile(r"(<[^>]*>)")
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+# A bracket the author escaped ("\[1]") stays text, but the parser drops the
+# backslash before our pass sees it. So the bracket is held as a private-use
+# character behind its backslash (which keeps emphasis rules as they were)
+# and put back afterwards: "[" in text, "\[" in code, where a backslash is
+# literal.
+_ESCAPED_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\\\[")
+_HELD = "\ue000"
+_HELD_BRACKET = "\\" + _HELD
 
 
 def _slug(text: str) -> str:
@@ -177,6 +185,10 @@ def _render(
     heading_text: list[str] = []
     slugs: dict[str, int] = {}  # ids taken -> the next number to try after it
     explained: set[str] = set()
+    text = text.replace(_HELD, "")
+    held = "\\[" in text
+    if held:
+        text = _ESCAPED_BRACKET.sub(lambda match: match.group(1) + _HELD_BRACKET, text)
     for index, part in enumerate(_TAG.split(_PARSER.render(text))):
         if index % 2:  # a tag
             if match := _HEADING_TAG.fullmatch(part):
@@ -186,7 +198,7 @@ def _render(
                 if not match.group(1):
                     heading = (level, len(out))
                     heading_text = []
-                    if level == 2 + heading_offset:
+                    if level == min(2 + heading_offset, 6):
                         explained = set()  # a new section explains its terms again
                     part = f"<h{level}>"
                 else:
@@ -208,7 +220,7 @@ def _render(
         if code or link or not part:
             if heading:
                 heading_text.append(html.unescape(part))
-            out.append(part)
+            out.append(part.replace(_HELD_BRACKET, "\\[") if held and code else part)
             continue
         if "[" not in part and (glossary is None or heading):
             if heading:
@@ -223,7 +235,10 @@ def _render(
         out.append(_plain(plain[start:], glossary, heading, explained))
         if heading:
             heading_text.append(CITATION_RE.sub("", plain))
-    return "".join(out)
+    rendered = "".join(out)
+    if held:  # what is left is text, link text or a link's address
+        rendered = rendered.replace(_HELD_BRACKET, "[").replace("%5C%EE%80%80", "%5B")
+    return rendered
 
 
 def _plain(text: str, glossary: Glossary | None, heading, explained: set[str]) -> str:

@@ -179,3 +179,10 @@ def test_glossary_terms_with_ampersands_are_explained():
     html = render_body("Go to A&E at once.", 0, entries).html
     assert "<dfn>A&amp;E</dfn>" in html
     assert "(the emergency department)" in html
+
+
+def test_an_escaped_bracket_is_text_not_a_citation():
+    rendered = render_body(r"Quoted as \[1] in the source; see [2]. Code: `\[3]`", 3)
+    assert rendered.cited == (2,)
+    assert "Quoted as [1] in the source" in rendered.html
+    assert r"<code>\[3]</code>" in rendered.html
