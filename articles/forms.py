@@ -192,8 +192,8 @@ class BootstrapBoundField(forms.BoundField):
 
 
 class ReaderQuestionForm(forms.ModelForm):
-    """On every article page, so it is drawn by the light
-    articles/_field.html (see BootstrapBoundField), not by crispy-forms, and
+    """On every article page, so it is drawn by the light Jinja2 macro in
+    jinja2/articles/_field.html (see BootstrapBoundField), not by crispy-forms, and
     its widgets by Django's Jinja2 form renderer, which takes half the time
     of the default one. (The admin's widgets exist only as Django templates,
     so the rest of the site keeps the default.)"""

@@ -756,7 +756,7 @@ class Revision(models.Model):
     objects = RevisionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["article", "-number"]
+        ordering = ["article_id", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number")
         ]
@@ -912,7 +912,7 @@ class Reference(models.Model):
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["revision", "position"]
+        ordering = ["revision_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["revision", "position"], name="unique_reference_position"

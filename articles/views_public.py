@@ -101,7 +101,10 @@ def _render_article(request, article: Article, *, question_form=None, status=200
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified
-    response = render(request, "articles/article_public.html", context, status=status)
+    # Jinja2 (templates/jinja2/): see config/jinja2.py for why.
+    response = render(
+        request, "articles/article_public.html", context, status=status, using="jinja2"
+    )
     patch_vary_headers(response, ["Cookie"])
     if validators and status == 200:
         response["ETag"], response["Last-Modified"] = (
