@@ -257,6 +257,8 @@ class Article(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    SEARCH_FIELDS = ("search_text", "search_vector", "search_rank_vector")
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

@@ -45,6 +45,8 @@ class EditorialPolicy(models.Model):
     """The settings the workflow reads. There is one row; code asks
     `EditorialPolicy.current()` instead of holding constants."""
 
+    THE_ROW = 1  # its primary key
+
     reviewers_per_round = models.PositiveSmallIntegerField(
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
@@ -102,7 +104,7 @@ class EditorialPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "EditorialPolicy":
-        policy, created = cls.objects.get_or_create(pk=1)
+        policy, created = cls.objects.get_or_create(pk=cls.THE_ROW)
         if created:
             PolicyVersion.record(policy, changed_by=None, note="First version.", changes=[])
         return policy

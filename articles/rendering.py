@@ -42,6 +42,13 @@ ALLOWED_ATTRIBUTES = {
     "h4": {"id"},
     "ol": {"start"},
 }
+# Built once: nh3 would otherwise convert the allow-lists on every call.
+SANITISER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer",
+)
 # Headings that get an id (after moving below the page title), for links
 # to a section.
 ANCHORED_LEVELS = range(2, 5)
@@ -254,13 +261,7 @@ class RenderedBody:
 
 
 def sanitise(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+    return SANITISER.clean(html)
 
 
 def render_body(

@@ -21,7 +21,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel
 
-from . import page_cache
+from . import page_cache, reader_queries
 from .feeds import public_articles
 from .forms import AudienceForm, ReaderQuestionForm
 from .models import Article, EditorialPolicy, PolicyVersion
@@ -44,13 +44,13 @@ QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flo
 def _public_article(slug: str) -> Article:
     # The current revision is loaded only when there is no published one to
     # show; with it joined, most pages fetched the same long texts twice.
-    return get_object_or_404(Article.objects.select_related("published_revision"), slug=slug)
+    return reader_queries.public_article(slug)
 
 
 def _render_article(request, article: Article, *, question_form=None, status=200):
-    policy = EditorialPolicy.current()
+    policy = reader_queries.editorial_policy()
     revision = shown_revision(article, policy)
-    references = list(revision.references.all())
+    references = reader_queries.references(revision)
     audience, from_link = audience_for(request, article)
     text = rendered_text(revision, audience, len(references))
     published = revision.pk == article.published_revision_id
@@ -59,11 +59,7 @@ def _render_article(request, article: Article, *, question_form=None, status=200
         # Signatures are checked against the text as it is now, not a stored
         # fingerprint, so altered content never appears as signed.
         fingerprint = revision.compute_content_hash(references)
-        signoffs = list(
-            revision.signoffs.filter(content_hash=fingerprint)
-            .select_related("signer")
-            .order_by("signed_at")
-        )
+        signoffs = reader_queries.valid_signoffs(revision, fingerprint)
     approved = published and bool(signoffs)
     today = timezone.localdate()
     structured = medical_web_page(
@@ -83,7 +79,7 @@ def _render_article(request, article: Article, *, question_form=None, status=200
         "text": text,
         "audience": audience,
         "audience_label": AudienceLevel(audience).label,
-        "audience_form": AudienceForm(initial={"audience": audience}),
+        "audience_choices": AudienceLevel.choices,
         "from_link": from_link,
         "approved": approved,
         "approval_unverified": published and not approved,

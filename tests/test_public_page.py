@@ -458,3 +458,56 @@ def test_signing_in_does_not_empty_the_page_cache(
     assert signed_in.status_code == 302
     with django_assert_max_num_queries(0):
         assert _page(client, published).status_code == 200
+
+
+def _chrome(html: str) -> str:
+    """The site header and footer, with the per-response form token masked."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", html)
+    header = html[html.index("<header>") : html.index("</header>")]
+    footer = html[html.index("<footer") : html.index("</footer>")]
+    return header + footer
+
+
+@pytest.mark.parametrize("role", [None, "author", "editor", "reviewer", "board_member", "stranger"])
+def test_article_page_and_other_pages_share_one_site_layout(client, published, role, request):
+    """The article page is a Jinja2 template and the desk pages are Django
+    templates; both are drawn in the one layout, so every role sees the same
+    navigation everywhere."""
+    user = request.getfixturevalue(role) if role else None
+    if user:
+        client.force_login(user)
+    article_page = _page(client, published).content.decode()
+    home_page = client.get(reverse("articles:home")).content.decode()
+    assert _chrome(article_page) == _chrome(home_page)
+    signed_in = "Sign out" in article_page
+    assert signed_in == bool(user)
+    assert ("Editorial queue" in article_page) == (role == "editor")
+    assert ("Sign-off queue" in article_page) == (role == "board_member")
+
+
+def test_dates_are_shown_in_the_sites_time_zone(client, published, settings, author):
+    from datetime import UTC, datetime
+
+    from articles.models import Revision
+
+    late_evening = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
+    Revision.objects.filter(pk=published.published_revision_id).update(approved_at=late_evening)
+    settings.TIME_ZONE = "Pacific/Auckland"  # already 10 March there
+    text = _page(client, published).content.decode()
+    assert "Approved by the Medical Advisory Board</strong> on" in text
+    assert 'datetime="2026-03-10T12:30:00+13:00">10 March 2026</time>' in text
+    assert "9 March 2026" not in text
+
+
+def test_links_follow_the_address_the_site_is_served_under(client, published):
+    """Behind a proxy that serves the site under /medical, every link on the
+    page starts there; the next request at the root links to the root."""
+    from django.test.utils import override_script_prefix
+
+    with override_script_prefix("/medical/"):  # what the WSGI handler sets
+        text = client.get(f"/articles/{published.slug}/").content.decode()
+    assert f'action="/medical/articles/{published.slug}/question/"' in text
+    assert 'href="/medical/editorial-policy/"' in text
+    text = _page(client, published).content.decode()
+    assert f'action="/articles/{published.slug}/question/"' in text
+    assert "/medical/" not in text
