@@ -23,7 +23,7 @@ from accounts.models import AudienceLevel
 
 from . import page_cache, reader_queries
 from .feeds import public_articles
-from .forms import AudienceForm, ReaderQuestionForm
+from .forms import AudienceForm, ReaderQuestionForm, blank_question_fields, question_fields
 from .models import Article, EditorialPolicy, PolicyVersion
 from .public import (
     AUDIENCE_COOKIE,
@@ -88,8 +88,9 @@ def _render_article(request, article: Article, *, question_form=None, status=200
         "signoffs": signoffs,
         "steps": article.public_tracker_steps(revision),
         "show_overdue": approved and article.is_review_overdue and policy.show_overdue_publicly,
-        "question_form": question_form
-        or ReaderQuestionForm(initial={"audience": audience, "kind": "question"}),
+        "question_fields": question_fields(question_form)
+        if question_form
+        else blank_question_fields(audience),
     }
     validators = _validators(request, article, revision, audience, from_link, signoffs, policy)
     if validators and status == 200:

@@ -511,3 +511,20 @@ def test_links_follow_the_address_the_site_is_served_under(client, published):
     text = _page(client, published).content.decode()
     assert f'action="/articles/{published.slug}/question/"' in text
     assert "/medical/" not in text
+
+
+def test_question_form_starts_empty_at_each_readers_level(client, published):
+    """The empty form is drawn once per level and reused: what one reader
+    typed never shows on another's page, and each sees their own level."""
+    question_url = reverse("articles:question", args=[published.slug])
+    sent = client.post(
+        question_url, {"kind": "question", "question": "About my own dose", "email": "nope"}
+    )
+    assert sent.status_code == 400
+    assert "About my own dose" in sent.content.decode()  # kept for the sender
+    for level in ("student", "patient", "student"):
+        text = _page(client, published, audience=level).content.decode()
+        assert "About my own dose" not in text
+        assert "is-invalid" not in text
+        assert f'<option value="{level}" selected>' in text
+        assert text.count(" selected>") == 1
