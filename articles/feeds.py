@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from . import reader_queries
 from .models import Article, EditorialPolicy
 from .public import IN_PROGRESS
 
@@ -11,7 +12,7 @@ from .public import IN_PROGRESS
 def public_articles():
     """Every article a visitor may open (the same rule as the article page)."""
     visible = Q(published_revision__isnull=False, state__in=["approved", *IN_PROGRESS])
-    if EditorialPolicy.current().public_in_review:
+    if reader_queries.editorial_policy().public_in_review:
         visible |= Q(state__in=IN_PROGRESS, submitted_at__isnull=False)
     return Article.objects.filter(visible)
 

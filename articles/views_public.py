@@ -312,7 +312,7 @@ def _render_home(request):
         # updated_at also moves when an author saves a draft.
         latest = in_review.order_by("-submitted_at", "-pk")[:10]
         items += [(article, None) for article in latest]
-    return render(request, "articles/home.html", {"page": page, "items": items})
+    return render(request, "articles/home.html", {"page": page, "items": items}, using="jinja2")
 
 
 @require_safe
@@ -329,4 +329,5 @@ def search(request):
         request,
         "articles/search.html",
         {"query": query, "stage": stage, "page": page, "hits": hits},
+        using="jinja2",
     )

@@ -1,14 +1,16 @@
-"""The Jinja2 environment for the site layout and the reader's article page.
+"""The Jinja2 environment for the site layout and the reader's pages (the
+article, the home page and search).
 
-The article page is the one page readers reach in bursts, and with its caches
-cold Django's template language took about 40 % of its time; Jinja2 compiles
-templates to Python and draws the same page several times faster. The layout
-lives here too, once: Django-template pages reach it through
+Readers reach these pages in bursts, and with the caches cold Django's
+template language took about 40 % of the article page's time; Jinja2
+compiles templates to Python and draws the same page several times faster.
+The layout lives here too, once: Django-template pages reach it through
 `{% site_layout %}` (articles/templatetags/site_layout.py).
 """
 
 import functools
 
+from django.template.defaultfilters import truncatewords
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat
@@ -51,5 +53,5 @@ def environment(**options) -> Environment:
     env.globals.update(
         url=url, static=static, htmx_script=htmx_script, reference_items=reference_items
     )
-    env.filters["date"] = date
+    env.filters.update(date=date, truncatewords=truncatewords)
     return env
