@@ -1,6 +1,6 @@
-"""The four reads behind every uncached view of the reader's article page:
-the article with its published revision, the editorial policy, the
-references and the valid board sign-offs.
+"""The reads behind every uncached view of the reader's article page: the
+article with its published revision and the editorial policy (one query),
+the references, and the valid board sign-offs.
 
 Building and compiling these queries took Django's ORM more time than
 running them, about a quarter of the whole page. So each is written here as
@@ -68,12 +68,15 @@ def _queries(vendor: str) -> dict:
     signoff = Columns(BoardSignoff, "s")
     signer = Columns(User, "u")
     return {
+        # The policy's one row rides along: one round trip fewer per page.
         "article": (
             article,
             published,
-            f"SELECT {article.sql}, {published.sql} FROM {_table(Article)} a "
+            policy,
+            f"SELECT {article.sql}, {published.sql}, {policy.sql} FROM {_table(Article)} a "
             f"LEFT JOIN {_table(Revision)} r "
             f"ON r.{quote('id')} = a.{quote('published_revision_id')} "
+            f"LEFT JOIN {_table(EditorialPolicy)} p ON p.{quote('id')} = %s "
             f"WHERE a.{quote('slug')} = %s",
         ),
         "policy": (
@@ -102,21 +105,26 @@ def _rows(sql: str, params: Sequence) -> list[tuple]:
         return cursor.fetchall()
 
 
-def public_article(slug: str) -> Article:
-    """The article with this slug (search columns left unread) and its
-    published revision, if any, in one query; 404 when there is none."""
-    article_columns, revision_columns, sql = _queries(connection.vendor)["article"]
-    rows = _rows(sql, [slug])
+def public_article(slug: str) -> tuple[Article, EditorialPolicy]:
+    """The article with this slug (search columns left unread), its
+    published revision if any, and the editorial policy, in one query; 404
+    when there is no such article."""
+    article_columns, revision_columns, policy_columns, sql = _queries(connection.vendor)["article"]
+    rows = _rows(sql, [EditorialPolicy.THE_ROW, slug])
     if not rows:
         raise Http404("No article here.")
     row = rows[0]
     article = article_columns.load(row[: len(article_columns)])
     revision = None
     if article.published_revision_id is not None:
-        revision = revision_columns.load(row[len(article_columns) :])
+        start = len(article_columns)
+        revision = revision_columns.load(row[start : start + len(revision_columns)])
         revision._state.fields_cache["article"] = article
     article._state.fields_cache["published_revision"] = revision
-    return article
+    policy_values = row[len(article_columns) + len(revision_columns) :]
+    if policy_values[0] is None:  # a new site: create it the usual way
+        return article, EditorialPolicy.current()
+    return article, policy_columns.load(policy_values)
 
 
 def editorial_policy() -> EditorialPolicy:

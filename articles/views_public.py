@@ -41,14 +41,15 @@ ONE_YEAR = 60 * 60 * 24 * 365
 QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flood
 
 
-def _public_article(slug: str) -> Article:
+def _public_article(slug: str) -> tuple[Article, EditorialPolicy]:
     # The current revision is loaded only when there is no published one to
     # show; with it joined, most pages fetched the same long texts twice.
     return reader_queries.public_article(slug)
 
 
-def _render_article(request, article: Article, *, question_form=None, status=200):
-    policy = reader_queries.editorial_policy()
+def _render_article(
+    request, article: Article, policy: EditorialPolicy, *, question_form=None, status=200
+):
     revision = shown_revision(article, policy)
     references = reader_queries.references(revision)
     audience, from_link = audience_for(request, article)
@@ -134,12 +135,12 @@ def _validators(request, article, revision, audience, from_link, signoffs, polic
 @require_safe
 def article_public(request, slug: str):
     if not page_cache.enabled(request):
-        return _render_article(request, _public_article(slug))
+        return _render_article(request, *_public_article(slug))
     key = page_cache.page_key(request, slug)
     cached = cache.get(key)
     if cached is not None:
         return _from_page_cache(request, cached)
-    response = _render_article(request, _public_article(slug))
+    response = _render_article(request, *_public_article(slug))
     if response.status_code == 200:
         page_cache.store(key, request, response)
     return response
@@ -164,8 +165,8 @@ def choose_audience(request, slug: str):
     """Remember the reader's level (profile when signed in, a cookie
     otherwise) and show the article in it. A plain form post; htmx only
     swaps the text instead of reloading."""
-    article = _public_article(slug)
-    shown_revision(article, EditorialPolicy.current())  # 404 for anything not public
+    article, policy = _public_article(slug)
+    shown_revision(article, policy)  # 404 for anything not public
     form = AudienceForm(request.POST)
     response = redirect("articles:public", slug=article.slug)
     if not form.is_valid():
@@ -182,8 +183,8 @@ def choose_audience(request, slug: str):
 @require_POST
 @ratelimit(key="ip", rate=QUESTION_RATE, method="POST", block=False)
 def ask_question(request, slug: str):
-    article = _public_article(slug)
-    revision = shown_revision(article, EditorialPolicy.current())
+    article, policy = _public_article(slug)
+    revision = shown_revision(article, policy)
     form = ReaderQuestionForm(request.POST)
     if getattr(request, "limited", False):
         form.is_valid()
@@ -192,9 +193,9 @@ def ask_question(request, slug: str):
             "You have sent several messages in a short time, so this one was not sent. "
             "Please try again in an hour; your text is kept below.",
         )
-        return _render_article(request, article, question_form=form, status=429)
+        return _render_article(request, article, policy, question_form=form, status=429)
     if not form.is_valid():
-        return _render_article(request, article, question_form=form, status=400)
+        return _render_article(request, article, policy, question_form=form, status=400)
     if not form.cleaned_data["website"]:  # filled in only by bots
         question = form.save(commit=False)
         question.article = article

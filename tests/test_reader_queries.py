@@ -29,7 +29,7 @@ def published(draft, advance):
 
 def test_article_and_its_published_revision_match_the_orm(published, django_assert_num_queries):
     with django_assert_num_queries(1):
-        article = reader_queries.public_article(published.slug)
+        article, policy = reader_queries.public_article(published.slug)
         revision = article.published_revision
     expected = Article.objects.select_related("published_revision").get(slug=published.slug)
     assert _values(article, exclude=Article.SEARCH_FIELDS) == _values(
@@ -41,10 +41,11 @@ def test_article_and_its_published_revision_match_the_orm(published, django_asse
     assert revision.approved_at.tzinfo is not None
     assert isinstance(article.next_review_due, datetime.date)
     assert article.state == expected.state
+    assert _values(policy) == _values(EditorialPolicy.current())
 
 
 def test_article_without_a_published_revision_has_none(draft):
-    article = reader_queries.public_article(draft.slug)
+    article, _ = reader_queries.public_article(draft.slug)
     assert article.published_revision is None
     assert article.current_revision == draft.current_revision
 
@@ -87,11 +88,14 @@ def test_only_signatures_on_this_exact_text_count(
     ]
 
 
-def test_policy_is_read_as_saved_and_created_on_a_new_site(policy, db):
+def test_policy_is_read_as_saved_and_created_on_a_new_site(policy, draft):
     policy.public_in_review = False
     policy.save()
     assert reader_queries.editorial_policy().public_in_review is False
+    assert reader_queries.public_article(draft.slug)[1].public_in_review is False
     EditorialPolicy.objects.all().delete()
-    created = reader_queries.editorial_policy()
+    _, created = reader_queries.public_article(draft.slug)
     assert created.pk == EditorialPolicy.THE_ROW
     assert EditorialPolicy.objects.filter(pk=EditorialPolicy.THE_ROW).exists()
+    EditorialPolicy.objects.all().delete()
+    assert reader_queries.editorial_policy().pk == EditorialPolicy.THE_ROW
