@@ -28,9 +28,19 @@ class Columns:
     back into instances, with the conversions the ORM would apply (SQLite
     returns dates as text, for example)."""
 
-    def __init__(self, model: type[Model], alias: str, exclude: Sequence[str] = ()):
+    def __init__(
+        self,
+        model: type[Model],
+        alias: str,
+        exclude: Sequence[str] = (),
+        only: Sequence[str] | None = None,
+    ):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if f.attname not in exclude]
+        self.fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in exclude and (only is None or f.attname in only or f.primary_key)
+        ]
         self.names = [f.attname for f in self.fields]
         quote = connection.ops.quote_name
         self.sql = ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
@@ -53,7 +63,7 @@ class Columns:
         return self.model.from_db(connection.alias, self.names, values)
 
 
-def _table(model: type[Model]) -> str:
+def table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -73,26 +83,26 @@ def _queries(vendor: str) -> dict:
             article,
             published,
             policy,
-            f"SELECT {article.sql}, {published.sql}, {policy.sql} FROM {_table(Article)} a "
-            f"LEFT JOIN {_table(Revision)} r "
+            f"SELECT {article.sql}, {published.sql}, {policy.sql} FROM {table(Article)} a "
+            f"LEFT JOIN {table(Revision)} r "
             f"ON r.{quote('id')} = a.{quote('published_revision_id')} "
-            f"LEFT JOIN {_table(EditorialPolicy)} p ON p.{quote('id')} = %s "
+            f"LEFT JOIN {table(EditorialPolicy)} p ON p.{quote('id')} = %s "
             f"WHERE a.{quote('slug')} = %s",
         ),
         "policy": (
             policy,
-            f"SELECT {policy.sql} FROM {_table(EditorialPolicy)} p WHERE p.{quote('id')} = %s",
+            f"SELECT {policy.sql} FROM {table(EditorialPolicy)} p WHERE p.{quote('id')} = %s",
         ),
         "references": (
             reference,
-            f"SELECT {reference.sql} FROM {_table(Reference)} f "
+            f"SELECT {reference.sql} FROM {table(Reference)} f "
             f"WHERE f.{quote('revision_id')} = %s ORDER BY f.{quote('position')}",
         ),
         "signoffs": (
             signoff,
             signer,
-            f"SELECT {signoff.sql}, {signer.sql} FROM {_table(BoardSignoff)} s "
-            f"INNER JOIN {_table(User)} u ON u.{quote('id')} = s.{quote('signer_id')} "
+            f"SELECT {signoff.sql}, {signer.sql} FROM {table(BoardSignoff)} s "
+            f"INNER JOIN {table(User)} u ON u.{quote('id')} = s.{quote('signer_id')} "
             f"WHERE s.{quote('revision_id')} = %s AND s.{quote('content_hash')} = %s "
             f"ORDER BY s.{quote('signed_at')}, s.{quote('id')}",
         ),

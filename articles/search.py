@@ -5,30 +5,28 @@ GIN-indexed, ranked with ts_rank and highlighted with ts_headline. SQLite:
 every word must appear in the plain search text; title matches rank first.
 """
 
+import functools
 import re
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Case, IntegerField, Q, TextField, Value, When
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Article, EditorialPolicy
+from .models import Article, ArticleState, EditorialPolicy, Revision
 from .readability import plain_text
+from .reader_queries import Columns, table
+
+SEARCH_CONFIG = "english"
 
 _START, _STOP = "\x02", "\x03"  # sentinels: the headline is escaped, then marked
 # ts_headline re-parses the text it is given, so its cost grows with the
 # span (9 ms for a page of 20 hits at 4 000 characters). The title, the
 # summary (a few hundred characters) and the start of the body are where a
 # reader's words usually are.
-HEADLINE_SPAN = 1000
+HEADLINE_SPAN = 500
 
 
 def _public_text(article: Article) -> tuple[str, str, str] | None:
@@ -50,12 +48,14 @@ def search_index_update(article: Article) -> None:
     updates = {"search_text": search_text}
     if connection.vendor == "postgresql":
         updates["search_rank_vector"] = SearchVector(
-            Value(title, output_field=TextField()), weight="A", config="english"
-        ) + SearchVector(Value(summary, output_field=TextField()), weight="B", config="english")
+            Value(title, output_field=TextField()), weight="A", config=SEARCH_CONFIG
+        ) + SearchVector(Value(summary, output_field=TextField()), weight="B", config=SEARCH_CONFIG)
         updates["search_vector"] = (
-            SearchVector(Value(title, output_field=TextField()), weight="A", config="english")
-            + SearchVector(Value(summary, output_field=TextField()), weight="B", config="english")
-            + SearchVector(Value(body, output_field=TextField()), weight="C", config="english")
+            SearchVector(Value(title, output_field=TextField()), weight="A", config=SEARCH_CONFIG)
+            + SearchVector(
+                Value(summary, output_field=TextField()), weight="B", config=SEARCH_CONFIG
+            )
+            + SearchVector(Value(body, output_field=TextField()), weight="C", config=SEARCH_CONFIG)
         )
     Article.objects.filter(pk=article.pk).update(**updates)
 
@@ -74,64 +74,135 @@ def _marked(headline: str):
     return mark_safe(escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
-def search_articles(base, query: str):
-    """(articles, words) for a reader's query over `base` (public articles),
-    best matches first; `words` is None on PostgreSQL, where ranking and
-    highlighting use the text search configuration instead. Callers take a
-    page of ids from it and load that page with search_hits: joining the
-    revision for every match before sorting cost more than the search."""
-    query = query.strip()[:200]
-    if not query:
-        return base.none(), {}
-    if connection.vendor == "postgresql":
-        ts_query = SearchQuery(query, search_type="websearch", config="english")
-        results = (
-            base.filter(search_vector=ts_query)
-            # Match on the whole text; rank on title and summary, whose small
-            # vectors keep ranking fast however many articles match.
-            # F(): a bare field name would be re-parsed as text by SearchRank.
-            .annotate(rank=SearchRank(F("search_rank_vector"), ts_query))
-            .order_by("-rank", "-approved_at", "-pk")  # pk: pages never overlap
+class Results:
+    """A reader's search over the public articles, best matches first, sliced
+    like a queryset: `results[40:61]` runs the search for that window only
+    and gives (article, highlighted snippet) pairs. `stage` narrows it to
+    approved articles or to work in review ("" for both)."""
+
+    def __init__(self, query: str, stage: str = ""):
+        self.query = query.strip()[:200]
+        self.stage = stage if stage in STAGES else ""
+
+    def __getitem__(self, window: slice) -> list:
+        start, stop = window.start or 0, window.stop
+        if not self.query or stop <= start:
+            return []
+        if connection.vendor == "postgresql":
+            return _postgres_window(self.query, self.stage, start, stop - start)
+        return _simple_window(self.query, self.stage, start, stop)
+
+
+# What each stage filter keeps, for the ORM and for the compiled SQL.
+STAGES = {
+    "approved": (Q(published_revision__isnull=False), "IS NOT NULL"),
+    "in_review": (Q(published_revision__isnull=True), "IS NULL"),
+}
+# What a result shows; the bodies and search columns stay in the database.
+ARTICLE_LISTING = (
+    "title", "slug", "state", "published_revision_id", "submitted_at", "approved_at", "updated_at",
+)  # fmt: skip
+REVISION_LISTING = ("title", "summary")
+
+
+@functools.cache
+def _postgres_sql(vendor: str, stage: str) -> tuple[Columns, Columns, str]:
+    """One round trip per search, written once per process: the public
+    articles that match, ranked on title and summary (whose small vectors
+    keep ranking fast however many match), one window of them, and for
+    those rows only, the listing fields and a highlighted headline.
+    tests/test_discovery.py checks it against the ORM query it stands for.
+    Building that query each time cost more Python than running it."""
+    q = connection.ops.quote_name
+    article = Columns(Article, "a", only=ARTICLE_LISTING)
+    revision = Columns(Revision, "r", only=REVISION_LISTING)
+    narrowed = f"AND a.{q('published_revision_id')} {STAGES[stage][1]}" if stage else ""
+    sql = f"""
+        WITH found AS (
+            SELECT a.{q("id")} AS id, a.{q("approved_at")} AS approved_at,
+                   ts_rank(a.{q("search_rank_vector")}, query) AS rank, query
+            FROM {table(Article)} a,
+                 websearch_to_tsquery(%(config)s::regconfig, %(query)s) query
+            WHERE a.{q("search_vector")} @@ query
+              AND ((a.{q("published_revision_id")} IS NOT NULL
+                    AND a.{q("state")} = ANY(%(published_states)s))
+                   OR (COALESCE((SELECT p.{q("public_in_review")}
+                                 FROM {table(EditorialPolicy)} p WHERE p.{q("id")} = %(policy)s),
+                                %(public_in_review)s)
+                       AND a.{q("state")} = ANY(%(in_review_states)s)
+                       AND a.{q("submitted_at")} IS NOT NULL))
+              {narrowed}
+            ORDER BY rank DESC, a.{q("approved_at")} DESC, a.{q("id")} DESC
+            LIMIT %(limit)s OFFSET %(offset)s
         )
-        return results, None
+        SELECT {article.sql}, {revision.sql},
+               ts_headline(%(config)s::regconfig, substr(a.{q("search_text")}, 1, %(span)s),
+                           found.query, %(headline_options)s)
+        FROM found
+        JOIN {table(Article)} a ON a.{q("id")} = found.id
+        LEFT JOIN {table(Revision)} r ON r.{q("id")} = a.{q("published_revision_id")}
+        ORDER BY found.rank DESC, found.approved_at DESC, found.id DESC"""
+    return article, revision, sql
+
+
+def _postgres_window(query: str, stage: str, offset: int, limit: int) -> list:
+    from .public import IN_PROGRESS
+
+    article_columns, revision_columns, sql = _postgres_sql(connection.vendor, stage)
+    params = {
+        "config": SEARCH_CONFIG,
+        "query": query,
+        "published_states": [ArticleState.APPROVED, *IN_PROGRESS],
+        "in_review_states": list(IN_PROGRESS),
+        "policy": EditorialPolicy.THE_ROW,
+        # A site whose policy is not saved yet follows the default.
+        "public_in_review": EditorialPolicy._meta.get_field("public_in_review").default,
+        "limit": limit,
+        "offset": offset,
+        "span": HEADLINE_SPAN,
+        "headline_options": f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    hits = []
+    split = len(article_columns)
+    for row in rows:
+        article = article_columns.load(row[:split])
+        revision = None
+        if article.published_revision_id is not None:
+            revision = revision_columns.load(row[split:-1])
+        article._state.fields_cache["published_revision"] = revision
+        hits.append((article, _marked(row[-1])))
+    return hits
+
+
+def _simple_window(query: str, stage: str, start: int, stop: int) -> list:
+    """Without PostgreSQL (development on SQLite): every word must appear in
+    the plain search text, and title matches rank first."""
+    from .feeds import public_articles
+
     words = [w.lower() for w in re.findall(r"\w+", query)][:10]
     if not words:
-        return base.none(), {}
-    matches = base
-    for word in words:
-        matches = matches.filter(search_text__icontains=word)
+        return []
+    matches = public_articles()
+    if stage:
+        matches = matches.filter(STAGES[stage][0])
     in_title = Q()
     for word in words:
+        matches = matches.filter(search_text__icontains=word)
         in_title |= Q(title__icontains=word)
-    results = matches.annotate(
+    ranked = matches.annotate(
         rank=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
     ).order_by("-rank", "-approved_at", "-pk")
-    return results, words
-
-
-def search_hits(listing, ids: list, query: str, words) -> list:
-    """(article, highlighted snippet) for one page of results, in the order of
-    `ids`. `listing` is the queryset the list is drawn from; on PostgreSQL
-    the snippets come with it in the same query, and ts_headline runs only
-    for these rows and only over the start of each text."""
-    if not ids:
-        return []
-    rows = listing.filter(pk__in=ids)
-    if words is None:
-        ts_query = SearchQuery(query.strip()[:200], search_type="websearch", config="english")
-        rows = rows.annotate(
-            headline=SearchHeadline(
-                Substr("search_text", 1, HEADLINE_SPAN),
-                ts_query,
-                config="english",
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=35,
-                min_words=15,
-            )
-        )
-        by_pk = {article.pk: article for article in rows}
-        return [(by_pk[pk], _marked(by_pk[pk].headline)) for pk in ids if pk in by_pk]
+    ids = list(ranked.values_list("pk", flat=True)[start:stop])
+    rows = Article.objects.filter(pk__in=ids).select_related("published_revision")
+    rows = rows.only(
+        *ARTICLE_LISTING,
+        "search_text",
+        *(f"published_revision__{name}" for name in REVISION_LISTING),
+    )
     by_pk = {article.pk: article for article in rows}
-    texts = dict(Article.objects.filter(pk__in=ids).values_list("pk", "search_text"))
-    return [(by_pk[pk], _marked(_snippet(texts.get(pk, ""), words))) for pk in ids if pk in by_pk]
+    return [
+        (by_pk[pk], _marked(_snippet(by_pk[pk].search_text, words))) for pk in ids if pk in by_pk
+    ]

@@ -4,7 +4,6 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Q
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts.models import AudienceLevel
 
 from . import page_cache, reader_queries
+from . import search as reader_search
 from .feeds import public_articles
 from .forms import AudienceForm, ReaderQuestionForm, blank_question_fields, question_fields
 from .models import Article, EditorialPolicy, PolicyVersion
@@ -34,7 +34,6 @@ from .public import (
     shown_revision,
 )
 from .rendering import render_body
-from .search import search_articles, search_hits
 from .structured_data import as_script, medical_web_page
 
 ONE_YEAR = 60 * 60 * 24 * 365
@@ -238,10 +237,6 @@ def policy_version(request, number: int):
 
 
 PAGE_SIZE = 20
-STAGE_FILTERS = {
-    "approved": Q(published_revision__isnull=False),
-    "in_review": Q(published_revision__isnull=True),
-}
 
 
 # What list pages show; the bodies and search columns stay in the database.
@@ -319,16 +314,11 @@ def _render_home(request):
 @require_safe
 def search(request):
     query = request.GET.get("q", "")
-    stage = request.GET.get("stage", "")
-    base = public_articles()
-    if stage in STAGE_FILTERS:
-        base = base.filter(STAGE_FILTERS[stage])
-    results, words = search_articles(base, query)
-    page = LeanPage(results.values_list("pk", flat=True), request.GET.get("page"))
-    hits = search_hits(_listing(Article.objects.all()), page.object_list, query, words)
+    results = reader_search.Results(query, request.GET.get("stage", ""))
+    page = LeanPage(results, request.GET.get("page"))
     return render(
         request,
         "articles/search.html",
-        {"query": query, "stage": stage, "page": page, "hits": hits},
+        {"query": query, "stage": results.stage, "page": page, "hits": page.object_list},
         using="jinja2",
     )
