@@ -12,13 +12,14 @@ import datetime
 import functools
 import re
 
+from django.conf import settings
 from django.template.defaultfilters import truncatewords
-from django.templatetags.static import static
+from django.templatetags import static as static_tags
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
-from django_htmx.jinja import htmx_script
+from django_htmx import jinja as htmx
 from jinja2 import Environment, Undefined
 
 from articles.citations import reference_items
@@ -64,6 +65,32 @@ def _day(day: datetime.date, format_string: str, language: str) -> str:
     # dates are a few calendar days, so each text is worked out once; the
     # key holds everything the text depends on.
     return dateformat.format(day, format_string)
+
+
+def static(path: str) -> str:
+    return _static(path, *_static_key())
+
+
+def htmx_script() -> str:
+    return _htmx_script(*_static_key())
+
+
+def _static_key() -> tuple:
+    # Everything a static file's address depends on within one process: a
+    # deploy that changes the files restarts it, and the manifest of hashed
+    # names is read once anyway. Working out the layout's three addresses
+    # took a twentieth of an uncached article page.
+    return settings.STATIC_URL, repr(settings.STORAGES.get("staticfiles")), settings.DEBUG
+
+
+@functools.lru_cache(maxsize=256)
+def _static(path: str, *key) -> str:
+    return static_tags.static(path)
+
+
+@functools.lru_cache(maxsize=4)
+def _htmx_script(*key) -> str:
+    return htmx.htmx_script()
 
 
 def environment(**options) -> Environment:
