@@ -44,6 +44,7 @@ class Columns:
         self.names = [f.attname for f in self.fields]
         quote = connection.ops.quote_name
         self.sql = ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
+        self.pk_index = self.names.index(model._meta.pk.attname)
         self.converters = []
         for index, field in enumerate(self.fields):
             column = field.get_col(alias)
@@ -53,6 +54,13 @@ class Columns:
 
     def __len__(self) -> int:
         return len(self.fields)
+
+    def split(self, row: Sequence, start: int) -> tuple[Sequence | None, int]:
+        """This model's values in a joined row from `start`, or None where an
+        outer join found no row; and where the next model's values start."""
+        end = start + len(self.fields)
+        values = row[start:end]
+        return (None if values[self.pk_index] is None else values), end
 
     def load(self, values: Sequence):
         if self.converters:

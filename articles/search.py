@@ -1,8 +1,9 @@
 """Reader search over public articles.
 
 PostgreSQL: a weighted tsvector per article (title A, summary B, body C),
-GIN-indexed, ranked with ts_rank and highlighted with ts_headline. SQLite:
-every word must appear in the plain search text; title matches rank first.
+GIN-indexed, ranked with ts_rank and highlighted with ts_headline, all in
+one query written once per process. SQLite (development): every word must
+appear in the plain search text; title matches rank first.
 """
 
 import functools
@@ -15,17 +16,20 @@ from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Article, ArticleState, EditorialPolicy, Revision
+from . import list_queries
+from .models import Article, EditorialPolicy, Revision
 from .readability import plain_text
-from .reader_queries import Columns, table
+from .reader_queries import table
 
 SEARCH_CONFIG = "english"
 
 _START, _STOP = "\x02", "\x03"  # sentinels: the headline is escaped, then marked
 # ts_headline re-parses the text it is given, so its cost grows with the
-# span (9 ms for a page of 20 hits at 4 000 characters). The title, the
-# summary (a few hundred characters) and the start of the body are where a
-# reader's words usually are.
+# span: for a page of 20 hits, about 9 ms at 4 000 characters, 5 ms at
+# 1 000 and 2 ms at 500, most of a search's time in the database. The
+# title and the summary (a few hundred characters), then the start of the
+# body, are where a reader's words usually are; a match further in is still
+# found and ranked, with the start of the text as its snippet.
 HEADLINE_SPAN = 500
 
 
@@ -93,88 +97,55 @@ class Results:
         return _simple_window(self.query, self.stage, start, stop)
 
 
-# What each stage filter keeps, for the ORM and for the compiled SQL.
+# What each stage filter keeps (list_queries.visible says the same in SQL).
 STAGES = {
-    "approved": (Q(published_revision__isnull=False), "IS NOT NULL"),
-    "in_review": (Q(published_revision__isnull=True), "IS NULL"),
+    "approved": Q(published_revision__isnull=False),
+    "in_review": Q(published_revision__isnull=True),
 }
-# What a result shows; the bodies and search columns stay in the database.
-ARTICLE_LISTING = (
-    "title", "slug", "state", "published_revision_id", "submitted_at", "approved_at", "updated_at",
-)  # fmt: skip
-REVISION_LISTING = ("title", "summary")
 
 
 @functools.cache
-def _postgres_sql(vendor: str, stage: str) -> tuple[Columns, Columns, str]:
+def _postgres_sql(vendor: str, stage: str) -> str:
     """One round trip per search, written once per process: the public
     articles that match, ranked on title and summary (whose small vectors
     keep ranking fast however many match), one window of them, and for
-    those rows only, the listing fields and a highlighted headline.
+    those rows only, the list entry and a highlighted headline.
     tests/test_discovery.py checks it against the ORM query it stands for.
     Building that query each time cost more Python than running it."""
     q = connection.ops.quote_name
-    article = Columns(Article, "a", only=ARTICLE_LISTING)
-    revision = Columns(Revision, "r", only=REVISION_LISTING)
-    narrowed = f"AND a.{q('published_revision_id')} {STAGES[stage][1]}" if stage else ""
-    sql = f"""
+    return f"""
         WITH found AS (
             SELECT a.{q("id")} AS id, a.{q("approved_at")} AS approved_at,
                    ts_rank(a.{q("search_rank_vector")}, query) AS rank, query
             FROM {table(Article)} a,
                  websearch_to_tsquery(%(config)s::regconfig, %(query)s) query
-            WHERE a.{q("search_vector")} @@ query
-              AND ((a.{q("published_revision_id")} IS NOT NULL
-                    AND a.{q("state")} = ANY(%(published_states)s))
-                   OR (COALESCE((SELECT p.{q("public_in_review")}
-                                 FROM {table(EditorialPolicy)} p WHERE p.{q("id")} = %(policy)s),
-                                %(public_in_review)s)
-                       AND a.{q("state")} = ANY(%(in_review_states)s)
-                       AND a.{q("submitted_at")} IS NOT NULL))
-              {narrowed}
+            WHERE a.{q("search_vector")} @@ query AND {list_queries.visible(stage)}
             ORDER BY rank DESC, a.{q("approved_at")} DESC, a.{q("id")} DESC
             LIMIT %(limit)s OFFSET %(offset)s
         )
-        SELECT {article.sql}, {revision.sql},
+        SELECT {list_queries.entry_columns()},
                ts_headline(%(config)s::regconfig, substr(a.{q("search_text")}, 1, %(span)s),
                            found.query, %(headline_options)s)
         FROM found
         JOIN {table(Article)} a ON a.{q("id")} = found.id
         LEFT JOIN {table(Revision)} r ON r.{q("id")} = a.{q("published_revision_id")}
         ORDER BY found.rank DESC, found.approved_at DESC, found.id DESC"""
-    return article, revision, sql
 
 
 def _postgres_window(query: str, stage: str, offset: int, limit: int) -> list:
-    from .public import IN_PROGRESS
-
-    article_columns, revision_columns, sql = _postgres_sql(connection.vendor, stage)
     params = {
+        **list_queries.visible_params(),
         "config": SEARCH_CONFIG,
         "query": query,
-        "published_states": [ArticleState.APPROVED, *IN_PROGRESS],
-        "in_review_states": list(IN_PROGRESS),
-        "policy": EditorialPolicy.THE_ROW,
-        # A site whose policy is not saved yet follows the default.
-        "public_in_review": EditorialPolicy._meta.get_field("public_in_review").default,
         "limit": limit,
         "offset": offset,
         "span": HEADLINE_SPAN,
         "headline_options": f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15",
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_postgres_sql(connection.vendor, stage), params)
         rows = cursor.fetchall()
-    hits = []
-    split = len(article_columns)
-    for row in rows:
-        article = article_columns.load(row[:split])
-        revision = None
-        if article.published_revision_id is not None:
-            revision = revision_columns.load(row[split:-1])
-        article._state.fields_cache["published_revision"] = revision
-        hits.append((article, _marked(row[-1])))
-    return hits
+    return [(list_queries.load_entry(row), _marked(row[-1])) for row in rows]
 
 
 def _simple_window(query: str, stage: str, start: int, stop: int) -> list:
@@ -187,7 +158,7 @@ def _simple_window(query: str, stage: str, start: int, stop: int) -> list:
         return []
     matches = public_articles()
     if stage:
-        matches = matches.filter(STAGES[stage][0])
+        matches = matches.filter(STAGES[stage])
     in_title = Q()
     for word in words:
         matches = matches.filter(search_text__icontains=word)
@@ -198,9 +169,9 @@ def _simple_window(query: str, stage: str, start: int, stop: int) -> list:
     ids = list(ranked.values_list("pk", flat=True)[start:stop])
     rows = Article.objects.filter(pk__in=ids).select_related("published_revision")
     rows = rows.only(
-        *ARTICLE_LISTING,
+        *list_queries.ARTICLE_FIELDS,
         "search_text",
-        *(f"published_revision__{name}" for name in REVISION_LISTING),
+        *(f"published_revision__{name}" for name in list_queries.REVISION_FIELDS),
     )
     by_pk = {article.pk: article for article in rows}
     return [

@@ -20,9 +20,8 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel
 
-from . import page_cache, reader_queries
+from . import list_queries, page_cache, reader_queries
 from . import search as reader_search
-from .feeds import public_articles
 from .forms import AudienceForm, ReaderQuestionForm, blank_question_fields, question_fields
 from .models import Article, EditorialPolicy, PolicyVersion
 from .public import (
@@ -239,13 +238,6 @@ def policy_version(request, number: int):
 PAGE_SIZE = 20
 
 
-# What list pages show; the bodies and search columns stay in the database.
-LISTING_FIELDS = (
-    "slug", "title", "state", "approved_at", "updated_at", "submitted_at",
-    "published_revision__title", "published_revision__summary",
-)  # fmt: skip
-
-
 def page_number(value) -> int:
     try:
         return max(1, int(value or 1))
@@ -272,10 +264,6 @@ class LeanPage:
         return iter(self.object_list)
 
 
-def _listing(queryset):
-    return queryset.select_related("published_revision").only(*LISTING_FIELDS)
-
-
 @require_safe
 def home(request):
     """Recently approved articles (and work in review if the policy shows it).
@@ -297,17 +285,10 @@ def home(request):
 
 
 def _render_home(request):
-    # Published articles newest first walk the approved_at index; work in
-    # review is a short second list on the first page.
-    published = _listing(public_articles().filter(published_revision__isnull=False))
-    page = LeanPage(published.order_by("-approved_at", "-pk"), request.GET.get("page"))
+    page = LeanPage(list_queries.NewestApproved(), request.GET.get("page"))
     items = [(article, None) for article in page]
     if page.number == 1:
-        in_review = _listing(public_articles().filter(published_revision__isnull=True))
-        # By the last workflow step, which bumps the cached page's version;
-        # updated_at also moves when an author saves a draft.
-        latest = in_review.order_by("-submitted_at", "-pk")[:10]
-        items += [(article, None) for article in latest]
+        items += [(article, None) for article in list_queries.latest_in_review(10)]
     return render(request, "articles/home.html", {"page": page, "items": items}, using="jinja2")
 
 
