@@ -1,53 +1,65 @@
 """The reader's lists (the home page's newest approved articles and latest
 work in review, and search results) as SQL written once per process.
 
-Building these queries with the ORM cost more Python than running them:
-with the page cache off, about half of the home page's time. Like
-articles/reader_queries.py, the columns come from the models' metadata and
-the rows come back as ordinary model instances. The rule for what a reader
-may see is the one in articles/feeds.public_articles, with the policy read
-inside the same query; tests/test_discovery.py checks both lists and the
-search against the ORM queries they stand for.
+Building these queries with the ORM cost more Python than running them,
+and so did building a model instance for each entry: with the page cache
+off, most of the home page's time. So a list entry is a small record of
+what the list shows (templates/jinja2/articles/_article_list.html). The
+rule for what a reader may see is the one in feeds.public_articles, with
+the policy read inside the same query; tests/test_discovery.py checks both
+lists and the search against the ORM queries they stand for.
 """
 
 import functools
+from dataclasses import dataclass
 
 from django.db import connection
 
-from .models import Article, ArticleState, EditorialPolicy, Revision
+from .models import PUBLIC_STAGE_OF_STATE, Article, ArticleState, EditorialPolicy, Revision
 from .public import IN_PROGRESS
-from .reader_queries import Columns, table
+from .reader_queries import table
 
-# What a list entry shows; bodies and search columns stay in the database.
-ARTICLE_FIELDS = (
-    "title", "slug", "state", "published_revision_id", "submitted_at", "approved_at", "updated_at",
-)  # fmt: skip
-REVISION_FIELDS = ("title", "summary")
 PUBLISHED_STATES = (ArticleState.APPROVED, *IN_PROGRESS)
 
 
-@functools.cache
-def _columns(vendor: str) -> tuple[Columns, Columns]:
-    return Columns(Article, "a", only=ARTICLE_FIELDS), Columns(Revision, "r", only=REVISION_FIELDS)
+@dataclass(frozen=True, slots=True)
+class PublishedText:
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article in a list, as a reader sees it: its published title and
+    summary when it has been approved, else its working title and stage."""
+
+    pk: int
+    title: str
+    slug: str
+    state: str
+    published_revision_id: int | None
+    published_revision: PublishedText | None
+
+    @property
+    def public_stage(self):
+        return PUBLIC_STAGE_OF_STATE.get(self.state)
 
 
 def entry_columns() -> str:
     """The SELECT list of one entry: the article under alias a, its
     published revision (if any) under alias r."""
-    article, revision = _columns(connection.vendor)
-    return f"{article.sql}, {revision.sql}"
+    q = connection.ops.quote_name
+    article = ", ".join(
+        f"a.{q(column)}" for column in ("id", "title", "slug", "state", "published_revision_id")
+    )
+    return f"{article}, r.{q('title')}, r.{q('summary')}"
 
 
-def load_entry(row) -> Article:
-    """An article from the start of a row selected with entry_columns(),
-    its published revision (or None) already attached."""
-    article_columns, revision_columns = _columns(connection.vendor)
-    article_values, at = article_columns.split(row, 0)
-    revision_values, _ = revision_columns.split(row, at)
-    article = article_columns.load(article_values)
-    revision = None if revision_values is None else revision_columns.load(revision_values)
-    article._state.fields_cache["published_revision"] = revision
-    return article
+def load_entry(row) -> Entry:
+    """An entry from the start of a row selected with entry_columns()."""
+    pk, title, slug, state, published_id, published_title, summary = row[:7]
+    published = None if published_id is None else PublishedText(published_title, summary)
+    return Entry(pk, title, slug, state, published_id, published)
 
 
 def _in(name: str, values) -> str:
@@ -108,7 +120,7 @@ def _home_sql(vendor: str) -> tuple[str, str]:
     return newest, in_review
 
 
-def _entries(sql: str, params: dict) -> list[Article]:
+def _entries(sql: str, params: dict) -> list[Entry]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [load_entry(row) for row in cursor.fetchall()]
@@ -117,14 +129,14 @@ def _entries(sql: str, params: dict) -> list[Article]:
 class NewestApproved:
     """Approved articles, newest first, sliced like a queryset."""
 
-    def __getitem__(self, window: slice) -> list[Article]:
+    def __getitem__(self, window: slice) -> list[Entry]:
         newest, _ = _home_sql(connection.vendor)
         start = window.start or 0
         params = {**visible_params(), "limit": window.stop - start, "offset": start}
         return _entries(newest, params)
 
 
-def latest_in_review(limit: int) -> list[Article]:
+def latest_in_review(limit: int) -> list[Entry]:
     """Work in review readers may follow (none when the policy hides it),
     latest submitted first."""
     _, in_review = _home_sql(connection.vendor)

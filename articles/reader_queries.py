@@ -28,23 +28,12 @@ class Columns:
     back into instances, with the conversions the ORM would apply (SQLite
     returns dates as text, for example)."""
 
-    def __init__(
-        self,
-        model: type[Model],
-        alias: str,
-        exclude: Sequence[str] = (),
-        only: Sequence[str] | None = None,
-    ):
+    def __init__(self, model: type[Model], alias: str, exclude: Sequence[str] = ()):
         self.model = model
-        self.fields = [
-            f
-            for f in model._meta.concrete_fields
-            if f.attname not in exclude and (only is None or f.attname in only or f.primary_key)
-        ]
+        self.fields = [f for f in model._meta.concrete_fields if f.attname not in exclude]
         self.names = [f.attname for f in self.fields]
         quote = connection.ops.quote_name
         self.sql = ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
-        self.pk_index = self.names.index(model._meta.pk.attname)
         self.converters = []
         for index, field in enumerate(self.fields):
             column = field.get_col(alias)
@@ -54,13 +43,6 @@ class Columns:
 
     def __len__(self) -> int:
         return len(self.fields)
-
-    def split(self, row: Sequence, start: int) -> tuple[Sequence | None, int]:
-        """This model's values in a joined row from `start`, or None where an
-        outer join found no row; and where the next model's values start."""
-        end = start + len(self.fields)
-        values = row[start:end]
-        return (None if values[self.pk_index] is None else values), end
 
     def load(self, values: Sequence):
         if self.converters:

@@ -167,13 +167,13 @@ def _simple_window(query: str, stage: str, start: int, stop: int) -> list:
         rank=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
     ).order_by("-rank", "-approved_at", "-pk")
     ids = list(ranked.values_list("pk", flat=True)[start:stop])
-    rows = Article.objects.filter(pk__in=ids).select_related("published_revision")
-    rows = rows.only(
-        *list_queries.ARTICLE_FIELDS,
-        "search_text",
-        *(f"published_revision__{name}" for name in list_queries.REVISION_FIELDS),
-    )
-    by_pk = {article.pk: article for article in rows}
+    rows = Article.objects.filter(pk__in=ids).values_list(
+        "pk", "title", "slug", "state", "published_revision_id",
+        "published_revision__title", "published_revision__summary", "search_text",
+    )  # fmt: skip
+    by_pk = {row[0]: row for row in rows}
     return [
-        (by_pk[pk], _marked(_snippet(by_pk[pk].search_text, words))) for pk in ids if pk in by_pk
+        (list_queries.load_entry(by_pk[pk]), _marked(_snippet(by_pk[pk][-1], words)))
+        for pk in ids
+        if pk in by_pk
     ]
