@@ -42,6 +42,20 @@ def test_home_lists_public_articles_with_their_stage(client, library):
     assert "draft only" not in text and "rejected?" not in text
 
 
+def test_list_entries_show_the_start_of_a_long_summary(client, make_article, advance, policy):
+    from django.template.defaultfilters import truncatewords
+
+    words = [f"word{n}" for n in range(1, 51)]
+    summary = " ".join(words[:20]) + "\n\n  " + " ".join(words[20:])
+    advance(
+        make_article(title="Is a long answer cut short?", summary=summary),
+        "submit", "start_review", "send_to_board", "sign",
+    )  # fmt: skip
+    text = client.get(reverse("articles:home")).content.decode()
+    assert " ".join(words[:35]) + " …" in text and "word36" not in text
+    assert truncatewords(summary, 35) in text  # as Django's filter cuts it
+
+
 def test_home_hides_work_in_review_when_the_policy_does(client, library, policy):
     policy.public_in_review = False
     policy.save()
