@@ -88,7 +88,8 @@ def visible(stage: str = "") -> str:
     return f"(({published}) OR ({in_review}))"
 
 
-def visible_params() -> dict:
+@functools.cache
+def _visible_params() -> dict:
     params = {
         "policy": EditorialPolicy.THE_ROW,
         # A site whose policy is not saved yet follows the default.
@@ -97,6 +98,11 @@ def visible_params() -> dict:
     for name, states in (("published", PUBLISHED_STATES), ("in_review", IN_PROGRESS)):
         params.update({f"{name}_{index}": str(state) for index, state in enumerate(states)})
     return params
+
+
+def visible_params() -> dict:
+    """The parameters visible() takes, in a dict of the caller's own."""
+    return dict(_visible_params())
 
 
 @functools.cache
