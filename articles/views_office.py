@@ -66,11 +66,12 @@ def glossary_delete(request, pk: int):
 
 
 def _filtered_audit(request):
-    entries = AuditEntry.objects.select_related("actor", "article", "revision").order_by(
-        "-created_at", "-pk"
-    )
-    actions = sorted(AuditEntry.objects.values_list("action", flat=True).distinct())
-    people = User.objects.filter(pk__in=AuditEntry.objects.values("actor")).order_by("username")
+    # The filter's choices come from the visible entries only: a list of
+    # people would otherwise name who reviewed the viewer's own article.
+    visible = AuditEntry.objects.visible_to(request.user)
+    entries = visible.select_related("actor", "article", "revision").order_by("-created_at", "-pk")
+    actions = sorted(visible.order_by().values_list("action", flat=True).distinct())
+    people = User.objects.filter(pk__in=visible.values("actor")).order_by("username")
     form = AuditFilterForm(request.GET or None, actions=actions, people=people)
     if form.is_valid():
         data = form.cleaned_data
