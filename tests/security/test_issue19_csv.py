@@ -10,7 +10,9 @@ from django.urls import reverse
 from articles.csv_export import spreadsheet_safe
 from articles.models import AuditEntry
 
-FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+from .matrix_world import build_world, url_for, url_names
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _rows(response) -> list[list[str]]:
@@ -51,3 +53,20 @@ def test_every_formula_start_gets_an_apostrophe(start):
     assert spreadsheet_safe(f"{start}cmd") == f"'{start}cmd"
     assert spreadsheet_safe(f"a{start}cmd") == f"a{start}cmd"
     assert spreadsheet_safe(42) == 42
+
+
+def test_no_csv_download_anywhere_starts_a_cell_with_a_formula(client, db):
+    """Every URL from the resolver, fetched as an editor; any CSV it returns
+    (today the audit log's, tomorrow any other) is checked cell by cell."""
+    people, kwargs, special = build_world()
+    article = people["author"].authored_articles.first()
+    for start in FORMULA_STARTS:
+        AuditEntry.note(article, people["author"], f"{start}action", f"{start}comment")
+    client.force_login(people["editor"])
+    cells = []
+    for name in url_names():
+        response = client.get(url_for(name, kwargs, special))
+        if response.get("Content-Type", "").startswith("text/csv"):
+            cells += [cell for row in _rows(response) for cell in row]
+    assert "'=comment" in cells  # the audit log's CSV was among them
+    assert [cell for cell in cells if cell.startswith(FORMULA_STARTS)] == []
