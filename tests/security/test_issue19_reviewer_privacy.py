@@ -167,6 +167,7 @@ def _admin_urls() -> list[tuple[str, str]]:
         changelist = f"admin:{opts.app_label}_{opts.model_name}_changelist"
         urls.append((changelist, reverse(changelist)))
         if opts.app_label in {"articles", "reviews"}:
+            urls.append((changelist, f"{reverse(changelist)}?q=rv_"))  # the admin's search
             for pk in model._default_manager.values_list("pk", flat=True):
                 change = f"admin:{opts.app_label}_{opts.model_name}_change"
                 urls.append((change, reverse(change, args=[pk])))
@@ -182,6 +183,8 @@ def test_editor_author_reads_nothing_about_their_reviewers_on_any_page(client, w
     for name in ("articles:audit", "articles:audit_csv"):
         for query in (f"article={own.pk}", f"person={quill.pk}", "action=review_accepted"):
             requests.append(("GET", name, f"{reverse(name)}?{query}"))
+    requests.append(("GET", "articles:questions", f"{reverse('articles:questions')}?show=handled"))
+    requests.append(("GET", "reviews:queue", f"{reverse('reviews:queue')}?state=under_review"))
     requests += [("GET", name, url) for name, url in _admin_urls()]
     leaks = []
     for method, name, url in requests:
