@@ -1034,6 +1034,8 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user) -> "AuditEntryQuerySet":
         """Entries of articles the person may open in the desk, without the
         review steps of articles they wrote."""
+        if not user.is_authenticated:
+            return self.none()
         return self.filter(article__in=Article.objects.visible_to(user)).exclude(
             Q(action__in=REVIEWER_PRIVATE_ACTIONS) & review_records_hidden_from(user)
         )

@@ -11,6 +11,7 @@ import io
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
@@ -277,3 +278,7 @@ def test_reader_question_on_own_article_is_left_to_another_editor(client, world)
     client.post(reverse("articles:question_handle", args=[question.pk]))
     question.refresh_from_db()
     assert question.handled_by == world["handler"]
+
+
+def test_no_one_signed_out_sees_an_audit_entry(world):
+    assert not AuditEntry.objects.visible_to(AnonymousUser()).exists()
