@@ -118,7 +118,7 @@ def invite(request, pk: int):
                 names = ", ".join(str(a.reviewer) for a in invited)
                 messages.success(request, f"Invited {names}. They have been emailed.")
                 return redirect("reviews:invite", pk=article.pk)
-    candidates = reviewer_candidates(article)
+    candidates = reviewer_candidates(article, viewer=request.user)
     in_round = (
         set(review_round.assignments.values_list("reviewer_id", flat=True))
         if review_round and review_round.is_open

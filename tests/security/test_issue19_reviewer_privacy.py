@@ -282,3 +282,19 @@ def test_reader_question_on_own_article_is_left_to_another_editor(client, world)
 
 def test_no_one_signed_out_sees_an_audit_entry(world):
     assert not AuditEntry.objects.visible_to(AnonymousUser()).exists()
+
+
+def test_invite_page_workload_leaves_out_the_viewers_own_articles(client, world):
+    """Candidates' open invitations are a workload figure too: on a
+    colleague's article, the editor-author does not see the invitation to
+    review their own article counted."""
+    submitted = _new_article(world["writer"], "Another?").fire("submit", by=world["writer"])
+    url = reverse("reviews:invite", args=[submitted.pk])
+
+    def open_counts(person):
+        client.force_login(person)
+        candidates = client.get(url).context["candidates"]
+        return {c.username: c.open_assignments for c in candidates}
+
+    assert open_counts(world["penwright"])["rv_conflict"] == 0
+    assert open_counts(world["handler"])["rv_conflict"] == 1
