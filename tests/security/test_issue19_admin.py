@@ -204,6 +204,9 @@ def test_unsubmitted_revision_and_its_references_stay_private_in_the_admin(clien
     for revision in world["hidden"][Revision]:
         response = client.get(_change_url(revision), follow=True)
         assert revision.body not in response.content.decode()
+    update_draft = world["hidden"][Revision][-1]
+    page = client.get(_change_url(update_draft), follow=True).content.decode()
+    assert "A study of things number 2" not in page  # the draft's own reference
     listing = client.get(_changelist_url(Article), {"state__exact": "draft"}).content.decode()
     assert "Unsubmitted draft?" not in listing
 
