@@ -25,7 +25,6 @@ ROLE_PERMISSIONS = {
         "articles.change_glossaryterm",
         "articles.delete_glossaryterm",
         "articles.view_readerquestion",
-        "articles.change_readerquestion",
         "reviews.view_boardsignoff",
         "reviews.view_reviewround",
         "reviews.view_reviewassignment",

@@ -12,20 +12,40 @@ from .models import (
     ReaderQuestion,
     Reference,
     Revision,
+    review_records_hidden_from,
 )
 
 
-class HideOwnArticlesMixin:
-    """Editors who also write must not read their own article's review
-    records (reviewer names, confidential comments) through the admin."""
+class DeskVisibilityMixin:
+    """The admin shows a person what the editorial desk would: no author's
+    unsubmitted draft (nor its references or audit entries) and no review
+    records of an article they wrote (reviewer names, recommendations,
+    declared conflicts, confidential comments). Superusers, who run the site
+    and its database, see every row.
+
+    Records reached through an article name the path (`article_path`) and
+    say whether they are review records; models whose queryset has a
+    `visible_to(user)` (the desk's own rule) override `visible_rows`."""
 
     article_path = "article"
+    review_records = False
 
     def get_queryset(self, request):
-        records = super().get_queryset(request)
+        rows = super().get_queryset(request)
         if request.user.is_superuser:
-            return records
-        return records.exclude(**{f"{self.article_path}__authors": request.user})
+            return rows
+        return self.visible_rows(rows, request.user)
+
+    def visible_rows(self, rows, user):
+        rows = rows.filter(**{f"{self.article_path}__in": Article.objects.visible_to(user)})
+        if self.review_records:
+            rows = rows.exclude(review_records_hidden_from(user, article_path=self.article_path))
+        return rows
+
+
+class DeskQuerySetMixin(DeskVisibilityMixin):
+    def visible_rows(self, rows, user):
+        return rows.visible_to(user)
 
 
 class ReadOnlyAdminMixin:
@@ -42,7 +62,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(DeskQuerySetMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # Title, authors and state change only through the desk's audited
     # services and transitions; the admin shows articles for reference.
     list_display = ("title", "state", "primary_audience", "approved_at", "updated_at")
@@ -84,7 +104,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(DeskQuerySetMixin, admin.ModelAdmin):
     list_display = ("article", "number", "author", "created_at", "submitted_at")
     list_select_related = ("article", "author")
     search_fields = ("article__title", "title")
@@ -102,7 +122,7 @@ class RevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(DeskQuerySetMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "article", "actor", "action", "from_state", "to_state")
     list_filter = ("action", "to_state")
     list_select_related = ("article", "actor")
@@ -127,11 +147,13 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReaderQuestion)
-class ReaderQuestionAdmin(admin.ModelAdmin):
+class ReaderQuestionAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Handled on the desk's reader-question page, which records who handled
+    # each message in the audit log; here they are for reference only.
     list_display = ("created_at", "article", "kind", "audience", "handled_at")
     list_filter = ("kind", "audience")
     list_select_related = ("article",)
-    readonly_fields = ("article", "revision", "kind", "audience", "question", "email", "created_at")
 
-    def has_add_permission(self, request):
-        return False
+    def visible_rows(self, rows, user):
+        # As on the desk: messages about an editor's own article are another editor's.
+        return rows.filter(article__in=Article.objects.handleable_by(user))

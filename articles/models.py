@@ -111,9 +111,16 @@ def _is_author(article: "Article", user) -> bool:
 
 
 @_permission("editors")
-def _is_handling_editor(article: "Article", user) -> bool:
-    # An editor who wrote the article cannot decide on it.
+def is_handling_editor(article: "Article", user) -> bool:
+    """Who acts as the article's editor: an editor who did not write it. The
+    same rule decides who may read its review records (who was invited, what
+    they recommended, their declared conflicts), so an editor never learns
+    who reviewed their own article. `ArticleQuerySet.handleable_by` and
+    `review_records_hidden_from` say the same in a query."""
     return user.has_perm("accounts.handle_articles") and not article.has_author(user)
+
+
+_is_handling_editor = is_handling_editor  # the name the transitions below use
 
 
 @_permission("Advisory Board members without a competing interest")
@@ -211,6 +218,12 @@ class ArticleQuerySet(models.QuerySet):
         if user.has_perm("accounts.sign_off_articles"):
             allowed |= Q(state__in=[ArticleState.BOARD_REVIEW, ArticleState.APPROVED])
         return self.filter(pk__in=self.filter(allowed).values("pk"))
+
+    def handleable_by(self, user) -> "ArticleQuerySet":
+        """Articles the person may handle as their editor (`is_handling_editor`)."""
+        if not user.has_perm("accounts.handle_articles"):
+            return self.none()
+        return self.exclude(authors=user)
 
     def with_desk_details(self) -> "ArticleQuerySet":
         return self.select_related("current_revision", "published_revision").prefetch_related(
@@ -402,8 +415,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     def visible_revisions_for(self, user):
         """Every revision for its authors; only submitted ones for anyone else
         (an author's open draft is private until submitted)."""
-        revisions = self.revisions.all()
-        return revisions if self.has_author(user) else revisions.filter(submitted_at__isnull=False)
+        return self.revisions.visible_to(user)
 
     def can_sign_off(self, user) -> bool:
         """An independent board member may sign the revision in board review once."""
@@ -710,6 +722,16 @@ FROZEN_FIELDS = (*CONTENT_FIELDS, *SUBMISSION_FIELDS, "content_hash")
 
 
 class RevisionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RevisionQuerySet":
+        """Revisions the person may open in the desk: of articles they may
+        open, and only submitted ones unless they wrote the article."""
+        if not user.is_authenticated:
+            return self.none()
+        authored = Article.objects.filter(authors=user).values("pk")
+        return self.filter(article__in=Article.objects.visible_to(user)).filter(
+            Q(submitted_at__isnull=False) | Q(article__in=authored)
+        )
+
     def update(self, **kwargs):
         if set(kwargs) & set(FROZEN_FIELDS) and self.filter(submitted_at__isnull=False).exists():
             raise FrozenRevisionError("Submitted revisions cannot be changed.")
@@ -984,6 +1006,41 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionDenied(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
 
 
+def review_records_hidden_from(user, *, article_path: str = "article") -> Q:
+    """Matches the records (reached through `article_path`) of articles
+    `user` wrote, for `.exclude()` on review records: their authors never
+    see who reviewed them (see `is_handling_editor`)."""
+    return Q(**{f"{article_path}__in": Article.objects.filter(authors=user).values("pk")})
+
+
+# Peer-review steps that would tell authors who reviewed them, what each
+# reviewer recommended and which competing interests were declared (by
+# reviewers, or by board members stepping aside); authors see the workflow
+# transitions instead.
+REVIEWER_PRIVATE_ACTIONS = frozenset(
+    {
+        "reviewers_invited",
+        "review_accepted",
+        "review_declined",
+        "review_submitted",
+        "conflict_kept",
+        "reviewer_replaced",
+        "board_recused",
+    }
+)
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user) -> "AuditEntryQuerySet":
+        """Entries of articles the person may open in the desk, without the
+        review steps of articles they wrote."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(article__in=Article.objects.visible_to(user)).exclude(
+            Q(action__in=REVIEWER_PRIVATE_ACTIONS) & review_records_hidden_from(user)
+        )
+
+
 class AuditEntry(models.Model):
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="audit_entries")
     revision = models.ForeignKey(
@@ -998,7 +1055,7 @@ class AuditEntry(models.Model):
     comment = models.TextField(blank=True, max_length=5000)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 
-from .models import PUBLIC_STAGE_OF_STATE, Article, ArticleState, AuditEntry
+from .models import (
+    PUBLIC_STAGE_OF_STATE,
+    Article,
+    ArticleState,
+    AuditEntry,
+    review_records_hidden_from,
+)
 
 WINDOW_DAYS = 90
 
@@ -105,11 +111,17 @@ def days_in_state(now=None) -> dict[str, dict]:
     }
 
 
-def review_counts(today: datetime.date) -> dict[str, int]:
+def review_counts(today: datetime.date, *, viewer) -> dict[str, int]:
+    """Invitations overdue and unanswered, leaving out the viewer's own
+    articles (whose review the viewer does not follow), and articles due for
+    periodic review."""
     from reviews.models import ReviewAssignment
 
     open_round = Q(round__closed_at__isnull=True)
-    figures = ReviewAssignment.objects.aggregate(
+    assignments = ReviewAssignment.objects.exclude(
+        review_records_hidden_from(viewer, article_path="round__article")
+    )
+    figures = assignments.aggregate(
         overdue=Count(
             "pk",
             filter=open_round & Q(status__in=["invited", "accepted"], due_date__lt=today),
@@ -123,32 +135,44 @@ def review_counts(today: datetime.date) -> dict[str, int]:
     return figures
 
 
-def reviewer_workload(today: datetime.date) -> list[dict]:
+def reviewer_workload(today: datetime.date, *, viewer) -> list[dict]:
+    """Every reviewer's open, accepted and overdue invitations and median
+    days to submit. Assignments on articles the viewer wrote are not
+    counted: the figures would otherwise tell them who reviewed their own
+    article (compare the page before and after an invitation)."""
     from reviews.models import Review
 
+    counted = ~review_records_hidden_from(viewer, article_path="review_assignments__round__article")
     open_status = Q(review_assignments__status__in=["invited", "accepted"])
     open_round = Q(review_assignments__round__closed_at__isnull=True)
     reviewers = (
         User.objects.filter(groups__name=Role.REVIEWER)
         .annotate(
-            open=Count("review_assignments", filter=open_status & open_round),
+            open=Count("review_assignments", filter=counted & open_status & open_round),
             answered=Count(
                 "review_assignments",
-                filter=Q(review_assignments__status__in=["accepted", "submitted", "declined"]),
+                filter=counted
+                & Q(review_assignments__status__in=["accepted", "submitted", "declined"]),
             ),
             accepted=Count(
                 "review_assignments",
-                filter=Q(review_assignments__status__in=["accepted", "submitted"]),
+                filter=counted & Q(review_assignments__status__in=["accepted", "submitted"]),
             ),
             overdue=Count(
                 "review_assignments",
-                filter=open_status & open_round & Q(review_assignments__due_date__lt=today),
+                filter=counted
+                & open_status
+                & open_round
+                & Q(review_assignments__due_date__lt=today),
             ),
         )
         .order_by("display_name", "username")
     )
+    submitted_reviews = Review.objects.filter(status="submitted").exclude(
+        review_records_hidden_from(viewer, article_path="assignment__round__article")
+    )
     turnaround: dict[int, list[float]] = defaultdict(list)
-    for reviewer_id, invited, submitted in Review.objects.filter(status="submitted").values_list(
+    for reviewer_id, invited, submitted in submitted_reviews.values_list(
         "assignment__reviewer_id", "assignment__invited_at", "submitted_at"
     ):
         turnaround[reviewer_id].append((submitted - invited).total_seconds() / 86400)

@@ -17,6 +17,7 @@ from .models import (
     Reference,
     Revision,
     TransitionRefused,
+    is_handling_editor,
     unique_slug_for,
 )
 from .page_cache import article_changed
@@ -213,9 +214,10 @@ def policy_update(*, editor, data: dict, note: str, seen_version: int | None) ->
 def reader_question_handle(
     *, question: ReaderQuestion, editor, answer: str = "", rereview: bool = False
 ) -> ReaderQuestion:
-    """An editor closes a reader's message: optionally answering by email
-    (sent after commit, only if the reader left an address) and optionally
-    putting the article back in the queue for re-review."""
+    """An editor who did not write the article closes a reader's message:
+    optionally answering by email (sent after commit, only if the reader left
+    an address) and optionally putting the article back in the queue for
+    re-review."""
     if not editor.has_perm("accounts.handle_articles"):
         raise PermissionDenied("Only editors handle reader questions.")
     answer = answer.strip()
@@ -223,6 +225,10 @@ def reader_question_handle(
         locked = (
             ReaderQuestion.objects.select_for_update().select_related("article").get(pk=question.pk)
         )
+        if not is_handling_editor(locked.article, editor):
+            raise PermissionDenied(
+                "You are an author of this article, so another editor handles its reader messages."
+            )
         if locked.handled_at is not None:
             raise TransitionRefused(["This message was already handled by another editor."])
         if answer and not locked.email:

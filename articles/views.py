@@ -18,12 +18,14 @@ from .models import (
     Article,
     ArticleChanged,
     ArticleState,
+    AuditEntry,
     EditorialPolicy,
     PolicyVersion,
     ReaderQuestion,
     Reference,
     Revision,
     TransitionRefused,
+    is_handling_editor,
 )
 from .readability import readability_report
 from .rendering import render_text
@@ -44,14 +46,14 @@ def desk(request):
     context = {"mine": mine}
     if user.has_perm("accounts.handle_articles"):
         context["editor_queue"] = (
-            Article.objects.filter(
+            Article.objects.handleable_by(user)
+            .filter(
                 state__in=[
                     ArticleState.SUBMITTED,
                     ArticleState.UNDER_REVIEW,
                     ArticleState.CHANGES_REQUESTED,
                 ]
             )
-            .exclude(authors=user)
             .with_desk_details()
         )
     if user.has_perm("accounts.sign_off_articles"):
@@ -264,23 +266,12 @@ def article_edit(request, pk: int):
     return _draft_editor(request, article)
 
 
-# Peer-review steps that would tell authors who reviewed them and what each
-# reviewer recommended; authors see the workflow transitions instead.
-REVIEWER_PRIVATE_ACTIONS = {
-    "reviewers_invited",
-    "review_accepted",
-    "review_declined",
-    "review_submitted",
-    "conflict_kept",
-    "reviewer_replaced",
-}
-
-
 def _history_for(article: Article, user):
-    entries = article.audit_entries.select_related("actor", "revision")
-    if article.has_author(user):
-        entries = entries.exclude(action__in=REVIEWER_PRIVATE_ACTIONS)
-    return entries
+    return (
+        AuditEntry.objects.visible_to(user)
+        .filter(article=article)
+        .select_related("actor", "revision")
+    )
 
 
 def _render_workspace(request, article: Article, *, failed=None, status=200):
@@ -316,7 +307,7 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
     )  # later entries overwrite earlier ones: the latest action per revision
     numbers = [revision.number for revision in revisions]
     changes_requested = article.state == ArticleState.CHANGES_REQUESTED
-    is_editor = user.has_perm("accounts.handle_articles") and not article.has_author(user)
+    is_editor = is_handling_editor(article, user)
     context = {
         "decision": article.latest_decision() if changes_requested else None,
         "feedback": author_feedback(article) if changes_requested else [],
@@ -497,8 +488,12 @@ def reader_questions(request):
     if not request.user.has_perm("accounts.handle_articles"):
         raise PermissionDenied("Reader questions are handled by editors.")
     handled = request.GET.get("show") == "handled"
+    # Messages about an editor's own articles are left to another editor.
     questions = (
-        ReaderQuestion.objects.filter(handled_at__isnull=not handled)
+        ReaderQuestion.objects.filter(
+            article__in=Article.objects.handleable_by(request.user),
+            handled_at__isnull=not handled,
+        )
         .select_related("article", "handled_by")
         .order_by("-handled_at" if handled else "created_at")
     )
@@ -543,8 +538,8 @@ def office(request):
             "state_chart": office_figures.chart(states),
             "stage_chart": office_figures.chart(list(stages.items())),
             "durations": office_figures.days_in_state(),
-            "reviews": office_figures.review_counts(today),
-            "workload": office_figures.reviewer_workload(today),
+            "reviews": office_figures.review_counts(today, viewer=request.user),
+            "workload": office_figures.reviewer_workload(today, viewer=request.user),
             "window_days": office_figures.WINDOW_DAYS,
         },
     )

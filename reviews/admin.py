@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from articles.admin import HideOwnArticlesMixin, ReadOnlyAdminMixin
+from articles.admin import DeskVisibilityMixin, ReadOnlyAdminMixin
 
 from .models import (
     BoardRecusal,
@@ -14,7 +14,8 @@ from .models import (
 
 
 @admin.register(BoardSignoff)
-class BoardSignoffAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class BoardSignoffAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    article_path = "revision__article"
     list_display = ("signed_at", "signer", "revision", "content_hash")
     list_select_related = ("signer", "revision__article")
 
@@ -33,14 +34,16 @@ class AssignmentInline(admin.TabularInline):
 # Rounds, assignments and reviews change only through the review workflow
 # (with its audit entries and emails); the admin shows them for reference.
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewRoundAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    review_records = True
     list_display = ("article", "number", "revision", "opened_at", "closed_at", "decision")
     list_select_related = ("article", "revision")
     inlines = [AssignmentInline]
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewAssignmentAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    review_records = True
     article_path = "round__article"
     list_display = ("reviewer", "round", "status", "due_date", "has_conflict")
     list_filter = ("status",)
@@ -48,21 +51,24 @@ class ReviewAssignmentAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.Mode
 
 
 @admin.register(Review)
-class ReviewAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    review_records = True
     article_path = "assignment__round__article"
     list_display = ("assignment", "recommendation", "status", "submitted_at")
     list_select_related = ("assignment__reviewer", "assignment__round__article")
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReminderSentAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    review_records = True
     article_path = "assignment__round__article"
     list_display = ("sent_at", "step", "assignment")
     list_select_related = ("assignment__reviewer", "assignment__round__article")
 
 
 @admin.register(BoardRecusal)
-class BoardRecusalAdmin(HideOwnArticlesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class BoardRecusalAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    review_records = True
     list_display = ("created_at", "member", "article")
     list_select_related = ("member", "article")
 

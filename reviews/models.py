@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from articles.models import AppendOnlyQuerySet
+from articles.models import AppendOnlyQuerySet, review_records_hidden_from
 
 SIGNOFF_MEANING = "I have read this revision and approve it for publication."
 
@@ -211,18 +211,21 @@ class ReminderSent(models.Model):
         return f"{self.step} reminder to {self.assignment.reviewer}"
 
 
-def reviewer_candidates(article):
+def reviewer_candidates(article, *, viewer):
     """People with the Reviewer role who may review this article (never its
-    authors), with their open workload."""
+    authors), with their open workload as `viewer` may see it (not counting
+    invitations to review the viewer's own articles)."""
     from accounts.models import Role, User
 
+    counted = ~review_records_hidden_from(viewer, article_path="review_assignments__round__article")
     return (
         User.objects.filter(groups__name=Role.REVIEWER, is_active=True)
         .exclude(pk__in=article.authors.values("pk"))
         .annotate(
             open_assignments=Count(
                 "review_assignments",
-                filter=Q(
+                filter=counted
+                & Q(
                     review_assignments__status__in=[
                         ReviewAssignment.Status.INVITED,
                         ReviewAssignment.Status.ACCEPTED,

@@ -16,6 +16,7 @@ from articles.models import (
     EditorialPolicy,
     ReaderQuestion,
     TransitionRefused,
+    is_handling_editor,
 )
 from articles.readability import readability_report
 from articles.views import get_article_for
@@ -36,12 +37,14 @@ from .services import board_signoff_record
 
 
 def _get_article_for_editor(user, pk: int) -> Article:
+    """The article for the editor handling it; its review records (names,
+    recommendations, conflicts) are on every page that uses this."""
     article = get_article_for(user, pk)
-    if not user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Only editors can manage reviewers.")
-    if article.has_author(user):
+    if not is_handling_editor(article, user):
         raise PermissionDenied(
             "You are an author of this article, so another editor must handle it."
+            if user.has_perm("accounts.handle_articles")
+            else "Only editors can manage reviewers."
         )
     return article
 
@@ -115,7 +118,7 @@ def invite(request, pk: int):
                 names = ", ".join(str(a.reviewer) for a in invited)
                 messages.success(request, f"Invited {names}. They have been emailed.")
                 return redirect("reviews:invite", pk=article.pk)
-    candidates = reviewer_candidates(article)
+    candidates = reviewer_candidates(article, viewer=request.user)
     in_round = (
         set(review_round.assignments.values_list("reviewer_id", flat=True))
         if review_round and review_round.is_open
@@ -382,7 +385,8 @@ def queue(request):
     state = request.GET.get("state", "")
     open_questions = ReaderQuestion.objects.filter(article=OuterRef("pk"), handled_at__isnull=True)
     articles = (
-        Article.objects.filter(
+        Article.objects.handleable_by(request.user)
+        .filter(
             Q(
                 state__in=[
                     ArticleState.SUBMITTED,
@@ -399,7 +403,6 @@ def queue(request):
                 "reader_questions", filter=Q(reader_questions__handled_at__isnull=True)
             )
         )
-        .exclude(authors=request.user)
         .select_related("current_revision")
         .prefetch_related(
             "authors",
