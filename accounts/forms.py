@@ -1,7 +1,34 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 
+from .authentication import password_reconfirm
 from .models import Role, User
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Username or email", max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The old password is one more chance to guess the password that signs:
+    it counts toward the same lock as sign-in."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        password_reconfirm(
+            user=self.user,
+            password=old_password,
+            request=self.request,
+            paused="changing the password",
+            wrong=self.error_messages["password_incorrect"],
+        )
+        return old_password
 
 
 class SignUpForm(UserCreationForm):

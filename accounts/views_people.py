@@ -7,7 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -62,9 +62,10 @@ def person(request, pk: int):
             "form": form,
             "roles": [(role, member.has_role(role)) for role in Role],
             "history": member.role_changes.select_related("changed_by")[:50],
-            "failed_sign_ins": AccessAttempt.objects.filter(username=member.get_username())
-            .values_list("failures_since_start", flat=True)
-            .first(),
+            # One row per address and browser; the lock counts them all.
+            "failed_sign_ins": AccessAttempt.objects.filter(
+                username=member.get_username()
+            ).aggregate(total=Sum("failures_since_start"))["total"],
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -142,7 +143,7 @@ def accept_invitation(request, token: str):
             user = services.invitation_accept(token=token, form=form)
         except services.InvitationProblem as exc:
             return render(request, "accounts/invitation_problem.html", {"problem": exc}, status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.authentication.UsernameOrEmailBackend")
         messages.success(request, f"Welcome! You joined as {invitation.get_role_display()}.")
         return redirect("articles:desk")
     return render(

@@ -107,13 +107,19 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.authentication.UsernameOrEmailBackend",
 ]
 # Sign-in throttling: five wrong passwords for one account lock it for an
-# hour, and so do five from one address; e-signature password checks count too.
+# hour, whether typed at sign-in, when signing or when changing the password,
+# and whether the login name or the email was typed (AXES_USERNAME_CALLABLE).
+# Counted per account only: a sign-in success then clears that account's
+# failures and nobody else's (counting per address let anyone's own success
+# wipe a victim's count), and colleagues behind one hospital address cannot
+# lock each other out.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username"]]
+AXES_USERNAME_CALLABLE = "accounts.authentication.throttle_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
