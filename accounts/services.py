@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Invitation, Role, RoleChange, User
-from .permissions import require_editor
+from .models import Invitation, ProfileChange, Role, RoleChange, User
+from .permissions import require_editor, require_may_change_roles_of
 
 INVITATION_SALT = "accounts.invitation"
 INVITATION_MAX_AGE = datetime.timedelta(days=7)
@@ -26,9 +26,10 @@ def user_sign_up(*, form) -> User:
 
 
 def role_grant(*, editor, person: User, role: Role, reason: str = "") -> RoleChange | None:
-    """Give `person` a role, with a record of who did it. Granting a role the
-    person already has changes nothing and records nothing."""
-    require_editor(editor, "Only editors manage people and roles.")
+    """Give `person` a role, with a record of who did it. Editors grant roles
+    to others only. Granting a role the person already has changes nothing
+    and records nothing."""
+    require_may_change_roles_of(editor, person)
     with transaction.atomic():
         group = Group.objects.select_for_update().get(name=role)
         if person.groups.filter(pk=group.pk).exists():
@@ -40,9 +41,9 @@ def role_grant(*, editor, person: User, role: Role, reason: str = "") -> RoleCha
 
 
 def role_remove(*, editor, person: User, role: Role, reason: str = "") -> RoleChange | None:
-    """Take a role away, with a record. The last Editor cannot be removed:
-    somebody must always be able to run the office."""
-    require_editor(editor, "Only editors manage people and roles.")
+    """Take a role away from someone else, with a record. The last Editor
+    cannot be removed: somebody must always be able to run the office."""
+    require_may_change_roles_of(editor, person)
     with transaction.atomic():
         # Locking the group row serialises two editors removing each other.
         group = Group.objects.select_for_update().get(name=role)
@@ -56,6 +57,27 @@ def role_remove(*, editor, person: User, role: Role, reason: str = "") -> RoleCh
         return RoleChange.objects.create(
             person=person, role=role, granted=False, changed_by=editor, reason=reason
         )
+
+
+def profile_update(*, by, person: User) -> list[ProfileChange]:
+    """Save `person` with the profile fields a form has just set on it, and
+    record each field that changed, from what to what, and by whom. Every
+    path that edits someone's profile (People pages, admin) saves through here."""
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=person.pk)
+        person.save()
+        changes = [
+            ProfileChange(
+                person=person,
+                field=name,
+                old_value=getattr(stored, name),
+                new_value=getattr(person, name),
+                changed_by=by,
+            )
+            for name in ProfileChange.AUDITED_FIELDS
+            if getattr(stored, name) != getattr(person, name)
+        ]
+        return ProfileChange.objects.bulk_create(changes)
 
 
 def invitation_send(*, editor, email: str, role: Role) -> Invitation:

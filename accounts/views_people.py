@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from . import services
 from .forms import InvitedSignUpForm, InviteForm, ProfileForm
 from .models import Role, User
-from .permissions import require_editor
+from .permissions import may_change_roles_of, require_editor
 
 
 @require_safe
@@ -51,7 +51,7 @@ def person(request, pk: int):
     member = get_object_or_404(User.objects.prefetch_related("groups"), pk=pk, is_active=True)
     form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.profile_update(by=request.user, person=form.instance)
         messages.success(request, f"{member}'s public profile is saved.")
         return redirect("people:person", pk=member.pk)
     return render(
@@ -61,7 +61,9 @@ def person(request, pk: int):
             "member": member,
             "form": form,
             "roles": [(role, member.has_role(role)) for role in Role],
+            "may_change_roles": may_change_roles_of(request.user, member),
             "history": member.role_changes.select_related("changed_by")[:50],
+            "profile_history": member.profile_changes.select_related("changed_by")[:50],
             # One row per address and browser; the lock counts them all.
             "failed_sign_ins": AccessAttempt.objects.filter(
                 username=member.get_username()

@@ -100,7 +100,10 @@ def test_public_name_includes_credentials(db):
     assert user.name_with_credentials == "Grace Okafor, MD, PhD"
 
 
-def test_editor_grants_roles_in_admin_but_not_superuser_status(client, editor, other_author):
+def test_editor_sees_roles_in_admin_but_changes_neither_them_nor_superuser_status(
+    client, editor, other_author
+):
+    # Roles change on the audited People pages only (issue 19, item 7).
     editor.is_staff = True
     editor.save()
     client.force_login(editor)
@@ -108,7 +111,8 @@ def test_editor_grants_roles_in_admin_but_not_superuser_status(client, editor, o
     page = client.get(url)
     assert page.status_code == 200
     text = page.content.decode()
-    assert 'name="groups"' in text
+    assert "Roles are changed on" in text
+    assert 'name="groups"' not in text
     assert 'name="is_superuser"' not in text
 
 

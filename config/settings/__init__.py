@@ -166,8 +166,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 # W001: the check only knows django-redis, but Django's own RedisCache has the
 # atomic add/incr that rate limiting needs. E003: local memory is fine for one
-# process (development, tests); deployments set REDIS_URL.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
+# process (development, tests); deployments set REDIS_URL. axes.W006 warns of
+# locks that a new user agent or cookie escapes; ours counts per account, which
+# neither changes (see AXES_LOCKOUT_PARAMETERS).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "axes.W006"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
 
