@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(form_class=forms.SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.sign_up, name="signup"),
+    path("signup/<str:token>/", views.sign_up_finish, name="signup_finish"),
     path("invitation/<str:token>/", views_people.accept_invitation, name="invitation"),
     path(
         "password/",

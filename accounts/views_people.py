@@ -137,17 +137,20 @@ def accept_invitation(request, token: str):
     """Public: the invited person creates their account from the emailed link."""
     try:
         invitation = services.invitation_from_token(token)
-    except services.InvitationProblem as exc:
+    except services.LinkProblem as exc:
         return render(request, "accounts/invitation_problem.html", {"problem": exc}, status=410)
     form = InvitedSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(token=token, form=form)
-        except services.InvitationProblem as exc:
+        except services.LinkProblem as exc:
             return render(request, "accounts/invitation_problem.html", {"problem": exc}, status=410)
-        login(request, user, backend="accounts.authentication.UsernameOrEmailBackend")
-        messages.success(request, f"Welcome! You joined as {invitation.get_role_display()}.")
-        return redirect("articles:desk")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            login(request, user, backend="accounts.authentication.UsernameOrEmailBackend")
+            messages.success(request, f"Welcome! You joined as {invitation.get_role_display()}.")
+            return redirect("articles:desk")
     return render(
         request,
         "accounts/invitation.html",
