@@ -220,3 +220,21 @@ def test_guesses_by_email_and_by_login_name_count_toward_one_lock(client, author
 
 def test_the_sign_in_form_asks_for_a_login_name_or_email(client, db):
     assert "Username or email" in client.get(reverse("login")).content.decode()
+
+
+def test_the_admin_password_form_leads_to_the_throttled_one(client, author):
+    author.is_staff = True
+    author.save()
+    client.force_login(author)
+    response = client.post(
+        reverse("admin:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Fresh-long-pass-2031",
+            "new_password2": "Fresh-long-pass-2031",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("password_change")
+    author.refresh_from_db()
+    assert author.check_password(PASSWORD)  # nothing was checked or changed there

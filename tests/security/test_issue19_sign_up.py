@@ -175,3 +175,15 @@ def test_a_username_taken_at_the_same_moment_on_an_invitation_is_a_form_error(
     assert response.status_code == 400
     assert "Someone took this username a moment ago" in response.content.decode()
     assert not User.objects.filter(email="new@example.org").exists()
+
+
+def test_a_new_username_may_not_look_like_an_email(
+    client, author, django_capture_on_commit_callbacks
+):
+    # Otherwise someone could register another person's email as a username
+    # and stand in their way at the sign-in form.
+    link = _link(client, "nia@example.org", django_capture_on_commit_callbacks)
+    response = _finish(client, link, username="author@example.org")
+    assert response.status_code == 400
+    assert "without “@”" in response.content.decode()
+    assert not User.objects.filter(username="author@example.org").exists()
