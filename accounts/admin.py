@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html
 
-from .models import Invitation, RoleChange, User
+from .models import Invitation, ProfileChange, RoleChange, User
+from .services import profile_update
 
 
 @admin.register(User)
@@ -27,13 +30,15 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
-    # Editors grant roles to other people here. Anything that would let an
-    # editor act as someone else (passwords, staff or superuser status,
-    # usernames) or change their own roles is for superusers only: a board
+    # Roles change only on the People pages, which check who may change them
+    # and keep a record (RoleChange); here they are shown, not edited, for
+    # superusers too. Per-person permissions would be a role by another name.
+    # Anything that would let an editor act as someone else (passwords, staff
+    # or superuser status, usernames) is for superusers only: a board
     # signature is "re-enter your password", so password resets by editors
     # would let them sign as a board member.
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "groups", "user_permissions"]
         if not request.user.is_superuser:
             readonly += [
                 "username",
@@ -41,13 +46,33 @@ class UserAdmin(BaseUserAdmin):
                 "is_staff",
                 "is_active",
                 "is_superuser",
-                "user_permissions",
                 "last_login",
                 "date_joined",
             ]
-            if obj is not None and obj.pk == request.user.pk:
-                readonly.append("groups")
         return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        pointer = format_html(
+            'Roles are changed on <a href="{}">the page of {} in People and roles</a>, '
+            "which records who changed what.",
+            reverse("people:person", args=[obj.pk]),
+            obj,
+        )
+        return [
+            (name, {**options, "description": pointer})
+            if "groups" in options.get("fields", ())
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            profile_update(by=request.user, person=obj)
+        else:
+            super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         people = super().get_queryset(request)
@@ -69,6 +94,21 @@ class UserAdmin(BaseUserAdmin):
 class RoleChangeAdmin(admin.ModelAdmin):
     list_display = ("created_at", "person", "role", "granted", "changed_by")
     list_filter = ("role", "granted")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProfileChange)
+class ProfileChangeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "person", "field", "changed_by")
+    list_filter = ("field",)
 
     def has_add_permission(self, request):
         return False

@@ -1,29 +1,65 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 
+from .authentication import password_reconfirm
 from .models import Role, User
 
 
-class SignUpForm(UserCreationForm):
+class SignInForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Username or email", max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The old password is one more chance to guess the password that signs:
+    it counts toward the same lock as sign-in."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        password_reconfirm(
+            user=self.user,
+            password=old_password,
+            request=self.request,
+            paused="changing the password",
+            wrong=self.error_messages["password_incorrect"],
+        )
+        return old_password
+
+
+class SignUpRequestForm(forms.Form):
+    email = forms.EmailField(label="Your email")
+
+
+class NewAccountForm(UserCreationForm):
+    """What everyone joining chooses: a username and a password."""
+
+    def clean_username(self):
+        username = super().clean_username()
+        if "@" in username:
+            # People also sign in with their email; a username that looks like
+            # someone's email would take their place at the sign-in form.
+            raise forms.ValidationError(
+                "Choose a username without “@”: you can sign in with your email as well."
+            )
+        return username
+
+
+class SignUpForm(NewAccountForm):
     display_name = forms.CharField(
         label="Your name as readers will see it", max_length=150, required=True
     )
-    email = forms.EmailField(label="Email", required=True)
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "display_name", "email")
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email already exists. Sign in instead."
-            )
-        return email
+        fields = ("username", "display_name")
 
 
-class InvitedSignUpForm(UserCreationForm):
+class InvitedSignUpForm(NewAccountForm):
     display_name = forms.CharField(label="Your name as readers will see it", max_length=150)
     credentials = forms.CharField(label="Credentials, e.g. MD, PhD", max_length=100, required=False)
     specialty = forms.CharField(max_length=150, required=False)

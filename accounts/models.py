@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 
@@ -73,7 +74,21 @@ class User(AbstractUser):
         return self.has_role(Role.BOARD)
 
 
-class RoleChange(models.Model):
+class AppendOnlyRecord(models.Model):
+    """A record that is written once and never edited."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied(
+                f"{self._meta.verbose_name_plural.capitalize()} are a record and cannot be edited."
+            )
+        super().save(*args, **kwargs)
+
+
+class RoleChange(AppendOnlyRecord):
     """Append-only record of every role granted or removed, and by whom."""
 
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes")
@@ -92,12 +107,43 @@ class RoleChange(models.Model):
         verb = "granted" if self.granted else "removed"
         return f"{self.role} {verb} for {self.person}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            from django.core.exceptions import PermissionDenied
 
-            raise PermissionDenied("Role changes are a record and cannot be edited.")
-        super().save(*args, **kwargs)
+class ProfileChange(AppendOnlyRecord):
+    """Append-only record of each change to a person's profile: which field,
+    from what to what, and by whom. Names and credentials stand behind
+    published signatures, so none of them changes silently."""
+
+    # Everything that names or describes the person to readers and colleagues.
+    AUDITED_FIELDS = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "display_name",
+        "credentials",
+        "specialty",
+        "bio",
+        "disclosure",
+    )
+
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="profile_changes")
+    field = models.CharField(max_length=50)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field_label} of {self.person} changed"
+
+    @property
+    def field_label(self) -> str:
+        return User._meta.get_field(self.field).verbose_name.capitalize()
 
 
 class Invitation(models.Model):

@@ -4,31 +4,113 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Invitation, Role, RoleChange, User
-from .permissions import require_editor
+from .models import Invitation, ProfileChange, Role, RoleChange, User
+from .permissions import require_editor, require_may_change_roles_of
 
 INVITATION_SALT = "accounts.invitation"
 INVITATION_MAX_AGE = datetime.timedelta(days=7)
+SIGN_UP_SALT = "accounts.signup"
+SIGN_UP_MAX_AGE = datetime.timedelta(days=2)
 
 
-def user_sign_up(*, form) -> User:
-    """Create an account from a valid SignUpForm. Signing up gives the Author
-    role only; editors grant the other roles."""
+class LinkProblem(Exception):
+    """Expired, used or tampered emailed links; the message says which."""
+
+
+def _email_on_commit(*, to: str, subject: str, template: str, context: dict) -> None:
+    def send():
+        from reviews.notifications import deliver
+
+        deliver(
+            to=[to],
+            subject=subject,
+            body=render_to_string(f"{template}.txt", context),
+            html=render_to_string(f"{template}.html", context),
+        )
+
+    transaction.on_commit(send, robust=True)
+
+
+def sign_up_request(*, email: str) -> None:
+    """Email the next step of signing up to `email`: a link to create an
+    author account or, when the address already has an account, a note that
+    says so. Whoever asked sees the same answer either way, so the sign-up
+    form does not tell who is registered."""
+    existing = User.objects.filter(email__iexact=email).first()
     with transaction.atomic():
-        user = form.save()
-        user.groups.add(Group.objects.get(name=Role.AUTHOR))
+        if existing is not None:
+            _email_on_commit(
+                to=existing.email,
+                subject="[Medical Review] You already have an account",
+                template="emails/sign_up_existing",
+                context={"account": existing, "link": settings.SITE_URL + reverse("login")},
+            )
+        else:
+            token = signing.dumps(email, salt=SIGN_UP_SALT)
+            _email_on_commit(
+                to=email,
+                subject="[Medical Review] Create your account",
+                template="emails/sign_up_link",
+                context={
+                    "link": settings.SITE_URL + reverse("signup_finish", args=[token]),
+                    "days": SIGN_UP_MAX_AGE.days,
+                },
+            )
+
+
+def sign_up_email_from_token(token: str) -> str:
+    """The email a sign-up link was sent to, while it may still create an account."""
+    try:
+        email = signing.loads(token, salt=SIGN_UP_SALT, max_age=SIGN_UP_MAX_AGE.total_seconds())
+    except signing.SignatureExpired as exc:
+        raise LinkProblem(
+            "This sign-up link has expired. Ask for a new one on the sign-up page."
+        ) from exc
+    except signing.BadSignature as exc:
+        raise LinkProblem(
+            "This sign-up link is not valid. Check that you copied all of it."
+        ) from exc
+    if User.objects.filter(email__iexact=email).exists():
+        raise LinkProblem("This email address already has an account. Sign in instead.")
+    return email
+
+
+def _save_new_account(user: User) -> None:
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        # The form found the username free; another sign-up took it since.
+        raise ValidationError(
+            {"username": "Someone took this username a moment ago. Choose another."}
+        ) from exc
+
+
+def user_sign_up(*, token: str, form) -> User:
+    """Create an Author account from a valid SignUpForm for the email a
+    sign-up link was sent to. Signing up gives the Author role only; editors
+    grant the other roles. A link makes one account, however often it is used."""
+    with transaction.atomic():
+        # Serialises sign-ups, so two uses of one link at once make one account.
+        author = Group.objects.select_for_update().get(name=Role.AUTHOR)
+        email = sign_up_email_from_token(token)
+        user = form.save(commit=False)
+        user.email = email
+        _save_new_account(user)
+        user.groups.add(author)
     return user
 
 
 def role_grant(*, editor, person: User, role: Role, reason: str = "") -> RoleChange | None:
-    """Give `person` a role, with a record of who did it. Granting a role the
-    person already has changes nothing and records nothing."""
-    require_editor(editor, "Only editors manage people and roles.")
+    """Give `person` a role, with a record of who did it. Editors grant roles
+    to others only. Granting a role the person already has changes nothing
+    and records nothing."""
+    require_may_change_roles_of(editor, person)
     with transaction.atomic():
         group = Group.objects.select_for_update().get(name=role)
         if person.groups.filter(pk=group.pk).exists():
@@ -40,9 +122,9 @@ def role_grant(*, editor, person: User, role: Role, reason: str = "") -> RoleCha
 
 
 def role_remove(*, editor, person: User, role: Role, reason: str = "") -> RoleChange | None:
-    """Take a role away, with a record. The last Editor cannot be removed:
-    somebody must always be able to run the office."""
-    require_editor(editor, "Only editors manage people and roles.")
+    """Take a role away from someone else, with a record. The last Editor
+    cannot be removed: somebody must always be able to run the office."""
+    require_may_change_roles_of(editor, person)
     with transaction.atomic():
         # Locking the group row serialises two editors removing each other.
         group = Group.objects.select_for_update().get(name=role)
@@ -58,6 +140,27 @@ def role_remove(*, editor, person: User, role: Role, reason: str = "") -> RoleCh
         )
 
 
+def profile_update(*, by, person: User) -> list[ProfileChange]:
+    """Save `person` with the profile fields a form has just set on it, and
+    record each field that changed, from what to what, and by whom. Every
+    path that edits someone's profile (People pages, admin) saves through here."""
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=person.pk)
+        person.save()
+        changes = [
+            ProfileChange(
+                person=person,
+                field=name,
+                old_value=getattr(stored, name),
+                new_value=getattr(person, name),
+                changed_by=by,
+            )
+            for name in ProfileChange.AUDITED_FIELDS
+            if getattr(stored, name) != getattr(person, name)
+        ]
+        return ProfileChange.objects.bulk_create(changes)
+
+
 def invitation_send(*, editor, email: str, role: Role) -> Invitation:
     """Email a signed, single-use link that lets someone join in `role`."""
     require_editor(editor, "Only editors manage people and roles.")
@@ -70,43 +173,35 @@ def invitation_send(*, editor, email: str, role: Role) -> Invitation:
     with transaction.atomic():
         invitation = Invitation.objects.create(email=email, role=role, invited_by=editor)
         token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
-        link = settings.SITE_URL + reverse("invitation", args=[token])
-        context = {"invitation": invitation, "link": link, "days": INVITATION_MAX_AGE.days}
-
-        def send():
-            from reviews.notifications import deliver
-
-            deliver(
-                to=[email],
-                subject=f"[Medical Review] Invitation to join as {invitation.get_role_display()}",
-                body=render_to_string("emails/invitation.txt", context),
-                html=render_to_string("emails/invitation.html", context),
-            )
-
-        transaction.on_commit(send, robust=True)
+        _email_on_commit(
+            to=email,
+            subject=f"[Medical Review] Invitation to join as {invitation.get_role_display()}",
+            template="emails/invitation",
+            context={
+                "invitation": invitation,
+                "link": settings.SITE_URL + reverse("invitation", args=[token]),
+                "days": INVITATION_MAX_AGE.days,
+            },
+        )
     return invitation
-
-
-class InvitationProblem(Exception):
-    """Expired, used or tampered invitation links; the message says which."""
 
 
 def invitation_from_token(token: str) -> Invitation:
     try:
         pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE.total_seconds())
     except signing.SignatureExpired as exc:
-        raise InvitationProblem(
+        raise LinkProblem(
             "This invitation has expired. Ask the editor who invited you for a new one."
         ) from exc
     except signing.BadSignature as exc:
-        raise InvitationProblem(
+        raise LinkProblem(
             "This invitation link is not valid. Check that you copied all of it."
         ) from exc
     invitation = Invitation.objects.filter(pk=pk).first()
     if invitation is None:
-        raise InvitationProblem("This invitation no longer exists.")
+        raise LinkProblem("This invitation no longer exists.")
     if invitation.used_at is not None:
-        raise InvitationProblem("This invitation was already used. Sign in instead.")
+        raise LinkProblem("This invitation was already used. Sign in instead.")
     return invitation
 
 
@@ -117,10 +212,10 @@ def invitation_accept(*, token: str, form) -> User:
         invitation = invitation_from_token(token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.used_at is not None:
-            raise InvitationProblem("This invitation was already used. Sign in instead.")
+            raise LinkProblem("This invitation was already used. Sign in instead.")
         user = form.save(commit=False)
         user.email = invitation.email
-        user.save()
+        _save_new_account(user)
         user.groups.add(Group.objects.get(name=invitation.role))
         RoleChange.objects.create(
             person=user,

@@ -1,16 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_people
+from . import forms, views, views_people
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(form_class=forms.SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.sign_up, name="signup"),
+    path("signup/<str:token>/", views.sign_up_finish, name="signup_finish"),
     path("invitation/<str:token>/", views_people.accept_invitation, name="invitation"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -1,23 +1,63 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from .forms import SignUpForm
-from .services import user_sign_up
+from . import services
+from .forms import SignUpForm, SignUpRequestForm, ThrottledPasswordChangeForm
 
 
 def sign_up(request):
+    """Public: ask for a sign-up link. The answer is the same whether or not
+    the email already has an account (the email itself says which)."""
     if request.user.is_authenticated:
         return redirect("articles:desk")
-    form = SignUpForm(request.POST or None)
+    form = SignUpRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_sign_up(form=form)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Your account is ready, and you can start writing.")
-        return redirect("articles:desk")
+        services.sign_up_request(email=form.cleaned_data["email"])
+        return render(
+            request, "registration/signup_sent.html", {"email": form.cleaned_data["email"]}
+        )
     return render(
         request,
         "registration/signup.html",
         {"form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def sign_up_finish(request, token: str):
+    """Public: the emailed sign-up link, where the account is created."""
+    if request.user.is_authenticated:
+        return redirect("articles:desk")
+    try:
+        email = services.sign_up_email_from_token(token)
+    except services.LinkProblem as exc:
+        return render(request, "registration/signup_problem.html", {"problem": exc}, status=410)
+    form = SignUpForm(request.POST or None)
+    form.instance.email = email  # so the password may not resemble it either
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_sign_up(token=token, form=form)
+        except services.LinkProblem as exc:
+            return render(request, "registration/signup_problem.html", {"problem": exc}, status=410)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            login(request, user, backend="accounts.authentication.UsernameOrEmailBackend")
+            messages.success(request, "Welcome! Your account is ready, and you can start writing.")
+            return redirect("articles:desk")
+    return render(
+        request,
+        "registration/signup_finish.html",
+        {"form": form, "email": email},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

@@ -7,14 +7,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from . import services
 from .forms import InvitedSignUpForm, InviteForm, ProfileForm
 from .models import Role, User
-from .permissions import require_editor
+from .permissions import may_change_roles_of, require_editor
 
 
 @require_safe
@@ -51,7 +51,7 @@ def person(request, pk: int):
     member = get_object_or_404(User.objects.prefetch_related("groups"), pk=pk, is_active=True)
     form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.profile_update(by=request.user, person=form.instance)
         messages.success(request, f"{member}'s public profile is saved.")
         return redirect("people:person", pk=member.pk)
     return render(
@@ -61,10 +61,13 @@ def person(request, pk: int):
             "member": member,
             "form": form,
             "roles": [(role, member.has_role(role)) for role in Role],
+            "may_change_roles": may_change_roles_of(request.user, member),
             "history": member.role_changes.select_related("changed_by")[:50],
-            "failed_sign_ins": AccessAttempt.objects.filter(username=member.get_username())
-            .values_list("failures_since_start", flat=True)
-            .first(),
+            "profile_history": member.profile_changes.select_related("changed_by")[:50],
+            # One row per address and browser; the lock counts them all.
+            "failed_sign_ins": AccessAttempt.objects.filter(
+                username=member.get_username()
+            ).aggregate(total=Sum("failures_since_start"))["total"],
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -134,17 +137,20 @@ def accept_invitation(request, token: str):
     """Public: the invited person creates their account from the emailed link."""
     try:
         invitation = services.invitation_from_token(token)
-    except services.InvitationProblem as exc:
+    except services.LinkProblem as exc:
         return render(request, "accounts/invitation_problem.html", {"problem": exc}, status=410)
     form = InvitedSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(token=token, form=form)
-        except services.InvitationProblem as exc:
+        except services.LinkProblem as exc:
             return render(request, "accounts/invitation_problem.html", {"problem": exc}, status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome! You joined as {invitation.get_role_display()}.")
-        return redirect("articles:desk")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            login(request, user, backend="accounts.authentication.UsernameOrEmailBackend")
+            messages.success(request, f"Welcome! You joined as {invitation.get_role_display()}.")
+            return redirect("articles:desk")
     return render(
         request,
         "accounts/invitation.html",

@@ -1,12 +1,11 @@
 import datetime
 from collections.abc import Sequence
 
-from axes.handlers.proxy import AxesProxyHandler
-from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.authentication import password_reconfirm
 from articles.models import (
     Article,
     ArticleChanged,
@@ -294,20 +293,16 @@ def board_signoff_record(
     Only an Advisory Board member who is not an author may sign, once per
     revision, after re-entering their password. Returns the fresh article.
     """
-    credentials = {"username": member.get_username()}
-    if request is not None and AxesProxyHandler.is_locked(request, credentials):
-        raise ValidationError(
-            {
-                "password": "Too many wrong passwords: signing is paused for this account "
-                "for an hour. An editor can unlock it sooner."
-            }
+    try:
+        password_reconfirm(
+            user=member,
+            password=password,
+            request=request,
+            paused="signing",
+            wrong="That password is not correct, so your signature was not recorded.",
         )
-    if not member.check_password(password):
-        # Counted like a failed sign-in, so sign-in throttling covers signatures too.
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        raise ValidationError(
-            {"password": "That password is not correct, so your signature was not recorded."}
-        )
+    except ValidationError as exc:
+        raise ValidationError({"password": exc}) from exc
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         revision = locked.current_revision

@@ -107,13 +107,19 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.authentication.UsernameOrEmailBackend",
 ]
 # Sign-in throttling: five wrong passwords for one account lock it for an
-# hour, and so do five from one address; e-signature password checks count too.
+# hour, whether typed at sign-in, when signing or when changing the password,
+# and whether the login name or the email was typed (AXES_USERNAME_CALLABLE).
+# Counted per account only: a sign-in success then clears that account's
+# failures and nobody else's (counting per address let anyone's own success
+# wipe a victim's count), and colleagues behind one hospital address cannot
+# lock each other out.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username"]]
+AXES_USERNAME_CALLABLE = "accounts.authentication.throttle_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -121,13 +127,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:desk"
 LOGOUT_REDIRECT_URL = "articles:home"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {
+            "user_attributes": ("username", "display_name", "first_name", "last_name", "email")
+        },
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},  # signatures rest on these passwords
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.SiteWordsPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -160,8 +172,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 # W001: the check only knows django-redis, but Django's own RedisCache has the
 # atomic add/incr that rate limiting needs. E003: local memory is fine for one
-# process (development, tests); deployments set REDIS_URL.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
+# process (development, tests); deployments set REDIS_URL. axes.W006 warns of
+# locks that a new user agent or cookie escapes; ours counts per account, which
+# neither changes (see AXES_LOCKOUT_PARAMETERS).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "axes.W006"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
 

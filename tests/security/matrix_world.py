@@ -118,6 +118,7 @@ def build_world():
         "articles:glossary_edit": {"pk": term.pk},
         "articles:glossary_delete": {"pk": term.pk},
         "articles:question_handle": {"pk": question.pk},
+        "signup_finish": {"token": signing.dumps("joining@example.org", salt="accounts.signup")},
     }
     return people, kwargs, special
 
