@@ -3,17 +3,34 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django_ratelimit.decorators import ratelimit
 
 from . import services
 from .forms import SignUpForm, SignUpRequestForm, ThrottledPasswordChangeForm
 
 
+# Each request sends an email: without a limit the form would let anyone
+# flood a stranger's inbox, or this server's mail reputation.
+SIGN_UP_RATE_PER_ADDRESS = "10/h"
+SIGN_UP_RATE_PER_EMAIL = "3/h"
+
+
+@ratelimit(key="ip", rate=SIGN_UP_RATE_PER_ADDRESS, method="POST", block=False)
+@ratelimit(key="post:email", rate=SIGN_UP_RATE_PER_EMAIL, method="POST", block=False)
 def sign_up(request):
     """Public: ask for a sign-up link. The answer is the same whether or not
     the email already has an account (the email itself says which)."""
     if request.user.is_authenticated:
         return redirect("articles:desk")
     form = SignUpRequestForm(request.POST or None)
+    if request.method == "POST" and getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(
+            None,
+            "Several sign-up links were asked for in a short time, so no email was sent. "
+            "Please try again in an hour.",
+        )
+        return render(request, "registration/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         services.sign_up_request(email=form.cleaned_data["email"])
         return render(

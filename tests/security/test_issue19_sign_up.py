@@ -187,3 +187,30 @@ def test_a_new_username_may_not_look_like_an_email(
     assert response.status_code == 400
     assert "without “@”" in response.content.decode()
     assert not User.objects.filter(username="author@example.org").exists()
+
+
+# -- sign-up requests send email: they are rate limited ----------------------
+
+
+def test_repeated_sign_up_requests_for_one_email_stop_sending_mail(
+    client, db, django_capture_on_commit_callbacks
+):
+    for _ in range(3):
+        assert (
+            _ask(client, "target@example.org", django_capture_on_commit_callbacks).status_code
+            == 200
+        )
+    response = _ask(client, "target@example.org", django_capture_on_commit_callbacks)
+    assert response.status_code == 429
+    assert "no email was sent" in response.content.decode()
+    assert len(mail.outbox) == 3
+
+
+def test_many_sign_up_requests_from_one_address_stop_sending_mail(
+    client, db, django_capture_on_commit_callbacks
+):
+    for n in range(10):
+        _ask(client, f"person{n}@example.org", django_capture_on_commit_callbacks)
+    response = _ask(client, "one-more@example.org", django_capture_on_commit_callbacks)
+    assert response.status_code == 429
+    assert len(mail.outbox) == 10
