@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import Role
+
 from . import office as office_figures
 from . import services
 from .citations import MAX_REFERENCES, citation_problems, parse_reference_block
@@ -24,6 +26,7 @@ from .models import (
     Reference,
     Revision,
     TransitionRefused,
+    acts_in_role,
 )
 from .readability import readability_report
 from .rendering import render_text
@@ -54,7 +57,7 @@ def desk(request):
             .exclude(authors=user)
             .with_desk_details()
         )
-    if user.has_perm("accounts.sign_off_articles"):
+    if acts_in_role(user, Role.BOARD):
         context["board_queue"] = (
             Article.objects.filter(state=ArticleState.BOARD_REVIEW)
             .exclude(authors=user)
@@ -332,13 +335,23 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "article": article,
         "actions": actions,
         "submit_problems": submit_problems,
+        # Decisions after review wait for the policy's reviews; say so rather
+        # than only hiding the buttons.
+        "decision_problems": article.unmet_conditions("send_to_board")
+        if is_editor and article.state == ArticleState.UNDER_REVIEW
+        else [],
+        "current_round_number": article.review_rounds.order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        if is_editor
+        else None,
         "can_edit": article.can_edit(user),
         "can_sign_off": article.can_sign_off(user),
         "revisions": [
             (revision, article.revision_status(revision, last_actions.get(revision.pk, "")))
             for revision in revisions
         ],
-        "signoffs": current.signoffs.select_related("signer") if current else [],
+        "signoffs": current.signoffs.select_related("withdrawal", "revision") if current else [],
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "audit_entries": _history_for(article, user),
@@ -413,7 +426,7 @@ def revision_detail(request, pk: int, number: int):
             if revision.is_frozen
             else citation_problems(revision.all_bodies, references),
             "readability": _readability(revision),
-            "signoffs": revision.signoffs.select_related("signer"),
+            "signoffs": revision.signoffs.select_related("withdrawal", "revision"),
         },
     )
 
