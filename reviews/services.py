@@ -412,9 +412,9 @@ def board_signoff_record(
 def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
     """A board member declares a competing interest and steps aside from the
     article: from then on they cannot sign it, return it or approve it. If
-    they had already signed the revision awaiting sign-off, that signature is
-    withdrawn and no longer counts. A signature on a published revision is
-    part of a completed approval and stays: stepping aside is refused then."""
+    they had already signed the current revision, that signature is withdrawn
+    and no longer counts. A signature on an approved revision is part of a
+    completed approval and stays: stepping aside is refused then."""
     if not reason.strip():
         raise ValidationError({"reason": "Please describe the competing interest."})
     with transaction.atomic():
@@ -423,8 +423,9 @@ def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
             raise PermissionDenied("Only Advisory Board members can step aside from a sign-off.")
         if locked.board_recusals.filter(member=member).exists():
             raise TransitionRefused(["You have already stepped aside from this article."])
-        signed = locked.current_revision.signoffs.counting().filter(signer=member).exists()
-        if signed and locked.state != ArticleState.BOARD_REVIEW:
+        revision = locked.current_revision
+        signed = revision.signoffs.counting().filter(signer=member).exists()
+        if signed and revision.approved_at is not None:
             raise TransitionRefused(
                 [
                     "You signed the revision that is published, and that approval is complete. "
@@ -446,11 +447,10 @@ def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
 def signoff_withdraw(
     *, article: Article, member, reason: str, comment: str
 ) -> SignoffWithdrawal | None:
-    """Withdraw `member`'s signature on the article's revision in board
-    review, if they gave one: the signature stays on record and stops
-    counting. Called inside the transaction of the act that withdraws it
-    (returning the article, stepping aside); returns None if there was
-    nothing to withdraw."""
+    """Withdraw `member`'s signature on the article's current revision, if
+    they gave one: the signature stays on record and stops counting. Called
+    inside the transaction of the act that withdraws it (returning the
+    article, stepping aside); returns None if there was nothing to withdraw."""
     # The caller holds the article's row lock, which every signature takes first.
     signoff = article.current_revision.signoffs.counting().filter(signer=member).first()
     if signoff is None:

@@ -150,6 +150,29 @@ def test_stepping_aside_after_signing_withdraws_the_signature(
     assert _sign(client, board_member, in_board_review).status_code == 403
 
 
+def test_stepping_aside_withdraws_a_signature_still_waiting_for_the_quorum(
+    client, in_board_review, board_member, second_board_member, quorum_of_two
+):
+    from reviews.services import board_recuse
+
+    _sign(client, board_member, in_board_review)
+    _return_to_editor(client, second_board_member, in_board_review)
+    in_board_review.refresh_from_db()
+    assert in_board_review.valid_signoff_count() == 1  # the other member's return
+    board_recuse(article=in_board_review, member=board_member, reason="New consultancy.")
+    assert in_board_review.valid_signoff_count() == 0
+
+
+def test_stepping_aside_cannot_unsign_an_approved_revision(client, in_board_review, board_member):
+    _sign(client, board_member, in_board_review)
+    response = client.post(
+        reverse("reviews:recuse", args=[in_board_review.pk]), {"reason": "Late news."}, follow=True
+    )
+    assert "that approval is complete" in response.content.decode()
+    assert not SignoffWithdrawal.objects.exists()
+    assert not in_board_review.board_recusals.exists()
+
+
 def test_a_second_signature_needs_a_withdrawal_first(client, in_board_review, board_member):
     _sign(client, board_member, in_board_review)
     first = BoardSignoff.objects.get()
