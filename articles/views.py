@@ -320,6 +320,13 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
     numbers = [revision.number for revision in revisions]
     changes_requested = article.state == ArticleState.CHANGES_REQUESTED
     is_editor = user.has_perm("accounts.handle_articles") and not article.has_author(user)
+    # Decisions after review wait for the policy's reviews; say so rather
+    # than only hiding the buttons.
+    decision_problems = (
+        article.unmet_conditions("send_to_board")
+        if is_editor and article.state == ArticleState.UNDER_REVIEW
+        else []
+    )
     context = {
         "decision": article.latest_decision() if changes_requested else None,
         "feedback": author_feedback(article) if changes_requested else [],
@@ -335,15 +342,11 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "article": article,
         "actions": actions,
         "submit_problems": submit_problems,
-        # Decisions after review wait for the policy's reviews; say so rather
-        # than only hiding the buttons.
-        "decision_problems": article.unmet_conditions("send_to_board")
-        if is_editor and article.state == ArticleState.UNDER_REVIEW
-        else [],
+        "decision_problems": decision_problems,
         "current_round_number": article.review_rounds.order_by("-number")
         .values_list("number", flat=True)
         .first()
-        if is_editor
+        if decision_problems
         else None,
         "can_edit": article.can_edit(user),
         "can_sign_off": article.can_sign_off(user),
