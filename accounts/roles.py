@@ -26,6 +26,7 @@ ROLE_PERMISSIONS = {
         "articles.delete_glossaryterm",
         "articles.view_readerquestion",
         "reviews.view_boardsignoff",
+        "reviews.view_signoffwithdrawal",
         "reviews.view_reviewround",
         "reviews.view_reviewassignment",
         "reviews.view_review",

@@ -24,7 +24,7 @@ from django_fsm import (
     transition,
 )
 
-from accounts.models import AudienceLevel
+from accounts.models import AudienceLevel, Role
 
 from .policy import EditorialPolicy, PolicyVersion
 from .signals import article_transitioned
@@ -97,6 +97,14 @@ def add_months(day: date | datetime, months: int) -> date:
 # @transition(permission=...), so django-fsm-2 is the one place that decides.
 
 
+def acts_in_role(user, role: Role) -> bool:
+    """Whether `user` holds `role` themselves. Acts that carry a personal
+    responsibility (signing for the board, reviewing) need the role itself:
+    has_perm() would also answer yes for every superuser, and a site
+    administrator's power is not a board member's or a reviewer's judgement."""
+    return user.is_authenticated and user.is_active and user.has_role(role)
+
+
 def _permission(who: str):
     def decorate(check):
         check.who = who
@@ -126,7 +134,7 @@ _is_handling_editor = is_handling_editor  # the name the transitions below use
 @_permission("Advisory Board members without a competing interest")
 def _is_independent_board_member(article: "Article", user) -> bool:
     return (
-        user.has_perm("accounts.sign_off_articles")
+        acts_in_role(user, Role.BOARD)
         and not article.has_author(user)
         and not article.has_declared_conflict(user)
     )
@@ -188,6 +196,31 @@ def _draft_citation_problems(article: "Article") -> list[str]:
 @_condition("The citations and references do not match.")
 def _draft_citations_intact(article: "Article") -> bool:
     return not _draft_citation_problems(article)
+
+
+def _review_shortfall_problems(article: "Article") -> list[str]:
+    required = EditorialPolicy.current().reviewers_per_round
+    review_round = article.review_rounds.order_by("-number").first()
+    if review_round is None:
+        return [f"The policy asks for {_reviews(required)} before a decision; none is in."]
+    missing = review_round.missing_reviews(required)
+    if not missing:
+        return []
+    return [
+        f"The policy asks for {_reviews(required)} in round {review_round.number} before a "
+        f"decision; {required - missing} {'is' if required - missing == 1 else 'are'} in. "
+        f"Wait for the reviewers, or record on the round's page why you decide with fewer."
+    ]
+
+
+def _reviews(count: int) -> str:
+    return f"{count} submitted review{'' if count == 1 else 's'}"
+
+
+@_explains(_review_shortfall_problems)
+@_condition("The round does not have the reviews the policy asks for yet.")
+def _round_has_required_reviews(article: "Article") -> bool:
+    return not _review_shortfall_problems(article)
 
 
 @_condition("Not enough valid Advisory Board sign-offs yet for the policy's quorum.")
@@ -422,7 +455,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         return (
             self.state == ArticleState.BOARD_REVIEW
             and _is_independent_board_member(self, user)
-            and not self.current_revision.signoffs.filter(signer=user).exists()
+            and not self.current_revision.signoffs.counting().filter(signer=user).exists()
         )
 
     def public_tracker_steps(self, shown: "Revision") -> list["TrackerStep"]:
@@ -441,7 +474,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         revision = self.current_revision
         if revision is None:
             return 0
-        return revision.signoffs.filter(content_hash=revision.content_hash).count()
+        return revision.signoffs.valid_for(revision).count()
 
     # -- the workflow -----------------------------------------------------
     # Transition bodies only record dates and freeze content; `fire` wraps
@@ -493,6 +526,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.CHANGES_REQUESTED,
         permission=_is_handling_editor,
+        conditions=[_round_has_required_reviews],
         custom={"label": "Request changes", "style": "warning", "comment_required": True},
     )
     def request_changes(self):
@@ -517,6 +551,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.BOARD_REVIEW,
         permission=_is_handling_editor,
+        conditions=[_round_has_required_reviews],
         custom={"label": "Send to Advisory Board", "style": "success"},
     )
     def send_to_board(self):
@@ -527,6 +562,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         source=ArticleState.UNDER_REVIEW,
         target=RETURN_VALUE(ArticleState.REJECTED, ArticleState.APPROVED),
         permission=_is_handling_editor,
+        conditions=[_round_has_required_reviews],
         custom={"label": "Reject", "style": "danger", "comment_required": True},
     )
     def reject(self):

@@ -18,7 +18,7 @@ from django.db.models import Model
 from django.http import Http404
 
 from accounts.models import User
-from reviews.models import BoardSignoff
+from reviews.models import BoardSignoff, SignoffWithdrawal
 
 from .models import Article, EditorialPolicy, Reference, Revision
 
@@ -93,7 +93,10 @@ def _queries(vendor: str) -> dict:
             signer,
             f"SELECT {signoff.sql}, {signer.sql} FROM {table(BoardSignoff)} s "
             f"INNER JOIN {table(User)} u ON u.{quote('id')} = s.{quote('signer_id')} "
+            # BoardSignoff.objects.valid_for(revision, content_hash), spelled out.
             f"WHERE s.{quote('revision_id')} = %s AND s.{quote('content_hash')} = %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {table(SignoffWithdrawal)} w "
+            f"WHERE w.{quote('signoff_id')} = s.{quote('id')}) "
             f"ORDER BY s.{quote('signed_at')}, s.{quote('id')}",
         ),
     }
@@ -146,7 +149,8 @@ def references(revision: Revision) -> list[Reference]:
 
 
 def valid_signoffs(revision: Revision, content_hash: str) -> list[BoardSignoff]:
-    """Sign-offs given to exactly this content, oldest first, with signers."""
+    """Sign-offs that count for exactly this content (not withdrawn), oldest
+    first, with signers."""
     signoff_columns, signer_columns, sql = _queries(connection.vendor)["signoffs"]
     found = []
     for row in _rows(sql, [revision.pk, content_hash]):

@@ -11,12 +11,13 @@ _SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 AUDIENCE_TYPES = {"patient": "Patient", "student": "Student", "professional": "Clinician"}
 
 
-def _person(user) -> dict:
-    person = {"@type": "Person", "name": str(user)}
-    if user.credentials:
-        person["honorificSuffix"] = user.credentials
-    if user.specialty:
-        person["jobTitle"] = user.specialty
+def _signer(signoff) -> dict:
+    # Name and credentials as they were when the member signed.
+    person = {"@type": "Person", "name": signoff.signer_name}
+    if signoff.signer_credentials:
+        person["honorificSuffix"] = signoff.signer_credentials
+    if signoff.signer.specialty:
+        person["jobTitle"] = signoff.signer.specialty
     return person
 
 
@@ -53,7 +54,7 @@ def medical_web_page(*, article, revision, url, audience, signoffs, references, 
         data["datePublished"] = first_published.isoformat()
     if revision.pk == article.published_revision_id and article.approved_at:
         data["lastReviewed"] = article.approved_at.date().isoformat()
-        data["reviewedBy"] = [_person(signoff.signer) for signoff in signoffs]
+        data["reviewedBy"] = [_signer(signoff) for signoff in signoffs]
     return {key: value for key, value in data.items() if value is not None}
 
 

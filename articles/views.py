@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import Role
+
 from . import office as office_figures
 from . import services
 from .citations import MAX_REFERENCES, citation_problems, parse_reference_block
@@ -26,6 +28,7 @@ from .models import (
     Revision,
     TransitionRefused,
     is_handling_editor,
+    acts_in_role,
 )
 from .readability import readability_report
 from .rendering import render_text
@@ -56,7 +59,7 @@ def desk(request):
             )
             .with_desk_details()
         )
-    if user.has_perm("accounts.sign_off_articles"):
+    if acts_in_role(user, Role.BOARD):
         context["board_queue"] = (
             Article.objects.filter(state=ArticleState.BOARD_REVIEW)
             .exclude(authors=user)
@@ -308,6 +311,13 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
     numbers = [revision.number for revision in revisions]
     changes_requested = article.state == ArticleState.CHANGES_REQUESTED
     is_editor = is_handling_editor(article, user)
+    # Decisions after review wait for the policy's reviews; say so rather
+    # than only hiding the buttons.
+    decision_problems = (
+        article.unmet_conditions("send_to_board")
+        if is_editor and article.state == ArticleState.UNDER_REVIEW
+        else []
+    )
     context = {
         "decision": article.latest_decision() if changes_requested else None,
         "feedback": author_feedback(article) if changes_requested else [],
@@ -323,13 +333,19 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "article": article,
         "actions": actions,
         "submit_problems": submit_problems,
+        "decision_problems": decision_problems,
+        "current_round_number": article.review_rounds.order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        if decision_problems
+        else None,
         "can_edit": article.can_edit(user),
         "can_sign_off": article.can_sign_off(user),
         "revisions": [
             (revision, article.revision_status(revision, last_actions.get(revision.pk, "")))
             for revision in revisions
         ],
-        "signoffs": current.signoffs.select_related("signer") if current else [],
+        "signoffs": current.signoffs.select_related("withdrawal", "revision") if current else [],
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "audit_entries": _history_for(article, user),
@@ -404,7 +420,7 @@ def revision_detail(request, pk: int, number: int):
             if revision.is_frozen
             else citation_problems(revision.all_bodies, references),
             "readability": _readability(revision),
-            "signoffs": revision.signoffs.select_related("signer"),
+            "signoffs": revision.signoffs.select_related("withdrawal", "revision"),
         },
     )
 

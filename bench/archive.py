@@ -191,7 +191,13 @@ def fill(total: int) -> str:
                 revisions, ["submitted_at", "review_started_at", "approved_at"]
             )
             BoardSignoff.objects.bulk_create(
-                BoardSignoff(revision=r, signer=member, content_hash=r.content_hash)
+                BoardSignoff(
+                    revision=r,
+                    signer=member,
+                    signer_name=str(member),
+                    signer_credentials=member.credentials,
+                    content_hash=r.content_hash,
+                )
                 for r in revisions
                 for member in board
             )

@@ -10,14 +10,22 @@ from .models import (
     Review,
     ReviewAssignment,
     ReviewRound,
+    SignoffWithdrawal,
 )
 
 
 @admin.register(BoardSignoff)
 class BoardSignoffAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     article_path = "revision__article"
-    list_display = ("signed_at", "signer", "revision", "content_hash")
+    list_display = ("signed_at", "signer_name", "signer", "revision", "content_hash")
     list_select_related = ("signer", "revision__article")
+
+
+@admin.register(SignoffWithdrawal)
+class SignoffWithdrawalAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    article_path = "signoff__revision__article"
+    list_display = ("withdrawn_at", "signoff", "reason")
+    list_select_related = ("signoff__signer", "signoff__revision__article")
 
 
 class AssignmentInline(admin.TabularInline):

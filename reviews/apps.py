@@ -9,5 +9,7 @@ class ReviewsConfig(AppConfig):
         from articles.signals import article_transitioned
 
         from .rounds import follow_the_article
+        from .services import follow_a_return
 
         article_transitioned.connect(follow_the_article, dispatch_uid="reviews.follow_the_article")
+        article_transitioned.connect(follow_a_return, dispatch_uid="reviews.follow_a_return")

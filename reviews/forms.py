@@ -135,3 +135,12 @@ class RecuseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Please describe the competing interest."},
     )
+
+
+class FewerReviewsForm(forms.Form):
+    reason = forms.CharField(
+        label="Why this round can be decided with fewer reviews",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please say why the round can be decided with fewer reviews."},
+    )

@@ -33,6 +33,13 @@ class ReviewRound(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The editor's recorded choice to decide this round with fewer submitted
+    # reviews than the policy asks (see reviews.services.round_allow_fewer_reviews).
+    fewer_reviews_reason = models.TextField(blank=True, max_length=2000)
+    fewer_reviews_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    fewer_reviews_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["article", "number"]
@@ -51,6 +58,14 @@ class ReviewRound(models.Model):
         return Review.objects.filter(
             assignment__round=self, status=Review.Status.SUBMITTED
         ).select_related("assignment__reviewer")
+
+    def missing_reviews(self, required: int) -> int:
+        """How many more submitted reviews the policy's `required` asks for
+        before the editor decides: none once the editor has recorded why
+        they decide with fewer."""
+        if self.fewer_reviews_reason:
+            return 0
+        return max(0, required - self.submitted_reviews().count())
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -271,12 +286,33 @@ class BoardRecusal(models.Model):
         return f"{self.member} stepped aside from “{self.article}”"
 
 
+class BoardSignoffQuerySet(AppendOnlyQuerySet):
+    def counting(self) -> "BoardSignoffQuerySet":
+        """Signatures their signer has not withdrawn (by returning the
+        article to the editor or stepping aside)."""
+        return self.filter(withdrawal__isnull=True)
+
+    def valid_for(self, revision, content_hash=None) -> "BoardSignoffQuerySet":
+        """The signatures that count for `revision`: not withdrawn, and given
+        to exactly `content_hash` (by default the revision's stored
+        fingerprint; pass one recomputed from the content to verify it).
+        Either may be an expression such as OuterRef. The public page's SQL
+        (articles/reader_queries.py) states the same rule, and
+        BoardSignoff.counts_for() for a signature already loaded."""
+        if content_hash is None:
+            content_hash = revision.content_hash
+        return self.counting().filter(revision=revision, content_hash=content_hash)
+
+
 class BoardSignoff(models.Model):
     """An Advisory Board member's electronic signature on one exact revision.
 
-    It records the revision's content hash at the moment of signing; it counts
-    towards the quorum only while that hash still matches, and it is never
-    edited or deleted (a later revision simply is not covered by it)."""
+    It records the revision's content hash at the moment of signing, and the
+    signer's name and credentials as they were then (what readers are told
+    was signed by whom must not change when a profile is edited later). It
+    counts towards the quorum only while that hash still matches and the
+    signer has not withdrawn it. It is never edited or deleted: a later
+    revision simply is not covered by it, and a withdrawal is its own row."""
 
     revision = models.ForeignKey(
         "articles.Revision", on_delete=models.PROTECT, related_name="signoffs"
@@ -284,24 +320,54 @@ class BoardSignoff(models.Model):
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs"
     )
+    signer_name = models.CharField("signer's name when signing", max_length=150)
+    signer_credentials = models.CharField(
+        "signer's credentials when signing", max_length=100, blank=True
+    )
     meaning = models.CharField(max_length=200, default=SIGNOFF_MEANING)
     content_hash = models.CharField(max_length=64)
     signed_at = models.DateTimeField(default=timezone.now)
+    # A member who withdrew a signature may sign the same revision again when
+    # it comes back to the board; the new signature names the one it follows,
+    # so each revision has one first signature per member and each withdrawn
+    # one at most one successor (the database enforces both).
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = BoardSignoffQuerySet.as_manager()
 
     class Meta:
-        ordering = ["signed_at"]
+        ordering = ["signed_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["revision", "signer"], name="one_signoff_per_member")
+            models.UniqueConstraint(
+                fields=["revision", "signer"],
+                condition=Q(supersedes__isnull=True),
+                name="one_signoff_per_member",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.signer} signed revision {self.revision.number} of “{self.revision.article}”"
 
     @property
+    def name_with_credentials(self) -> str:
+        """The signer as they were named when signing."""
+        if self.signer_credentials:
+            return f"{self.signer_name}, {self.signer_credentials}"
+        return self.signer_name
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return hasattr(self, "withdrawal")
+
+    def counts_for(self, content_hash: str) -> bool:
+        """BoardSignoffQuerySet.valid_for() for a signature already in hand."""
+        return not self.is_withdrawn and self.content_hash == content_hash
+
+    @property
     def is_valid(self) -> bool:
-        return self.content_hash == self.revision.content_hash
+        return self.counts_for(self.revision.content_hash)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -310,6 +376,42 @@ class BoardSignoff(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("A signature cannot be deleted.")
+
+
+class SignoffWithdrawal(models.Model):
+    """A signer takes their signature back: they returned the article to the
+    editor or stepped aside. The signature row stays as it was; from this
+    row on it no longer counts."""
+
+    class Reason(models.TextChoices):
+        RETURNED = "returned", "Returned the article to the editor"
+        STEPPED_ASIDE = "stepped_aside", "Stepped aside (competing interest)"
+
+    signoff = models.OneToOneField(
+        BoardSignoff, on_delete=models.PROTECT, related_name="withdrawal"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    comment = models.TextField(max_length=5000)
+    withdrawn_at = models.DateTimeField(default=timezone.now)
+    audit_entry = models.OneToOneField(
+        "articles.AuditEntry", on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["withdrawn_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.signoff.signer} withdrew their signature ({self.get_reason_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("A withdrawal is a record and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("A withdrawal is a record and cannot be deleted.")
 
 
 class PendingEmail(models.Model):

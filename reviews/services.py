@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.authentication import password_reconfirm
+from accounts.models import Role
 from articles.models import (
     Article,
     ArticleChanged,
@@ -13,10 +14,18 @@ from articles.models import (
     AuditEntry,
     EditorialPolicy,
     TransitionRefused,
+    acts_in_role,
 )
 
 from . import notifications
-from .models import BoardRecusal, BoardSignoff, Review, ReviewAssignment, ReviewRound
+from .models import (
+    BoardRecusal,
+    BoardSignoff,
+    Review,
+    ReviewAssignment,
+    ReviewRound,
+    SignoffWithdrawal,
+)
 from .rounds import current_round, round_close
 
 Status = ReviewAssignment.Status
@@ -56,7 +65,7 @@ def reviewers_invite(
             raise ValidationError(
                 {"reviewers": f"{person} is an author of this article and cannot review it."}
             )
-        if not person.has_perm("accounts.review_articles"):
+        if not acts_in_role(person, Role.REVIEWER):
             raise ValidationError({"reviewers": f"{person} does not have the Reviewer role."})
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
@@ -278,6 +287,47 @@ def round_close_early(*, review_round: ReviewRound, editor) -> ReviewRound:
     return locked
 
 
+def round_allow_fewer_reviews(*, review_round: ReviewRound, editor, reason: str) -> ReviewRound:
+    """The handling editor decides to let the current round's decision go
+    ahead with fewer submitted reviews than the policy asks, and says why.
+    Recorded on the round and in the audit trail; the decision itself is
+    still the editor's next, separate step."""
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": "Please say why this round can be decided with fewer reviews."}
+        )
+    with transaction.atomic():
+        _lock_review_records(review_round.article_id)
+        locked = (
+            ReviewRound.objects.select_for_update()
+            .select_related("article")
+            .get(pk=review_round.pk)
+        )
+        _require_editor(locked.article, editor)
+        if locked.article.state != ArticleState.UNDER_REVIEW or locked.decision:
+            raise TransitionRefused(["This round is not waiting for a decision."])
+        if current_round(locked.article).pk != locked.pk:
+            raise TransitionRefused(["Only the current round can be decided."])
+        if locked.fewer_reviews_reason:
+            raise TransitionRefused(
+                ["You already recorded why this round goes ahead with fewer reviews."]
+            )
+        required = EditorialPolicy.current().reviewers_per_round
+        submitted = required - locked.missing_reviews(required)
+        locked.fewer_reviews_reason = reason.strip()
+        locked.fewer_reviews_by = editor
+        locked.fewer_reviews_at = timezone.now()
+        locked.save(update_fields=["fewer_reviews_reason", "fewer_reviews_by", "fewer_reviews_at"])
+        _audit(
+            locked.article,
+            editor,
+            "fewer_reviews_accepted",
+            f"Round {locked.number} decided with {submitted} of the {required} submitted "
+            f"reviews the policy asks for: {locked.fewer_reviews_reason}",
+        )
+    return locked
+
+
 def board_signoff_record(
     *,
     article: Article,
@@ -316,15 +366,22 @@ def board_signoff_record(
                 "A newer revision replaced the one you read. Read it before you sign."
             )
         if not locked.can_sign_off(member):
-            if revision.signoffs.filter(signer=member).exists():
+            if revision.signoffs.counting().filter(signer=member).exists():
                 raise TransitionRefused([f"You have already signed revision {revision.number}."])
             raise PermissionDenied(
-                "Only Advisory Board members who did not write this article can sign it off."
+                "Only Advisory Board members who did not write this article and have not "
+                "stepped aside from it can sign it off."
             )
         try:
             with transaction.atomic():
                 BoardSignoff.objects.create(
-                    revision=revision, signer=member, content_hash=revision.content_hash
+                    revision=revision,
+                    signer=member,
+                    signer_name=str(member),
+                    signer_credentials=member.credentials,
+                    content_hash=revision.content_hash,
+                    # After a withdrawal, the new signature follows the last one.
+                    supersedes=revision.signoffs.filter(signer=member).order_by("-pk").first(),
                 )
         except IntegrityError as exc:
             # A double-click or a second tab got there first.
@@ -349,22 +406,71 @@ def board_signoff_record(
 
 def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
     """A board member declares a competing interest and steps aside from the
-    article: from then on they cannot sign it, return it or approve it."""
+    article: from then on they cannot sign it, return it or approve it. If
+    they had already signed the current revision, that signature is withdrawn
+    and no longer counts. A signature on an approved revision is part of a
+    completed approval and stays: stepping aside is refused then."""
     if not reason.strip():
         raise ValidationError({"reason": "Please describe the competing interest."})
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        if not member.has_perm("accounts.sign_off_articles"):
+        if not acts_in_role(member, Role.BOARD):
             raise PermissionDenied("Only Advisory Board members can step aside from a sign-off.")
         if locked.board_recusals.filter(member=member).exists():
             raise TransitionRefused(["You have already stepped aside from this article."])
-        if locked.current_revision.signoffs.filter(signer=member).exists():
+        revision = locked.current_revision
+        signed = revision.signoffs.counting().filter(signer=member).exists()
+        if signed and revision.approved_at is not None:
             raise TransitionRefused(
                 [
-                    "You have already signed this revision. To withdraw your approval, "
-                    "return the article to the editor with your reason instead."
+                    "You signed the revision that is published, and that approval is complete. "
+                    "Tell the editors about the competing interest: they can send the article "
+                    "back for review."
                 ]
             )
         recusal = BoardRecusal.objects.create(article=locked, member=member, reason=reason.strip())
         _audit(locked, member, "board_recused", recusal.reason)
+        signoff_withdraw(
+            article=locked,
+            member=member,
+            reason=SignoffWithdrawal.Reason.STEPPED_ASIDE,
+            comment=recusal.reason,
+        )
     return recusal
+
+
+def signoff_withdraw(
+    *, article: Article, member, reason: str, comment: str
+) -> SignoffWithdrawal | None:
+    """Withdraw `member`'s signature on the article's current revision, if
+    they gave one: the signature stays on record and stops counting. Called
+    inside the transaction of the act that withdraws it (returning the
+    article, stepping aside); returns None if there was nothing to withdraw."""
+    # The caller holds the article's row lock, which every signature takes first.
+    signoff = article.current_revision.signoffs.counting().filter(signer=member).first()
+    if signoff is None:
+        return None
+    label = SignoffWithdrawal.Reason(reason).label.lower()
+    entry = AuditEntry.note(
+        article,
+        member,
+        "sign_off_withdrawn",
+        f"Signature on revision {signoff.revision.number} withdrawn ({label}): {comment}",
+        revision=signoff.revision,
+    )
+    return SignoffWithdrawal.objects.create(
+        signoff=signoff, reason=reason, comment=comment, audit_entry=entry
+    )
+
+
+def follow_a_return(sender, *, article, name, actor, comment, **kwargs) -> None:
+    """A member who returns the article to the editor takes back their own
+    signature on it ("I withdraw my approval"): it must not count when the
+    editor sends the same revision back to the board."""
+    if name == "return_to_editor":
+        signoff_withdraw(
+            article=article,
+            member=actor,
+            reason=SignoffWithdrawal.Reason.RETURNED,
+            comment=comment,
+        )

@@ -26,6 +26,11 @@ urlpatterns = [
         views.round_close,
         name="round_close",
     ),
+    path(
+        "desk/articles/<int:pk>/rounds/<int:number>/fewer-reviews/",
+        views.round_fewer_reviews,
+        name="round_fewer_reviews",
+    ),
     path("desk/articles/<int:pk>/sign-off/", views.signoff, name="signoff"),
     path("desk/articles/<int:pk>/step-aside/", views.recuse, name="recuse"),
     path("desk/board/", views.board_queue, name="board_queue"),

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -17,12 +18,21 @@ from articles.models import (
     ReaderQuestion,
     TransitionRefused,
     is_handling_editor,
+    acts_in_role,
 )
 from articles.readability import readability_report
 from articles.views import get_article_for
 
 from . import services
-from .forms import AcceptForm, DeclineForm, InviteForm, RecuseForm, ReviewForm, SignoffForm
+from .forms import (
+    AcceptForm,
+    DeclineForm,
+    FewerReviewsForm,
+    InviteForm,
+    RecuseForm,
+    ReviewForm,
+    SignoffForm,
+)
 from .models import (
     BoardRecusal,
     BoardSignoff,
@@ -53,8 +63,11 @@ def _get_article_for_board(user, pk: int) -> Article:
     """The board's view of an article: members who did not write it only.
     (The page names reviewers and the editor's note, which authors never see.)"""
     article = get_article_for(user, pk)
-    if not user.has_perm("accounts.sign_off_articles"):
-        raise PermissionDenied("Only Advisory Board members can sign off articles.")
+    if not acts_in_role(user, Role.BOARD):
+        raise PermissionDenied(
+            "Only members of the Medical Advisory Board can sign off articles; "
+            "administrator rights do not make someone a board member."
+        )
     if article.has_author(user):
         raise PermissionDenied("You are an author of this article, so you cannot sign it off.")
     return article
@@ -219,6 +232,13 @@ def round_detail(request, pk: int, number: int):
             if spec.custom.get("comment_required")
             else f"Note ({spec.custom['label'].lower()}, optional)"
         )
+    is_current = review_round == current_round(article)
+    # The decisions share one condition: the policy's number of reviews.
+    shortfall = (
+        article.unmet_conditions("send_to_board")
+        if is_current and article.state == ArticleState.UNDER_REVIEW
+        else []
+    )
     return render(
         request,
         "reviews/round.html",
@@ -226,7 +246,9 @@ def round_detail(request, pk: int, number: int):
             "article": article,
             "round": review_round,
             "reviews": reviews,
-            "decisions": decisions if review_round == current_round(article) else [],
+            "decisions": decisions if is_current else [],
+            "review_shortfall": shortfall,
+            "fewer_reviews_form": FewerReviewsForm() if shortfall else None,
             **_round_summary(review_round),
         },
     )
@@ -246,10 +268,34 @@ def round_close(request, pk: int, number: int):
     return redirect("reviews:round", pk=pk, number=number)
 
 
+@login_required
+@require_POST
+def round_fewer_reviews(request, pk: int, number: int):
+    """The editor records why this round may be decided with fewer submitted
+    reviews than the policy asks (an audited exception, never the default)."""
+    article = _get_article_for_editor(request.user, pk)
+    review_round = get_object_or_404(article.review_rounds, number=number)
+    form = FewerReviewsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect("reviews:round", pk=pk, number=number)
+    try:
+        services.round_allow_fewer_reviews(
+            review_round=review_round, editor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Recorded: round {number} may be decided with fewer reviews. Decide below."
+        )
+    return redirect("reviews:round", pk=pk, number=number)
+
+
 @require_safe
 @login_required
 def my_reviews(request):
-    if not request.user.has_perm("accounts.review_articles"):
+    if not acts_in_role(request.user, Role.REVIEWER):
         raise PermissionDenied("Only people with the Reviewer role have reviews.")
     today = timezone.localdate()
     assignments = list(ReviewAssignment.objects.for_reviewer(request.user).order_by("-invited_at"))
@@ -449,7 +495,8 @@ def _board_context(article: Article, user) -> dict:
         "references": list(revision.references.all()),
         "round": review_round,
         "reviews": list(review_round.submitted_reviews()) if review_round else [],
-        "signoffs": list(revision.signoffs.select_related("signer")),
+        "signoffs": list(revision.signoffs.select_related("withdrawal")),
+        "my_signoff": revision.signoffs.counting().filter(signer=user).first(),
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "can_sign": article.can_sign_off(user),
@@ -474,7 +521,7 @@ def _board_context(article: Article, user) -> dict:
 @require_safe
 @login_required
 def board_queue(request):
-    if not request.user.has_perm("accounts.sign_off_articles"):
+    if not acts_in_role(request.user, Role.BOARD):
         raise PermissionDenied("The sign-off queue is for Advisory Board members.")
     user = request.user
     articles = (
@@ -482,14 +529,22 @@ def board_queue(request):
         .exclude(authors=user)
         .select_related("current_revision")
         .annotate(
-            valid_signoffs=Count(
-                "current_revision__signoffs",
-                filter=Q(
-                    current_revision__signoffs__content_hash=F("current_revision__content_hash")
+            valid_signoffs=Coalesce(
+                Subquery(
+                    BoardSignoff.objects.valid_for(
+                        OuterRef("current_revision"), OuterRef("current_revision__content_hash")
+                    )
+                    .order_by()
+                    .values("revision")
+                    .annotate(count=Count("pk"))
+                    .values("count")
                 ),
+                0,
             ),
             signed_by_me=Exists(
-                BoardSignoff.objects.filter(revision=OuterRef("current_revision"), signer=user)
+                BoardSignoff.objects.counting().filter(
+                    revision=OuterRef("current_revision"), signer=user
+                )
             ),
             recused=Exists(BoardRecusal.objects.filter(article=OuterRef("pk"), member=user)),
         )
@@ -575,7 +630,7 @@ def verification(request):
             "published_revision__references",
             Prefetch(
                 "published_revision__signoffs",
-                queryset=BoardSignoff.objects.select_related("signer"),
+                queryset=BoardSignoff.objects.select_related("withdrawal"),
             ),
         )
         .order_by("title")
@@ -590,7 +645,7 @@ def verification(request):
                 "revision": revision,
                 "hash": current_hash,
                 "signatures": [
-                    (signoff, signoff.content_hash == current_hash)
+                    (signoff, signoff.counts_for(current_hash))
                     for signoff in revision.signoffs.all()
                 ],
             }
@@ -602,8 +657,9 @@ def verification(request):
 def board_page(request):
     """Public: who is on the Medical Advisory Board and what they signed."""
     signed = (
-        BoardSignoff.objects.filter(revision__article__published_revision=F("revision"))
-        .select_related("revision__article")
+        BoardSignoff.objects.counting()
+        .filter(revision__article__published_revision=F("revision"))
+        .select_related("revision__article", "withdrawal")
         .prefetch_related("revision__references")
         .order_by("-signed_at")
     )
@@ -618,7 +674,8 @@ def board_page(request):
         member.published_signoffs = [
             s
             for s in member.published_signoffs
-            if s.content_hash
-            == fingerprints.setdefault(s.revision_id, s.revision.compute_content_hash())
+            if s.counts_for(
+                fingerprints.setdefault(s.revision_id, s.revision.compute_content_hash())
+            )
         ]
     return render(request, "reviews/board.html", {"members": members})

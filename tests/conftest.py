@@ -8,7 +8,13 @@ from articles.models import Article, EditorialPolicy
 from articles.services import article_create, revision_save_draft
 from reviews.services import board_signoff_record
 
-from .factories import PASSWORD, UserFactory, reference
+from .factories import (
+    DECISIONS_AFTER_REVIEW,
+    PASSWORD,
+    UserFactory,
+    reference,
+    submit_required_reviews,
+)
 
 # CI replays the same examples every run, so a landing is never decided by a
 # random draw; local runs keep exploring new ones.
@@ -51,6 +57,11 @@ def editor(db):
 @pytest.fixture
 def reviewer(db):
     return UserFactory(username="reviewer", roles=[Role.REVIEWER])
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return UserFactory(username="reviewer2", roles=[Role.REVIEWER])
 
 
 @pytest.fixture
@@ -109,8 +120,10 @@ def draft(make_article):
 
 
 @pytest.fixture
-def advance(author, editor, board_member, second_board_member):
-    """Move an article along the happy path by the usual people."""
+def advance(request, author, editor, board_member, second_board_member):
+    """Move an article along the happy path by the usual people. Before a
+    decision after review (and at the step "reviews"), the reviewer fixtures
+    submit the reviews the policy asks for, through the real services."""
     actors = {
         "submit": author,
         "resubmit": author,
@@ -136,6 +149,19 @@ def advance(author, editor, board_member, second_board_member):
                     references=[reference(1)],
                 )
                 article.refresh_from_db()
+            elif step == "reviews" or (
+                step in DECISIONS_AFTER_REVIEW and article.state == "under_review"
+            ):
+                article = submit_required_reviews(
+                    article,
+                    editor=editor,
+                    reviewers=[
+                        request.getfixturevalue("reviewer"),
+                        request.getfixturevalue("second_reviewer"),
+                    ],
+                )
+                if step != "reviews":
+                    article = article.fire(step, by=actors[step], comment="Noted.")
             elif step == "sign":
                 article = board_signoff_record(
                     article=article, member=board_member, password=PASSWORD

@@ -54,6 +54,7 @@ def test_author_sees_the_decision_letter_and_writes_a_response(
 ):
     article = draft.fire("submit", by=author)
     article = article.fire("start_review", by=editor)
+    article = advance(article, "reviews")
     article = article.fire("request_changes", by=editor, comment="Please add dosing for children.")
     client.force_login(author)
 

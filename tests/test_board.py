@@ -20,7 +20,9 @@ from .factories import PASSWORD, UserFactory
 
 
 @pytest.fixture
-def reviewed_and_sent(draft, advance, editor, reviewer):
+def reviewed_and_sent(draft, advance, editor, reviewer, policy):
+    policy.reviewers_per_round = 1  # one careful review is what this board reads
+    policy.save()
     article = advance(draft, "submit")
     (assignment,) = reviewers_invite(
         article=article,
@@ -131,9 +133,11 @@ def test_stepping_aside_needs_a_reason(client, reviewed_and_sent, board_member):
     assert not reviewed_and_sent.board_recusals.exists()
 
 
-def test_a_member_who_signed_cannot_step_aside_instead(
+def test_a_member_who_signed_and_steps_aside_withdraws_the_signature(
     client, reviewed_and_sent, board_member, policy
 ):
+    # Issue 19 item 3 changed this: stepping aside after signing used to be
+    # refused; now it is allowed and the signature stops counting.
     policy.board_quorum = 2
     policy.save()
     client.force_login(board_member)
@@ -141,11 +145,15 @@ def test_a_member_who_signed_cannot_step_aside_instead(
         reverse("reviews:signoff", args=[reviewed_and_sent.pk]),
         {"password": PASSWORD, "confirm": "on"},
     )
+    assert reviewed_and_sent.valid_signoff_count() == 1
     response = client.post(
         reverse("reviews:recuse", args=[reviewed_and_sent.pk]), {"reason": "Oops"}, follow=True
     )
-    assert "You have already signed this revision" in response.content.decode()
-    assert not reviewed_and_sent.board_recusals.exists()
+    assert "You stepped aside from this article" in response.content.decode()
+    assert reviewed_and_sent.board_recusals.filter(member=board_member).exists()
+    assert reviewed_and_sent.valid_signoff_count() == 0
+    assert BoardSignoff.objects.count() == 1  # kept on record
+    assert AuditEntry.objects.filter(action="sign_off_withdrawn", actor=board_member).exists()
 
 
 @pytest.mark.parametrize("view", ["reviews:signoff", "reviews:recuse"])
@@ -170,7 +178,7 @@ def test_a_reviewer_who_declared_a_conflict_cannot_sign_as_board_member(
     invitation_accept(
         assignment=assignment, reviewer=dual, has_conflict=True, conflict_details="Co-author."
     )
-    article.refresh_from_db()
+    article = advance(article, "reviews")
     article = article.fire("send_to_board", by=editor)
     client.force_login(dual)
     response = client.post(

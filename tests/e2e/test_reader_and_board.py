@@ -35,6 +35,14 @@ def test_two_board_members_sign_and_readers_see_who_approved_it(demo_site, brows
     editor = _signed_in(browser, demo_site.url, "editor")
     editor.get_by_role("link", name="Editorial queue").click()
     editor.get_by_role("link", name=TENDONS).click()
+    # One review of the two the policy asks for: the editor records why that is enough.
+    editor.get_by_role("link", name="Open the round's page").click()
+    editor.get_by_label("Why this round can be decided with fewer reviews").fill(
+        "One review is enough: the reviewer is our musculoskeletal pharmacist."
+    )
+    editor.get_by_role("button", name="Decide with fewer reviews").click()
+    expect(editor.get_by_text("may be decided with fewer reviews")).to_be_visible()
+    editor.get_by_role("link", name="← Back to the workspace").click()
     editor.get_by_label("Comment for “Send to Advisory Board” (optional)").fill(
         "One review is enough."
     )

@@ -84,7 +84,7 @@ def test_hostile_text_in_every_rendered_field_stays_text(
     )
     article.current_revision.refresh_hash()
     GlossaryTerm.objects.create(term="alert", explanation=PAYLOAD)
-    article = advance(article, "submit", "start_review")
+    article = advance(article, "submit", "start_review", "reviews")
     article = article.fire("send_to_board", by=editor, comment=PAYLOAD)
     article = advance(article, "sign")
     client.post(
@@ -138,7 +138,7 @@ def test_hostile_review_comments_stay_text(client, draft, advance, editor, revie
         data={"recommendation": "major", "comments_to_author": PAYLOAD,
               "confidential_comments": PAYLOAD},
     )  # fmt: skip
-    article.refresh_from_db()
+    article = advance(article, "reviews")
     article = article.fire("request_changes", by=editor, comment=PAYLOAD)
     for person, url in [
         (editor, reverse("reviews:round", args=[article.pk, 1])),
