@@ -8,7 +8,6 @@ from django_ratelimit.decorators import ratelimit
 from . import services
 from .forms import SignUpForm, SignUpRequestForm, ThrottledPasswordChangeForm
 
-
 # Each request sends an email: without a limit the form would let anyone
 # flood a stranger's inbox, or this server's mail reputation.
 SIGN_UP_RATE_PER_ADDRESS = "10/h"

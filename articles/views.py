@@ -27,8 +27,8 @@ from .models import (
     Reference,
     Revision,
     TransitionRefused,
-    is_handling_editor,
     acts_in_role,
+    is_handling_editor,
 )
 from .readability import readability_report
 from .rendering import render_text

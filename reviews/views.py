@@ -17,8 +17,8 @@ from articles.models import (
     EditorialPolicy,
     ReaderQuestion,
     TransitionRefused,
-    is_handling_editor,
     acts_in_role,
+    is_handling_editor,
 )
 from articles.readability import readability_report
 from articles.views import get_article_for

@@ -215,7 +215,12 @@ def test_query_count_does_not_grow_with_references_signatures_or_glossary(
     fingerprint = Revision.objects.get(pk=revision.pk).compute_content_hash()
     for n in range(20):
         signer = UserFactory(username=f"signer{n}", display_name=f"Dr signer{n}")
-        BoardSignoff.objects.create(revision=revision, signer=signer, content_hash=fingerprint)
+        BoardSignoff.objects.create(
+            revision=revision,
+            signer=signer,
+            signer_name=signer.display_name,
+            content_hash=fingerprint,
+        )
     GlossaryTerm.objects.bulk_create(
         GlossaryTerm(term=f"term{n}", explanation="x") for n in range(100)
     )

@@ -29,6 +29,7 @@ from reviews.models import (
     Review,
     ReviewAssignment,
     ReviewRound,
+    SignoffWithdrawal,
 )
 from reviews.services import (
     board_signoff_record,
@@ -108,6 +109,17 @@ def world(db):
     own.refresh_from_db()
     own_recusal = BoardRecusal.objects.create(article=own, member=board, reason="Friend.")
 
+    # A signature withdrawn by returning the article (quorum 2, so one
+    # signature does not approve it).
+    policy = EditorialPolicy.current()
+    policy.board_quorum = 2
+    policy.save()
+    returned = _new_article(writer, "Returned by the board?").fire("submit", by=writer)
+    returned = _reviewed(returned, handler, reviewers[:2]).fire("send_to_board", by=handler)
+    returned = board_signoff_record(article=returned, member=board, password=PASSWORD)
+    returned.fire("return_to_editor", by=board, comment="On reflection, the dose is wrong.")
+    assert SignoffWithdrawal.objects.count() == 1
+
     def entries(article, **kwargs):
         return list(AuditEntry.objects.filter(article=article, **kwargs))
 
@@ -125,6 +137,7 @@ def world(db):
         Review: [own_assignment.review],
         BoardRecusal: [own_recusal],
         BoardSignoff: [],  # signatures are public once given
+        SignoffWithdrawal: [],  # so are their withdrawals
         ReaderQuestion: [
             ReaderQuestion.objects.create(
                 article=own, revision=own.current_revision, audience="patient", question="Mine?"
@@ -144,6 +157,7 @@ def world(db):
         Review: [published_assignment.review],
         BoardRecusal: [published_recusal],
         BoardSignoff: list(BoardSignoff.objects.all()),
+        SignoffWithdrawal: list(SignoffWithdrawal.objects.all()),
         ReaderQuestion: [
             ReaderQuestion.objects.create(
                 article=published,

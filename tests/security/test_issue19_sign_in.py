@@ -1,15 +1,11 @@
 """Issue 19, items 1, 14 and 15: the password throttle counts per account,
 whichever form asks for the password and whichever identifier was typed."""
 
-import datetime
-
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Role
 from reviews.models import BoardSignoff
-from reviews.services import invitation_accept, review_save, reviewers_invite
 
 from ..factories import PASSWORD, UserFactory
 
@@ -68,22 +64,8 @@ def test_wrong_passwords_for_many_accounts_from_one_address_lock_none_of_the_oth
 
 
 def _sent_to_board(make_article, advance, editor, reviewer):
-    article = advance(make_article(), "submit")
-    (assignment,) = reviewers_invite(
-        article=article,
-        editor=editor,
-        reviewers=[reviewer],
-        due_date=timezone.localdate() + datetime.timedelta(days=7),
-    )
-    invitation_accept(assignment=assignment, reviewer=reviewer, has_conflict=False)
-    review_save(
-        assignment=assignment,
-        reviewer=reviewer,
-        submit=True,
-        data={"recommendation": "approve", "comments_to_author": "Sound.", "doses_checked": True},
-    )
-    article.refresh_from_db()
-    return article.fire("send_to_board", by=editor, comment="Ready.")
+    # `advance` submits the reviews the policy asks for before the decision.
+    return advance(make_article(), "submit", "start_review", "send_to_board")
 
 
 def test_signing_in_to_another_account_does_not_clear_signature_failures(
