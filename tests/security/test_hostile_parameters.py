@@ -101,10 +101,11 @@ KWARG_SHAPES = [(), ("pk",), ("slug",), ("number",), ("pk", "number"), ("pk", "n
 
 
 def test_a_page_past_the_end_of_any_list_is_an_empty_page(client, db):
-    for huge in [HUGE, str(2**63), "9" * 10_000]:
+    for huge in [HUGE, str(2**63)]:
         home = client.get(f"/?page={huge}")
         search = client.get(f"/search/?q=the&page={huge}")
         assert (home.status_code, search.status_code) == (200, 200)
+        assert "past the last article" in home.content.decode()
         assert "Nothing matched" in search.content.decode()
     assert ", page 2" in client.get("/search/?q=the&page=2").content.decode()
 
