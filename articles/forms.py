@@ -275,7 +275,14 @@ class AuditFilterForm(forms.Form):
         label="Person", required=False, queryset=None, empty_label="Anyone"
     )
     action = forms.ChoiceField(label="Action", required=False)
-    article = forms.IntegerField(label="Article number", required=False, min_value=1)
+    article = forms.IntegerField(
+        label="Article number",
+        required=False,
+        min_value=1,
+        # The largest id the database can hold; a larger one overflowed the query.
+        max_value=2**63 - 1,
+        error_messages={"max_value": "No article has a number that large."},
+    )
     since = forms.DateField(
         label="From",
         required=False,

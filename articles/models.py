@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -261,6 +261,25 @@ class ArticleQuerySet(models.QuerySet):
     def with_desk_details(self) -> "ArticleQuerySet":
         return self.select_related("current_revision", "published_revision").prefetch_related(
             "authors"
+        )
+
+    def create_with_unique_slug(self, *, title: str, **fields) -> "Article":
+        """A new article under the first free slug for its title. Two people
+        starting articles with one title at once both find the same slug
+        free, and the second insert breaks the unique index: that one tries
+        the next free slug, in a savepoint so the caller's transaction goes
+        on."""
+        for _ in range(SLUG_ATTEMPTS):
+            slug = unique_slug_for(title)
+            try:
+                with transaction.atomic():
+                    return self.create(title=title, slug=slug, **fields)
+            except IntegrityError:
+                if not self.filter(slug=slug).exists():
+                    raise  # not the slug: some other rule was broken
+        raise ArticleChanged(
+            "Several articles with this title were started at the same moment. "
+            "Save again: nothing you typed is lost."
         )
 
 
@@ -1127,6 +1146,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit entries cannot be deleted.")
+
+
+# Each failed attempt means someone else took that slug a moment before;
+# ten in a row is not people writing articles, so stop and say so.
+SLUG_ATTEMPTS = 10
 
 
 def unique_slug_for(title: str) -> str:

@@ -18,7 +18,6 @@ from .models import (
     Revision,
     TransitionRefused,
     is_handling_editor,
-    unique_slug_for,
 )
 from .page_cache import article_changed
 
@@ -53,8 +52,8 @@ def article_create(
     if not author.has_perm("accounts.write_articles"):
         raise PermissionDenied("Only people with the Author role can start articles.")
     with transaction.atomic():
-        article = Article.objects.create(
-            title=title, slug=unique_slug_for(title), primary_audience=primary_audience
+        article = Article.objects.create_with_unique_slug(
+            title=title, primary_audience=primary_audience
         )
         article.authors.add(author)
         revision = Revision.objects.create(

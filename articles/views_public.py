@@ -236,12 +236,15 @@ def policy_version(request, number: int):
 
 
 PAGE_SIZE = 20
+# Far past the end of any list; beyond it the offset of ?page=99999999999999999999
+# overflows the database's integers. Asking for more shows this (empty) page.
+LAST_PAGE = 100_000
 
 
 def page_number(value) -> int:
     try:
-        return max(1, int(value or 1))
-    except ValueError:
+        return min(max(1, int(value or 1)), LAST_PAGE)
+    except ValueError:  # not a number, or more digits than int() will read
         return 1
 
 

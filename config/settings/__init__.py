@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.middleware.refuse_null_characters_in_query",
     # Last, as django-axes asks: turns a lockout into its own clear page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -215,3 +215,43 @@ def test_two_reminder_runs_at_once_send_each_reminder_once(draft, advance, edito
         thread.join(10)
     assert sorted(len(sent) for sent in results.values()) == [0, 1]
     assert len(mail.outbox) == 1
+
+
+def test_two_articles_with_one_title_started_at_once_both_get_an_address(author, other_author):
+    from articles.services import article_create
+
+    from ..factories import reference
+
+    # Both check that the slug is free, then both insert it.
+    both_checked = threading.Barrier(2)
+    table = connection.ops.quote_name(Article._meta.db_table)
+    results = {}
+
+    def start(person):
+        first_insert = [True]
+
+        def insert_together(execute, sql, params, many, context):
+            if first_insert[0] and sql.startswith(f"INSERT INTO {table}"):
+                first_insert[0] = False
+                both_checked.wait(5)
+            return execute(sql, params, many, context)
+
+        def go():
+            with connections["default"].execute_wrapper(insert_together):
+                return article_create(
+                    author=person, title="Same title?", primary_audience="patient",
+                    summary="S.", body="B [1].", references=[reference(1)],
+                )  # fmt: skip
+
+        return go
+
+    threads = [
+        _in_thread(start(author), results, "author"),
+        _in_thread(start(other_author), results, "other"),
+    ]
+    for thread in threads:
+        thread.join(10)
+
+    assert all(isinstance(result, Article) for result in results.values()), results
+    slugs = sorted(Article.objects.filter(title="Same title?").values_list("slug", flat=True))
+    assert slugs == ["same-title", "same-title-2"]
