@@ -1,0 +1,44 @@
+"""Issue 19, item 10: text paths stay linear at the size limits.
+
+Their times are measured by bench/text_paths.py (`make bench-text`); these
+tests hold the behaviour the faster code must keep."""
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from articles.readability import plain_text
+
+# What plain_text did before it became a scan (25 s on 120 000 brackets).
+_QUADRATIC_MARKUP = re.compile(r"\[[\d,\s\-\u2013]+\]|[#*_>`|]+|\[([^\]]*)\]\([^)]*\)")
+
+
+def _plain_text_before(text: str) -> str:
+    return _QUADRATIC_MARKUP.sub(lambda m: m.group(1) or "", text)
+
+
+NORMAL_TEXTS = [
+    "## Why\n\nBecause of a well known mechanism [1].\n\nA new paragraph [2, 3].",
+    "See [the guideline](https://example.org/guide_(2020)) and [NICE](https://nice.org.uk) [1-3].",
+    "> A quote with *emphasis*, __strong__ and `code` | a table | cell |",
+    "Doses [4\u20136] and [7, 8 - 9] and an unclosed [bracket, and a [link](no close",
+    "Nested [a [b](c) d] and ](x) and [](empty) and [1](not a citation).",
+    "",
+]
+
+
+def test_plain_text_keeps_its_output_on_normal_markdown():
+    for text in NORMAL_TEXTS:
+        assert plain_text(text) == _plain_text_before(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="[]()a1 ,-\u2013#*_`|\n", max_size=40))
+def test_plain_text_keeps_its_output_on_any_mix_of_brackets(text):
+    assert plain_text(text) == _plain_text_before(text)
+
+
+def test_plain_text_of_unclosed_brackets_keeps_them():
+    assert plain_text("[" * 5 + "a](b") == "[" * 5 + "a](b"
+    assert plain_text("[a](b " * 3) == "[a](b " * 3
