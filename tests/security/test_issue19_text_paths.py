@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.readability import plain_text
+from articles.rendering import Glossary, GlossaryEntry
 
 # What plain_text did before it became a scan (25 s on 120 000 brackets).
 _QUADRATIC_MARKUP = re.compile(r"\[[\d,\s\-\u2013]+\]|[#*_>`|]+|\[([^\]]*)\]\([^)]*\)")
@@ -42,3 +43,36 @@ def test_plain_text_keeps_its_output_on_any_mix_of_brackets(text):
 def test_plain_text_of_unclosed_brackets_keeps_them():
     assert plain_text("[" * 5 + "a](b") == "[" * 5 + "a](b"
     assert plain_text("[a](b " * 3) == "[a](b " * 3
+
+
+def _flat_pattern(glossary: Glossary) -> re.Pattern:
+    """The glossary's regex before it became a trie: one branch per form."""
+    forms = sorted(glossary.by_form, key=len, reverse=True)
+    return re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(form) for form in forms) + r")(?!\w)", re.IGNORECASE
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    forms=st.lists(st.text(alphabet="abAB -é", min_size=1, max_size=6), min_size=1, max_size=8),
+    text=st.text(alphabet="abAB -é.", max_size=60),
+)
+def test_glossary_finds_the_same_terms_as_one_branch_per_form(forms, text):
+    entries = [
+        GlossaryEntry(term=f"t{n}", explanation="e", forms=(f,)) for n, f in enumerate(forms)
+    ]
+    glossary = Glossary(entries)
+    expected = [m.span(1) for m in _flat_pattern(glossary).finditer(text)]
+    assert [m.span(1) for m in glossary.pattern.finditer(text)] == expected
+
+
+def test_glossary_prefers_the_longest_form_that_ends_a_word():
+    glossary = Glossary(
+        [
+            GlossaryEntry(term="heart", explanation="the organ", forms=("heart",)),
+            GlossaryEntry(term="heart attack", explanation="an infarct", forms=("heart attack",)),
+        ]
+    )
+    html = glossary.explain("A Heart Attacks... a heart attack.", set())
+    assert "<dfn>Heart</dfn>" in html and "<dfn>heart attack</dfn>" in html
