@@ -2,9 +2,10 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from .models import Role, User
+from .validators import RefuseControlCharacters
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(RefuseControlCharacters, UserCreationForm):
     display_name = forms.CharField(
         label="Your name as readers will see it", max_length=150, required=True
     )
@@ -23,7 +24,7 @@ class SignUpForm(UserCreationForm):
         return email
 
 
-class InvitedSignUpForm(UserCreationForm):
+class InvitedSignUpForm(RefuseControlCharacters, UserCreationForm):
     display_name = forms.CharField(label="Your name as readers will see it", max_length=150)
     credentials = forms.CharField(label="Credentials, e.g. MD, PhD", max_length=100, required=False)
     specialty = forms.CharField(max_length=150, required=False)
@@ -43,7 +44,7 @@ class ProfileForm(forms.ModelForm):
         }
 
 
-class InviteForm(forms.Form):
+class InviteForm(RefuseControlCharacters, forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(
         label="Join as",
