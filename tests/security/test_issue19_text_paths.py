@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.readability import plain_text
-from articles.rendering import Glossary, GlossaryEntry
+from articles.rendering import (
+    MAX_DELIMITER_RUNS,
+    MAX_NESTING,
+    Glossary,
+    GlossaryEntry,
+    render_text,
+)
 
 # What plain_text did before it became a scan (25 s on 120 000 brackets).
 _QUADRATIC_MARKUP = re.compile(r"\[[\d,\s\-\u2013]+\]|[#*_>`|]+|\[([^\]]*)\]\([^)]*\)")
@@ -76,3 +82,32 @@ def test_glossary_prefers_the_longest_form_that_ends_a_word():
     )
     html = glossary.explain("A Heart Attacks... a heart attack.", set())
     assert "<dfn>Heart</dfn>" in html and "<dfn>heart attack</dfn>" in html
+
+
+def _render(body: str) -> str:
+    return str(render_text("", body, 0).body)
+
+
+def test_quotes_nest_twenty_deep_and_deeper_markers_show_as_typed():
+    # 100 000 markers crashed the worker on the parser's stack.
+    html = _render(">" * 30 + " deep")
+    assert html.count("<blockquote>") == MAX_NESTING
+    assert "&gt;" * 10 + " deep" in html
+
+
+def test_lists_nest_twenty_deep_and_deeper_markers_show_as_typed():
+    html = _render("1. " * 25 + "deep")
+    assert html.count("<ol>") == MAX_NESTING
+    assert "deep" in html
+
+
+def test_a_paragraph_with_too_many_emphasis_markers_shows_them_as_typed():
+    many = "*a* " * (MAX_DELIMITER_RUNS // 2 + 1)
+    html = _render(f"{many}\n\nA *normal* paragraph.")
+    assert "*a* *a*" in html
+    assert html.count("<em>") == 1  # the next paragraph keeps its emphasis
+
+
+def test_underscores_inside_words_do_not_count_as_emphasis_markers():
+    html = _render("snake_case " * MAX_DELIMITER_RUNS + "*kept*")
+    assert "<em>kept</em>" in html and "snake_case" in html and "\\_" not in html
