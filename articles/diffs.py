@@ -23,9 +23,10 @@ _ADDED = '<ins><span class="visually-hidden">added: </span>{}</ins>'
 
 
 # Units of difflib work (items compared times items compared) one
-# comparison of two revisions may spend: about a third of a second at worst
-# (bench/text_paths.py), and far more than an ordinary revision needs, since
-# the unchanged start and end of each sequence are set aside first.
+# comparison of two revisions may spend: under a tenth of a second for the
+# worst shapes in bench/text_paths.py, and far more than an ordinary
+# revision needs, since the unchanged start and end of each sequence are
+# set aside first.
 DIFF_BUDGET = 1_000_000
 
 

@@ -37,7 +37,7 @@ from articles.citations import (  # noqa: E402
     parse_reference_block,
     reference_items,
 )
-from articles.diffs import diff_revisions  # noqa: E402
+from articles.diffs import DIFF_BUDGET, diff_revisions  # noqa: E402
 from articles.readability import plain_text, readability_report  # noqa: E402
 from articles.rendering import GlossaryEntry, render_text  # noqa: E402
 
@@ -178,6 +178,10 @@ def diff_cases() -> dict:
     shuffled = paragraphs[:]
     rng.shuffle(shuffled)
     tokens = [rng.choice("ab") for _ in range(BODY // 2)]
+    at_budget = int(DIFF_BUDGET**0.5) // 2  # words, each a word and a space token
+    vocabulary = [f"w{n}" for n in range(300)] + ["the", "a", "of"] * 50
+    common = [rng.choice(vocabulary) for _ in range(at_budget)]
+    shuffled_common = rng.sample(common, len(common))
     refs_old = [reference(n) for n in range(MAX_REFERENCES)]
     refs_new = [reference(n, title=f"Changed {n} " + "y" * 480) for n in range(MAX_REFERENCES)]
     return {
@@ -196,6 +200,16 @@ def diff_cases() -> dict:
         "diff: two random two-word texts": (
             revision(" ".join(tokens)),
             revision(" ".join(reversed(tokens))),
+        ),
+        # The most expensive shapes we found for difflib, sized to just fit
+        # the budget: a few common words among many, shuffled; two words.
+        "diff: a shuffled paragraph at the budget": (
+            revision(" ".join(common)),
+            revision(" ".join(shuffled_common)),
+        ),
+        "diff: random two-word paragraphs at the budget": (
+            revision(" ".join(rng.choice("ab") for _ in range(at_budget))),
+            revision(" ".join(rng.choice("ab") for _ in range(at_budget))),
         ),
         "diff: every paragraph a little changed": (
             revision("\n\n".join(" ".join(sentences(10)) + f" {n}." for n in range(400))),
