@@ -207,10 +207,11 @@ _HELD_BRACKET = "\\" + _HELD
 # markdown-it-pyrs has no nesting limit of its own (markdown-it's presets
 # stop at 20 or 100 levels): 100 000 quote markers crash the process on
 # the parser's stack, and emphasis costs the square of the delimiters in a
-# paragraph (25 000 nested pairs took 20 s). So, before parsing, a line's
-# 21st quote or list marker is escaped and shown as typed, and in a block of
-# lines with more than MAX_DELIMITER_RUNS runs of * or _ those are escaped
-# too: nothing a real article comes near, and still linear when hostile.
+# paragraph (25 000 nested pairs took 20 s). So, before parsing, a
+# backslash goes before a line's 21st quote or list marker, and before each
+# * and _ run in a block of lines with more than MAX_DELIMITER_RUNS of them:
+# they then read as text. Nothing a real article comes near (inside code,
+# where a backslash is literal, it would show), and linear when hostile.
 MAX_NESTING = 20
 MAX_DELIMITER_RUNS = 500
 _MARKER = r"(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$))"
