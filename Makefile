@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check chromium clean bench
+.PHONY: run test lint check chromium clean bench bench-text
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ check: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/run.py
+
+# Every text path (rendering, citations, readability, diff, search) on the
+# worst inputs at the size limits; fails when one takes a second or more.
+bench-text: $(STAMP)
+	$(BIN)/python bench/text_paths.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

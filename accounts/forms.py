@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Us
 
 from .authentication import password_reconfirm
 from .models import Role, User
+from .validators import RefuseControlCharacters
 
 
 class SignInForm(AuthenticationForm):
@@ -31,11 +32,11 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
         return old_password
 
 
-class SignUpRequestForm(forms.Form):
+class SignUpRequestForm(RefuseControlCharacters, forms.Form):
     email = forms.EmailField(label="Your email")
 
 
-class NewAccountForm(UserCreationForm):
+class NewAccountForm(RefuseControlCharacters, UserCreationForm):
     """What everyone joining chooses: a username and a password."""
 
     def clean_username(self):
@@ -79,7 +80,7 @@ class ProfileForm(forms.ModelForm):
         }
 
 
-class InviteForm(forms.Form):
+class InviteForm(RefuseControlCharacters, forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(
         label="Join as",

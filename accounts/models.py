@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from .validators import refuse_control_characters
+
 
 class AudienceLevel(models.TextChoices):
     PATIENT = "patient", "Patient or caregiver"
@@ -21,16 +23,27 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     display_name = models.CharField(
-        max_length=150, blank=True, help_text="How your name appears to readers and colleagues."
+        max_length=150,
+        blank=True,
+        help_text="How your name appears to readers and colleagues.",
+        validators=[refuse_control_characters],
     )
-    credentials = models.CharField(max_length=100, blank=True, help_text='For example "MD, PhD".')
-    specialty = models.CharField(max_length=150, blank=True)
-    bio = models.TextField("short bio", blank=True, max_length=2000)
+    credentials = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='For example "MD, PhD".',
+        validators=[refuse_control_characters],
+    )
+    specialty = models.CharField(max_length=150, blank=True, validators=[refuse_control_characters])
+    bio = models.TextField(
+        "short bio", blank=True, max_length=2000, validators=[refuse_control_characters]
+    )
     disclosure = models.TextField(
         "competing-interest disclosure",
         blank=True,
         max_length=2000,
         help_text="Shown publicly next to your name. Write “None” if you have nothing to declare.",
+        validators=[refuse_control_characters],
     )
     preferred_audience = models.CharField(
         max_length=20,
@@ -97,7 +110,7 @@ class RoleChange(AppendOnlyRecord):
     changed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=300, blank=True, validators=[refuse_control_characters])
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -149,7 +162,7 @@ class ProfileChange(AppendOnlyRecord):
 class Invitation(models.Model):
     """An emailed, signed, single-use link to join in a role."""
 
-    email = models.EmailField()
+    email = models.EmailField(validators=[refuse_control_characters])
     role = models.CharField(
         max_length=30, choices=[(Role.REVIEWER, "Reviewer"), (Role.BOARD, "Advisory Board")]
     )

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from accounts.validators import without_control_characters
+
 from . import reader_queries
 from .models import Article, EditorialPolicy
 from .public import IN_PROGRESS
@@ -32,11 +34,14 @@ class NewlyApprovedFeed(Feed):
             .order_by("-approved_at")[:30]
         )
 
+    # XML 1.0 cannot carry control characters and Django's feed writer
+    # raises on them (a 500 for every reader), so text stored before they
+    # were refused loses them here.
     def item_title(self, article):
-        return article.published_revision.title
+        return without_control_characters(article.published_revision.title)
 
     def item_description(self, article):
-        return article.published_revision.summary
+        return without_control_characters(article.published_revision.summary)
 
     def item_link(self, article):
         return reverse("articles:public", args=[article.slug])

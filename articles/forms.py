@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import AudienceLevel
+from accounts.validators import RefuseControlCharacters
 
 from .citations import MAX_REFERENCES
 from .models import EditorialPolicy, GlossaryTerm, ReaderQuestion, Reference
@@ -15,7 +16,7 @@ from .services import REFERENCE_FIELDS
 MAX_BODY = 200_000
 
 
-class ArticleDraftForm(forms.Form):
+class ArticleDraftForm(RefuseControlCharacters, forms.Form):
     title = forms.CharField(
         label="Title (the reader's question)",
         max_length=300,
@@ -147,7 +148,7 @@ ReferenceFormSet = forms.formset_factory(
 )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(RefuseControlCharacters, forms.Form):
     comment = forms.CharField(
         label="Comment",
         required=False,
@@ -231,7 +232,7 @@ class ReaderQuestionForm(forms.ModelForm):
         }
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(RefuseControlCharacters, forms.ModelForm):
     note = forms.CharField(
         label="What changed and why", max_length=300, required=True,
         help_text="Shown with the version history.",

@@ -25,6 +25,7 @@ from django_fsm import (
 )
 
 from accounts.models import AudienceLevel, Role
+from accounts.validators import refuse_control_characters
 
 from .policy import EditorialPolicy, PolicyVersion
 from .signals import article_transitioned
@@ -285,7 +286,9 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(ConcurrentTransitionMixin, models.Model):
     title = models.CharField(
-        max_length=300, help_text="The reader's question, e.g. “Can drug X cause symptom Y?”"
+        max_length=300,
+        help_text="The reader's question, e.g. “Can drug X cause symptom Y?”",
+        validators=[refuse_control_characters],
     )
     slug = models.SlugField(max_length=120, unique=True)
     primary_audience = models.CharField(
@@ -801,28 +804,49 @@ class RevisionQuerySet(models.QuerySet):
 class Revision(models.Model):
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[refuse_control_characters])
     summary = models.TextField(
-        blank=True, max_length=3000, help_text="The answer first, in two or three sentences."
+        blank=True,
+        max_length=3000,
+        help_text="The answer first, in two or three sentences.",
+        validators=[refuse_control_characters],
     )
-    body = models.TextField(blank=True, max_length=200_000, help_text="Markdown.")
+    body = models.TextField(
+        blank=True,
+        max_length=200_000,
+        help_text="Markdown.",
+        validators=[refuse_control_characters],
+    )
     primary_audience = models.CharField(
         max_length=20, choices=AudienceLevel.choices, default=AudienceLevel.PATIENT
     )
     patient_summary = models.TextField(
-        "summary for patients and caregivers", blank=True, max_length=3000
+        "summary for patients and caregivers",
+        blank=True,
+        max_length=3000,
+        validators=[refuse_control_characters],
     )
     patient_body = models.TextField(
-        "body for patients and caregivers", blank=True, max_length=200_000
+        "body for patients and caregivers",
+        blank=True,
+        max_length=200_000,
+        validators=[refuse_control_characters],
     )
-    student_summary = models.TextField("summary for students", blank=True, max_length=3000)
-    student_body = models.TextField("body for students", blank=True, max_length=200_000)
-    change_summary = models.CharField("what changed and why", max_length=500, blank=True)
+    student_summary = models.TextField(
+        "summary for students", blank=True, max_length=3000, validators=[refuse_control_characters]
+    )
+    student_body = models.TextField(
+        "body for students", blank=True, max_length=200_000, validators=[refuse_control_characters]
+    )
+    change_summary = models.CharField(
+        "what changed and why", max_length=500, blank=True, validators=[refuse_control_characters]
+    )
     response_letter = models.TextField(
         "response to the reviewers",
         blank=True,
         max_length=20_000,
         help_text="How this revision answers the editor's decision and the reviewers' comments.",
+        validators=[refuse_control_characters],
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     content_hash = models.CharField(max_length=64, editable=False)
@@ -978,15 +1002,23 @@ class ReferenceQuerySet(models.QuerySet):
 class Reference(models.Model):
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="references")
     position = models.PositiveSmallIntegerField()
-    authors = models.CharField(max_length=500, blank=True)
-    title = models.CharField(max_length=500)
-    journal = models.CharField("journal or publisher", max_length=300, blank=True)
+    authors = models.CharField(max_length=500, blank=True, validators=[refuse_control_characters])
+    title = models.CharField(max_length=500, validators=[refuse_control_characters])
+    journal = models.CharField(
+        "journal or publisher", max_length=300, blank=True, validators=[refuse_control_characters]
+    )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    pmid = models.CharField("PMID", max_length=20, blank=True)
-    doi = models.CharField("DOI", max_length=200, blank=True)
+    pmid = models.CharField(
+        "PMID", max_length=20, blank=True, validators=[refuse_control_characters]
+    )
+    doi = models.CharField(
+        "DOI", max_length=200, blank=True, validators=[refuse_control_characters]
+    )
     # Checked (http/https) by the citation integrity check, so a draft can be
     # saved with a typo and fixed later.
-    url = models.CharField("URL", max_length=500, blank=True)
+    url = models.CharField(
+        "URL", max_length=500, blank=True, validators=[refuse_control_characters]
+    )
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -1107,7 +1139,7 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=50)
     from_state = models.CharField(max_length=20, choices=ArticleState.choices)
     to_state = models.CharField(max_length=20, choices=ArticleState.choices)
-    comment = models.TextField(blank=True, max_length=5000)
+    comment = models.TextField(blank=True, max_length=5000, validators=[refuse_control_characters])
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = AuditEntryQuerySet.as_manager()
@@ -1169,10 +1201,15 @@ def unique_slug_for(title: str) -> str:
 class GlossaryTerm(models.Model):
     """A term explained in plain words on the patient-level page."""
 
-    term = models.CharField(max_length=100, unique=True)
-    explanation = models.CharField("plain explanation", max_length=300)
+    term = models.CharField(max_length=100, unique=True, validators=[refuse_control_characters])
+    explanation = models.CharField(
+        "plain explanation", max_length=300, validators=[refuse_control_characters]
+    )
     synonyms = models.CharField(
-        max_length=300, blank=True, help_text="Other spellings or forms, separated by commas."
+        max_length=300,
+        blank=True,
+        help_text="Other spellings or forms, separated by commas.",
+        validators=[refuse_control_characters],
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -1198,14 +1235,14 @@ class ReaderQuestion(models.Model):
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUESTION)
     audience = models.CharField(max_length=20, choices=AudienceLevel.choices)
-    question = models.TextField(max_length=2000)
-    email = models.EmailField(blank=True)
+    question = models.TextField(max_length=2000, validators=[refuse_control_characters])
+    email = models.EmailField(blank=True, validators=[refuse_control_characters])
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    answer = models.TextField(blank=True, max_length=5000)
+    answer = models.TextField(blank=True, max_length=5000, validators=[refuse_control_characters])
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from accounts.validators import refuse_control_characters
+
 DEFAULT_POLICY_TEXT = """\
 ## How an article is made
 
@@ -84,7 +86,11 @@ class EditorialPolicy(models.Model):
         help_text="Target reading grade for patient-level text.",
     )
     text = models.TextField(
-        "policy text", default=DEFAULT_POLICY_TEXT, max_length=50_000, help_text="Markdown."
+        "policy text",
+        default=DEFAULT_POLICY_TEXT,
+        max_length=50_000,
+        help_text="Markdown.",
+        validators=[refuse_control_characters],
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -118,10 +124,10 @@ class PolicyVersion(models.Model):
     what changed, by whom and when. Versions are never edited or deleted."""
 
     number = models.PositiveIntegerField(unique=True)
-    text = models.TextField()
+    text = models.TextField(validators=[refuse_control_characters])
     settings_snapshot = models.JSONField()
     changes = models.JSONField(default=list, help_text="[{field, label, old, new}, ...]")
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[refuse_control_characters])
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

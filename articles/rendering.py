@@ -20,6 +20,9 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it_pyrs import MarkdownIt
 
 MAX_RANGE = 200  # a citation range never expands past the reference limit
+# Glossary explanations per document (each section explains its terms
+# again): a body of 10 000 short sections would otherwise grow forty-fold.
+EXPLANATION_BUDGET = 1_000
 # Citation numbers rendered as links per document; beyond it citations stay
 # plain text, so a hostile body cannot blow up the page (or the server).
 CITATION_BUDGET = 2_000
@@ -83,18 +86,24 @@ class Glossary:
 
     def __init__(self, entries: list[GlossaryEntry]):
         self.by_form = {form.lower(): entry for entry in entries for form in entry.forms}
-        forms = sorted(self.by_form, key=len, reverse=True)
+        self.term_count = len({entry.term for entry in self.by_form.values()})
+        self.budget = EXPLANATION_BUDGET
         self.pattern = re.compile(
-            r"(?<!\w)(" + "|".join(re.escape(form) for form in forms) + r")(?!\w)", re.IGNORECASE
+            r"(?<!\w)(" + _trie_pattern(self.by_form) + r")(?!\w)", re.IGNORECASE
         )
 
     def explain(self, text: str, explained: set[str]) -> str:
         """Plain `text` as HTML, with the terms not yet explained marked up."""
+        if len(explained) >= self.term_count or self.budget <= 0:
+            return html.escape(text, quote=False)  # nothing left to explain here
         pieces, start = [], 0
         for match in self.pattern.finditer(text):
             entry = self.by_form[match.group(1).lower()]
             if entry.term in explained:
                 continue
+            if self.budget <= 0:
+                break
+            self.budget -= 1
             explained.add(entry.term)
             # The explanation is in the text (screen readers and print get
             # it); CSS shows it on hover and keyboard focus.
@@ -109,6 +118,37 @@ class Glossary:
         return "".join(pieces)
 
 
+def _trie_pattern(forms) -> str:
+    """A regex for any of `forms`, the longest first where several match, in
+    the shape of a trie: "heart (?:attack|failure)" rather than "heart
+    attack|heart failure". Python's regex engine tries every branch of a
+    flat alternation at each position of the text, so a glossary of 3 000
+    forms cost 3 000 tries per character (10 s on a long body); here a try
+    follows one path of the trie."""
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a form ends here
+
+    def branch(node: dict) -> str:
+        alternatives = []
+        for char in sorted(key for key in node if key):
+            literal, child = char, node[char]
+            while len(child) == 1 and "" not in child:  # a run with no fork
+                ((char, child),) = child.items()
+                literal += char
+            alternatives.append(re.escape(literal) + branch(child))
+        if not alternatives:
+            return ""
+        choice = alternatives[0] if len(alternatives) == 1 else "|".join(alternatives)
+        # Optional where a shorter form ends: greedy, so longer forms go first.
+        return f"(?:{choice})?" if "" in node else f"(?:{choice})"
+
+    return branch(trie)
+
+
 @dataclass
 class _CitationContext:
     reference_count: int
@@ -118,6 +158,8 @@ class _CitationContext:
     id_prefix: str = ""  # when several versions share a page, their ids must differ
 
     def markup(self, label: str) -> str:
+        if self.budget <= 0:
+            return escape(label)  # spent: no need to expand the range first
         numbers = expand_citation(label[1:-1])
         if len(numbers) > self.budget:
             return escape(label)
@@ -162,6 +204,51 @@ _HELD = "\ue000"
 _HELD_BRACKET = "\\" + _HELD
 
 
+# markdown-it-pyrs has no nesting limit of its own (markdown-it's presets
+# stop at 20 or 100 levels): 100 000 quote markers crash the process on
+# the parser's stack, and emphasis costs the square of the delimiters in a
+# paragraph (25 000 nested pairs took 20 s). So, before parsing, a
+# backslash goes before a line's 21st quote or list marker, and before each
+# * and _ run in a block of lines with more than MAX_DELIMITER_RUNS of them:
+# they then read as text. Nothing a real article comes near (inside code,
+# where a backslash is literal, it would show), and linear when hostile.
+MAX_NESTING = 20
+MAX_DELIMITER_RUNS = 500
+_MARKER = r"(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$))"
+_DEEP_LINE = re.compile(rf"^((?:[ \t]*{_MARKER}){{{MAX_NESTING}}}[ \t]*)(?={_MARKER})", re.M)
+_BLANK_LINE = re.compile(r"(\n[ \t]*\n)")
+_ESCAPE_OR_RUN = re.compile(r"\\[\s\S]|\*+|_+")
+
+
+def _is_delimiter(text: str, match: re.Match) -> bool:
+    """An emphasis delimiter run: not a backslash escape, and not underscores
+    inside a word (snake_case), which CommonMark never reads as emphasis."""
+    run = match.group()
+    if run[0] == "\\":
+        return False
+    if run[0] == "_":
+        start, end = match.start(), match.end()
+        inside = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+        return not inside
+    return True
+
+
+def _within_parser_limits(text: str) -> str:
+    text = _DEEP_LINE.sub(r"\1\\", text)
+    blocks = _BLANK_LINE.split(text)
+    for index, block in enumerate(blocks):
+        runs = [m for m in _ESCAPE_OR_RUN.finditer(block) if _is_delimiter(block, m)]
+        if len(runs) > MAX_DELIMITER_RUNS:
+            pieces, start = [], 0
+            for run in runs:
+                pieces.append(block[start : run.start()])
+                pieces.append("".join("\\" + char for char in run.group()))
+                start = run.end()
+            pieces.append(block[start:])
+            blocks[index] = "".join(pieces)
+    return "".join(blocks)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "part"
 
@@ -192,7 +279,7 @@ def _render(
     heading_text: list[str] = []
     slugs: dict[str, int] = {}  # ids taken -> the next number to try after it
     explained: set[str] = set()
-    text = text.replace(_HELD, "")
+    text = _within_parser_limits(text.replace(_HELD, ""))
     held = "\\[" in text
     if held:
         text = _ESCAPED_BRACKET.sub(lambda match: match.group(1) + _HELD_BRACKET, text)

@@ -16,6 +16,8 @@ from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from accounts.validators import without_control_characters
+
 from . import list_queries
 from .models import Article, EditorialPolicy, Revision
 from .readability import plain_text
@@ -40,7 +42,11 @@ def _public_text(article: Article) -> tuple[str, str, str] | None:
         revision = shown_revision(article, EditorialPolicy.current())
     except Http404:
         return None  # nothing public to index
-    return revision.title, plain_text(revision.summary), plain_text(revision.body)
+    # Without control characters: the headline marks matches with two of them.
+    return tuple(
+        without_control_characters(text)
+        for text in (revision.title, plain_text(revision.summary), plain_text(revision.body))
+    )
 
 
 def search_index_update(article: Article) -> None:

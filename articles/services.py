@@ -220,6 +220,8 @@ def reader_question_handle(
     if not editor.has_perm("accounts.handle_articles"):
         raise PermissionDenied("Only editors handle reader questions.")
     answer = answer.strip()
+    # No form stands between the desk and this field: its validators run here.
+    ReaderQuestion._meta.get_field("answer").run_validators(answer)
     with transaction.atomic():
         locked = (
             ReaderQuestion.objects.select_for_update().select_related("article").get(pk=question.pk)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.validators import RefuseControlCharacters
 
 from .models import SIGNOFF_MEANING, Review
 
@@ -24,7 +25,7 @@ class ReviewerChoiceField(forms.ModelMultipleChoiceField):
         return user.name_with_credentials
 
 
-class InviteForm(forms.Form):
+class InviteForm(RefuseControlCharacters, forms.Form):
     reviewers = ReviewerChoiceField(
         label="Reviewers to invite",
         queryset=User.objects.filter(groups__name=Role.REVIEWER),
@@ -65,7 +66,7 @@ class InviteForm(forms.Form):
         return chosen
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(RefuseControlCharacters, forms.Form):
     conflict = forms.ChoiceField(
         label="Competing interests",
         choices=[
@@ -89,7 +90,7 @@ class AcceptForm(forms.Form):
         return data
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(RefuseControlCharacters, forms.Form):
     reason = forms.CharField(
         label="Why are you declining?",
         max_length=2000,
@@ -128,7 +129,7 @@ class ReviewForm(forms.ModelForm):
         self.fields["recommendation"].required = False
 
 
-class RecuseForm(forms.Form):
+class RecuseForm(RefuseControlCharacters, forms.Form):
     reason = forms.CharField(
         label="Your competing interest",
         max_length=2000,
@@ -137,7 +138,7 @@ class RecuseForm(forms.Form):
     )
 
 
-class FewerReviewsForm(forms.Form):
+class FewerReviewsForm(RefuseControlCharacters, forms.Form):
     reason = forms.CharField(
         label="Why this round can be decided with fewer reviews",
         max_length=2000,

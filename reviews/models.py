@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.validators import refuse_control_characters
 from articles.models import AppendOnlyQuerySet, review_records_hidden_from
 
 SIGNOFF_MEANING = "I have read this revision and approve it for publication."
@@ -29,13 +30,15 @@ class ReviewRound(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
-    decision_letter = models.TextField(blank=True)
+    decision_letter = models.TextField(blank=True, validators=[refuse_control_characters])
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # The editor's recorded choice to decide this round with fewer submitted
     # reviews than the policy asks (see reviews.services.round_allow_fewer_reviews).
-    fewer_reviews_reason = models.TextField(blank=True, max_length=2000)
+    fewer_reviews_reason = models.TextField(
+        blank=True, max_length=2000, validators=[refuse_control_characters]
+    )
     fewer_reviews_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -115,15 +118,21 @@ class ReviewAssignment(models.Model):
     )
     invited_at = models.DateTimeField(default=timezone.now)
     due_date = models.DateField(db_index=True)
-    message = models.TextField(blank=True, max_length=5000)
+    message = models.TextField(blank=True, max_length=5000, validators=[refuse_control_characters])
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.INVITED, db_index=True
     )
     responded_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(blank=True, max_length=2000)
-    suggested_reviewer = models.CharField(blank=True, max_length=300)
+    decline_reason = models.TextField(
+        blank=True, max_length=2000, validators=[refuse_control_characters]
+    )
+    suggested_reviewer = models.CharField(
+        blank=True, max_length=300, validators=[refuse_control_characters]
+    )
     has_conflict = models.BooleanField(null=True, help_text="Declared on accepting.")
-    conflict_details = models.TextField(blank=True, max_length=2000)
+    conflict_details = models.TextField(
+        blank=True, max_length=2000, validators=[refuse_control_characters]
+    )
     conflict_choice = models.CharField(max_length=10, choices=ConflictChoice.choices, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -180,9 +189,17 @@ class Review(models.Model):
         "articles.Revision", on_delete=models.PROTECT, related_name="reviews"
     )
     recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
-    comments_to_author = models.TextField("comments to the authors", blank=True, max_length=50_000)
+    comments_to_author = models.TextField(
+        "comments to the authors",
+        blank=True,
+        max_length=50_000,
+        validators=[refuse_control_characters],
+    )
     confidential_comments = models.TextField(
-        "confidential comments to the editor", blank=True, max_length=20_000
+        "confidential comments to the editor",
+        blank=True,
+        max_length=20_000,
+        validators=[refuse_control_characters],
     )
     claims_supported = models.BooleanField(
         "claims are supported by the cited evidence", default=False
@@ -272,7 +289,7 @@ class BoardRecusal(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_recusals"
     )
-    reason = models.TextField(max_length=2000)
+    reason = models.TextField(max_length=2000, validators=[refuse_control_characters])
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = AppendOnlyQuerySet.as_manager()
@@ -391,7 +408,7 @@ class SignoffWithdrawal(models.Model):
         BoardSignoff, on_delete=models.PROTECT, related_name="withdrawal"
     )
     reason = models.CharField(max_length=20, choices=Reason.choices)
-    comment = models.TextField(max_length=5000)
+    comment = models.TextField(max_length=5000, validators=[refuse_control_characters])
     withdrawn_at = models.DateTimeField(default=timezone.now)
     audit_entry = models.OneToOneField(
         "articles.AuditEntry", on_delete=models.PROTECT, related_name="+"

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.diffs import diff_words
+from articles.diffs import diff_blocks, diff_words
 
 from .factories import editor_payload, reference
 
@@ -70,3 +70,61 @@ def test_workspace_offers_the_comparison_once_there_are_two_revisions(
 ):
     text = client.get(reverse("articles:workspace", args=[two_revisions.pk])).content.decode()
     assert "Show changes" in text
+
+
+def _sentences(count: int) -> list[str]:
+    return [f"Sentence {n} says the patient takes dose {n} daily." for n in range(count)]
+
+
+def test_a_long_reordered_paragraph_is_shown_whole_and_the_page_says_so(
+    client, author, make_article, advance
+):
+    # About 700 words, reordered: comparing them word by word would cost more
+    # than one comparison may spend (it took seconds before the budget).
+    sentences = _sentences(80)
+    intro, outro = "An unchanged opening paragraph.", "An unchanged closing paragraph [1]."
+    article = make_article(body=f"{intro}\n\n{' '.join(sentences)}\n\n{outro}")
+    article = advance(article, "submit", "start_review", "request_changes")
+    client.force_login(author)
+    client.post(
+        reverse("articles:edit", args=[article.pk]),
+        editor_payload(
+            title=article.title,
+            summary="Yes, sometimes.",
+            body=f"{intro}\n\n{' '.join(reversed(sentences))}\n\n{outro}",
+            references=[reference(1)],
+            seen_hash=article.current_revision.content_hash,
+        ),
+    )
+    numbers = sorted(article.revisions.values_list("number", flat=True))
+    response = client.get(
+        reverse("articles:compare", args=[article.pk]), {"old": numbers[0], "new": numbers[-1]}
+    )
+    assert response.status_code == 200
+    body = response.content.decode().split(">Body</h2>")[1].split(">References</h2>")[0]
+    assert "too long to compare word by word" in body
+    assert 'class="diff-block diff-same">An unchanged opening paragraph.' in body
+    assert 'class="diff-block diff-same">An unchanged closing paragraph [1].' in body
+    # The change is still there: the old order struck out, the new one added.
+    changed = body.split('class="diff-block diff-changed">')[1].split("</div>")[0]
+    removed = changed.split("removed: </span>")[1].split("</del>")[0]
+    added = changed.split("added: </span>")[1].split("</ins>")[0]
+    assert f"{sentences[1]} {sentences[2]}" in removed
+    assert f"{sentences[2]} {sentences[1]}" in added
+
+
+def test_an_ordinary_edit_is_still_compared_word_by_word(client, two_revisions):
+    response = client.get(
+        reverse("articles:compare", args=[two_revisions.pk]), {"old": 1, "new": 2}
+    )
+    assert "too long to compare word by word" not in response.content.decode()
+
+
+def test_long_lists_of_paragraphs_keep_their_unchanged_start_and_end():
+    old = ["first", *(f"old {n}" for n in range(2000)), "last"]
+    new = ["first", *(f"new {n}" for n in range(2000)), "last"]
+    blocks = diff_blocks(old, new)
+    assert blocks.coarse
+    assert [blocks[0].kind, blocks[-1].kind] == ["same", "same"]
+    kinds = [block.kind for block in blocks[1:-1]]
+    assert kinds == ["removed"] * 2000 + ["added"] * 2000
