@@ -11,6 +11,7 @@ that the allow-list does not name.
 """
 
 import html
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +19,8 @@ import nh3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it_pyrs import MarkdownIt
+
+logger = logging.getLogger(__name__)
 
 MAX_RANGE = 200  # a citation range never expands past the reference limit
 # Glossary explanations per document (each section explains its terms
@@ -249,6 +252,31 @@ def _within_parser_limits(text: str) -> str:
     return "".join(blocks)
 
 
+def _parsed(text: str) -> str:
+    """The parser's HTML for `text`. markdown-it-pyrs is a beta binding, and
+    its Rust code panics on some inputs (a "[" followed later by a backtick
+    that never closes, such as "[`a"). A panic arrives as pyo3's
+    PanicException, a BaseException that Django's error handling does not
+    catch, so it would take the worker down. Then the text is parsed again
+    with every backtick escaped (code spans show as typed, which the author
+    sees in the preview), and failing that shown as plain paragraphs."""
+    try:
+        return _PARSER.render(text)
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        logger.warning("The Markdown parser failed on a text; showing its backticks as typed.")
+    try:
+        return _PARSER.render(text.replace("`", "\\`"))
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        logger.warning("The Markdown parser failed again; showing the text unformatted.")
+    return "".join(
+        f"<p>{html.escape(paragraph)}</p>\n" for paragraph in _BLANK_LINE.split(text)[::2]
+    )
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "part"
 
@@ -283,7 +311,7 @@ def _render(
     held = "\\[" in text
     if held:
         text = _ESCAPED_BRACKET.sub(lambda match: match.group(1) + _HELD_BRACKET, text)
-    for index, part in enumerate(_TAG.split(_PARSER.render(text))):
+    for index, part in enumerate(_TAG.split(_parsed(text))):
         if index % 2:  # a tag
             if match := _HEADING_TAG.fullmatch(part):
                 # The page title is the only h1, so body headings start at

@@ -5,6 +5,7 @@ tests hold the behaviour the faster code must keep."""
 
 import re
 
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,3 +112,20 @@ def test_a_paragraph_with_too_many_emphasis_markers_shows_them_as_typed():
 def test_underscores_inside_words_do_not_count_as_emphasis_markers():
     html = _render("snake_case " * MAX_DELIMITER_RUNS + "*kept*")
     assert "<em>kept</em>" in html and "snake_case" in html and "\\_" not in html
+
+
+# -- the parser's own crashes ------------------------------------------------
+
+
+def test_an_unclosed_backtick_after_a_bracket_renders_instead_of_killing_the_worker(
+    client, make_article, author
+):
+    # markdown-it-pyrs panics in Rust on "[" followed by a backtick that never
+    # closes; the panic is not an Exception, so Django would not catch it.
+    article = make_article(body="## Dosing\n\nSee [the `dose` note and `x [1].\n\n**Next** part.")
+    client.force_login(author)
+    response = client.get(reverse("articles:revision", args=[article.pk, 1]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "See [the `dose` note and `x" in page
+    assert "<strong>Next</strong>" in page
