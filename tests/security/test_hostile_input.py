@@ -42,8 +42,9 @@ markdownish = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
     max_size=400,
 ) | st.lists(
-    st.sampled_from(["[1]", "[2, 3]", "[1-200]", "## h", "- x", "`c`", "`", "[`", "<b>", "[a](javascript:x)",
-                     "\u202e", "😀", "a" * 300, "\n\n", "<script>", "[", "]", "(", ")"]),
+    st.sampled_from(["[1]", "[2, 3]", "[1-200]", "## h", "- x", "`c`", "`", "[`", "<b>",
+                     "[a](javascript:x)", "\u202e", "😀", "a" * 300, "\n\n", "<script>",
+                     "[", "]", "(", ")"]),
     max_size=40,
 ).map("".join)  # fmt: skip
 
