@@ -503,6 +503,12 @@ def policy_edit(request):
 def reader_questions(request):
     if not request.user.has_perm("accounts.handle_articles"):
         raise PermissionDenied("Reader questions are handled by editors.")
+    return _render_questions(request)
+
+
+def _render_questions(request, *, failed: dict | None = None, status: int = 200):
+    """The list of messages; `failed` keeps an answer that was refused (with
+    why) in its form, so the editor's text is not lost."""
     handled = request.GET.get("show") == "handled"
     # Messages about an editor's own articles are left to another editor.
     questions = (
@@ -514,7 +520,12 @@ def reader_questions(request):
         .order_by("-handled_at" if handled else "created_at")
     )
     page = Paginator(questions, 30).get_page(request.GET.get("page"))
-    return render(request, "articles/questions.html", {"page": page, "handled": handled})
+    return render(
+        request,
+        "articles/questions.html",
+        {"page": page, "handled": handled, "failed": failed or {}},
+        status=status,
+    )
 
 
 @login_required
@@ -523,17 +534,20 @@ def reader_question_handle(request, pk: int):
     if not request.user.has_perm("accounts.handle_articles"):
         raise PermissionDenied("Reader questions are handled by editors.")
     question = get_object_or_404(ReaderQuestion, pk=pk)
+    answer = request.POST.get("answer", "")[:5000]
     try:
         services.reader_question_handle(
             question=question,
             editor=request.user,
-            answer=request.POST.get("answer", "")[:5000],
+            answer=answer,
             rereview=request.POST.get("rereview") == "on",
         )
     except (ValidationError, TransitionRefused) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, "Done: the message is marked as handled.")
+        problem = " ".join(getattr(exc, "messages", [str(exc)]))
+        return _render_questions(
+            request, failed={"pk": question.pk, "answer": answer, "error": problem}, status=400
+        )
+    messages.success(request, "Done: the message is marked as handled.")
     return redirect("articles:questions")
 
 

@@ -197,3 +197,19 @@ def test_no_answer_without_an_address(client, published, editor):
 def test_only_editors_see_reader_messages(client, people, role):
     client.force_login(people[role])
     assert client.get(reverse("articles:questions")).status_code == 403
+
+
+def test_a_refused_answer_is_kept_in_its_form_with_the_reason(client, published, editor):
+    _ask(client, published, email="reader@example.org")
+    question = ReaderQuestion.objects.get()
+    client.force_login(editor)
+    typed = "Thank you for asking.\x01 The dose is in section 2."
+    response = client.post(
+        reverse("articles:question_handle", args=[question.pk]), {"answer": typed}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The message was not handled" in page
+    assert "Thank you for asking.\x01 The dose is in section 2.</textarea>" in page
+    question.refresh_from_db()
+    assert question.handled_at is None
