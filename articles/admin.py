@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.admin import ReadOnlyAdminMixin
+
 from .models import (
     Article,
     AuditEntry,
@@ -46,19 +48,6 @@ class DeskVisibilityMixin:
 class DeskQuerySetMixin(DeskVisibilityMixin):
     def visible_rows(self, rows, user):
         return rows.visible_to(user)
-
-
-class ReadOnlyAdminMixin:
-    """For records that are written only by the workflow (audit entries, frozen content)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Article)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from articles.admin import DeskVisibilityMixin, ReadOnlyAdminMixin
+from accounts.admin import ReadOnlyAdminMixin
+from articles.admin import DeskVisibilityMixin
 
 from .models import (
     BoardRecusal,
