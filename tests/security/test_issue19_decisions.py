@@ -94,6 +94,9 @@ def test_workspace_and_round_page_say_why_the_decisions_wait(client, under_revie
     workspace = client.get(reverse("articles:workspace", args=[under_review.pk])).content.decode()
     assert "The policy asks for 2 submitted reviews in round 1" in workspace
     assert "Send to Advisory Board" not in workspace.split('id="revisions-heading"')[0]
+    # ...and points to what the editor can do instead of "nothing to do".
+    assert "Invite another reviewer" in workspace
+    assert "nothing for you to do" not in workspace
     page = client.get(reverse("reviews:round", args=[under_review.pk, 1])).content.decode()
     assert "The policy asks for 2 submitted reviews in round 1" in page
     assert "Decide with fewer reviews" in page
