@@ -503,12 +503,12 @@ def policy_edit(request):
 def reader_questions(request):
     if not request.user.has_perm("accounts.handle_articles"):
         raise PermissionDenied("Reader questions are handled by editors.")
-    return _render_questions(request)
+    return _render_questions(request, page_number=request.GET.get("page"))
 
 
-def _render_questions(request, *, failed: dict | None = None, status: int = 200):
+def _render_questions(request, *, page_number, failed: dict | None = None, status: int = 200):
     """The list of messages; `failed` keeps an answer that was refused (with
-    why) in its form, so the editor's text is not lost."""
+    why) in its form, on the page the editor was on, so the text is not lost."""
     handled = request.GET.get("show") == "handled"
     # Messages about an editor's own articles are left to another editor.
     questions = (
@@ -519,7 +519,7 @@ def _render_questions(request, *, failed: dict | None = None, status: int = 200)
         .select_related("article", "handled_by")
         .order_by("-handled_at" if handled else "created_at")
     )
-    page = Paginator(questions, 30).get_page(request.GET.get("page"))
+    page = Paginator(questions, 30).get_page(page_number)
     return render(
         request,
         "articles/questions.html",
@@ -545,7 +545,10 @@ def reader_question_handle(request, pk: int):
     except (ValidationError, TransitionRefused) as exc:
         problem = " ".join(getattr(exc, "messages", [str(exc)]))
         return _render_questions(
-            request, failed={"pk": question.pk, "answer": answer, "error": problem}, status=400
+            request,
+            page_number=request.POST.get("page"),
+            failed={"pk": question.pk, "answer": answer, "error": problem},
+            status=400,
         )
     messages.success(request, "Done: the message is marked as handled.")
     return redirect("articles:questions")

@@ -213,3 +213,22 @@ def test_a_refused_answer_is_kept_in_its_form_with_the_reason(client, published,
     assert "Thank you for asking.\x01 The dose is in section 2.</textarea>" in page
     question.refresh_from_db()
     assert question.handled_at is None
+
+
+def test_a_refused_answer_on_a_later_page_comes_back_on_that_page(client, published, editor):
+    for n in range(31):  # one more than a page holds
+        ReaderQuestion.objects.create(
+            article=published,
+            revision=published.published_revision,
+            audience="patient",
+            question=f"Question number {n}?",
+            email=f"reader{n}@example.org",
+        )
+    last = ReaderQuestion.objects.order_by("created_at", "pk").last()
+    client.force_login(editor)
+    typed = "Kept on page two.\x01"
+    response = client.post(
+        reverse("articles:question_handle", args=[last.pk]), {"answer": typed, "page": "2"}
+    )
+    assert response.status_code == 400
+    assert f"{typed}</textarea>" in response.content.decode()
