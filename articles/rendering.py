@@ -238,6 +238,10 @@ def _is_delimiter(text: str, match: re.Match) -> bool:
 
 def _within_parser_limits(text: str) -> str:
     text = _DEEP_LINE.sub(r"\1\\", text)
+    # Every run holds at least one * or _: a text with few of them has no
+    # block past the limit, and that is nearly every real article.
+    if text.count("*") + text.count("_") <= MAX_DELIMITER_RUNS:
+        return text
     blocks = _BLANK_LINE.split(text)
     for index, block in enumerate(blocks):
         runs = [m for m in _ESCAPE_OR_RUN.finditer(block) if _is_delimiter(block, m)]
