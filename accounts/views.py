@@ -14,8 +14,14 @@ SIGN_UP_RATE_PER_ADDRESS = "10/h"
 SIGN_UP_RATE_PER_EMAIL = "3/h"
 
 
+def _sign_up_email_key(group, request) -> str:
+    """The per-email limit counts one inbox however its address is typed:
+    "A@x.org " and "a@X.org" are one inbox to the person being flooded."""
+    return request.POST.get("email", "").strip().lower()
+
+
 @ratelimit(key="ip", rate=SIGN_UP_RATE_PER_ADDRESS, method="POST", block=False)
-@ratelimit(key="post:email", rate=SIGN_UP_RATE_PER_EMAIL, method="POST", block=False)
+@ratelimit(key=_sign_up_email_key, rate=SIGN_UP_RATE_PER_EMAIL, method="POST", block=False)
 def sign_up(request):
     """Public: ask for a sign-up link. The answer is the same whether or not
     the email already has an account (the email itself says which)."""
