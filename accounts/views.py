@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -6,6 +7,7 @@ from django.shortcuts import redirect, render
 from django_ratelimit.decorators import ratelimit
 
 from . import services
+from .authentication import Lock, lock_in_force
 from .forms import SignUpForm, SignUpRequestForm, ThrottledPasswordChangeForm
 
 # Each request sends an email: without a limit the form would let anyone
@@ -75,6 +77,18 @@ def sign_up_finish(request, token: str):
         "registration/signup_finish.html",
         {"form": form, "email": email},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the page shown instead of signing in while a lock
+    covers this account or this address, saying which."""
+    lock = lock_in_force(request, credentials)
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"network_paused": lock is Lock.ADDRESS, "paused_everywhere": lock is Lock.ACCOUNT},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
     )
 
 

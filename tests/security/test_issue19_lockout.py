@@ -64,7 +64,9 @@ def test_ones_own_success_does_not_lift_the_count_of_guesses_at_other_accounts(d
 # -- password spraying: one guess at many accounts from one address ---------
 
 
-def test_one_guess_at_each_of_thirty_accounts_pauses_sign_in_from_that_address(author):
+def test_one_guess_at_each_of_thirty_accounts_pauses_sign_in_from_that_address(author, stranger):
+    colleague = _from(ATTACKER)
+    colleague.force_login(stranger)  # signed in there before the spraying
     attacker = _from(ATTACKER)
     for n in range(30):
         _sign_in(attacker, UserFactory(username=f"sprayed{n}").username, "Summer2026!")
@@ -73,6 +75,16 @@ def test_one_guess_at_each_of_thirty_accounts_pauses_sign_in_from_that_address(a
     assert response.status_code in {403, 429}
     assert ADDRESS_PAUSED in response.content.decode()
     assert not _signed_in_as(attacker, author)
+    # Passwords typed again from there are not checked either.
+    change = colleague.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Fresh-long-pass-2031",
+            "new_password2": "Fresh-long-pass-2031",
+        },
+    )
+    assert "changing the password is paused from it" in change.content.decode()
     # Everyone elsewhere, the sprayed accounts included, signs in as usual.
     assert _sign_in(_from(HOME), "author", PASSWORD).status_code == 302
     assert _sign_in(_from(HOME), "sprayed0", PASSWORD).status_code == 302
@@ -96,7 +108,9 @@ def test_a_member_guessed_at_from_elsewhere_still_signs_in_and_signs_from_home(
     attacker = _from(ATTACKER)
     for _ in range(40):
         _sign_in(attacker, board_member.email, "guess")
-    assert ACCOUNT_PAUSED in _sign_in(attacker, "board", PASSWORD).content.decode()
+    refused = _sign_in(attacker, "board", PASSWORD).content.decode()
+    assert ACCOUNT_PAUSED in refused
+    assert "from here for an hour" in refused
 
     member = _from(HOME)
     assert _sign_in(member, "board", PASSWORD).status_code == 302
@@ -138,6 +152,7 @@ def test_guesses_at_one_account_from_many_addresses_lock_it_everywhere_at_twenty
     home = _from(HOME)
     response = _sign_in(home, "author", PASSWORD)
     assert ACCOUNT_PAUSED in response.content.decode()
+    assert "everywhere for an hour" in response.content.decode()
     assert not _signed_in_as(home, author)
     change = laptop.post(
         reverse("password_change"),
