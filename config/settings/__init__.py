@@ -180,11 +180,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 # W001: the check only knows django-redis, but Django's own RedisCache has the
 # atomic add/incr that rate limiting needs. E003: local memory is fine for one
-# process (development, tests); deployments set REDIS_URL. axes.W006 warns of
-# locks that a new user agent or cookie escapes; ours count per account and
-# address, which neither changes (see AXES_HANDLER). axes reads the address
-# from REMOTE_ADDR; behind a proxy, set AXES_IPWARE_* as its docs describe.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "axes.W006"] + (
+# process (development, tests); deployments set REDIS_URL. The sign-in
+# throttle (AXES_HANDLER) reads the address from REMOTE_ADDR; behind a proxy,
+# set AXES_IPWARE_* as django-axes' docs describe.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
 
