@@ -7,9 +7,29 @@ from .validators import RefuseControlCharacters
 
 
 class SignInForm(AuthenticationForm):
+    """Sign in with the login name or the email (see UsernameOrEmailBackend)."""
+
+    IDENTIFIER_MAX_LENGTH = User._meta.get_field("email").max_length
+
     username = forms.CharField(
-        label="Username or email", max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
+        label="Username or email",
+        max_length=IDENTIFIER_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That username or email and password do not match an account. "
+            "The password is case-sensitive."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm shortens the field to the login name's 150
+        # characters, which would cut off a long email.
+        self.fields["username"].max_length = self.IDENTIFIER_MAX_LENGTH
+        self.fields["username"].widget.attrs["maxlength"] = self.IDENTIFIER_MAX_LENGTH
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -6,6 +7,7 @@ from django.shortcuts import redirect, render
 from django_ratelimit.decorators import ratelimit
 
 from . import services
+from .authentication import Lock, lock_in_force
 from .forms import SignUpForm, SignUpRequestForm, ThrottledPasswordChangeForm
 
 # Each request sends an email: without a limit the form would let anyone
@@ -14,8 +16,14 @@ SIGN_UP_RATE_PER_ADDRESS = "10/h"
 SIGN_UP_RATE_PER_EMAIL = "3/h"
 
 
+def _sign_up_email_key(group, request) -> str:
+    """The per-email limit counts one inbox however its address is typed:
+    "A@x.org " and "a@X.org" are one inbox to the person being flooded."""
+    return request.POST.get("email", "").strip().lower()
+
+
 @ratelimit(key="ip", rate=SIGN_UP_RATE_PER_ADDRESS, method="POST", block=False)
-@ratelimit(key="post:email", rate=SIGN_UP_RATE_PER_EMAIL, method="POST", block=False)
+@ratelimit(key=_sign_up_email_key, rate=SIGN_UP_RATE_PER_EMAIL, method="POST", block=False)
 def sign_up(request):
     """Public: ask for a sign-up link. The answer is the same whether or not
     the email already has an account (the email itself says which)."""
@@ -69,6 +77,18 @@ def sign_up_finish(request, token: str):
         "registration/signup_finish.html",
         {"form": form, "email": email},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the page shown instead of signing in while a lock
+    covers this account or this address, saying which."""
+    lock = lock_in_force(request, credentials)
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"network_paused": lock is Lock.ADDRESS, "paused_everywhere": lock is Lock.ACCOUNT},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
     )
 
 

@@ -64,7 +64,7 @@ def person(request, pk: int):
             "may_change_roles": may_change_roles_of(request.user, member),
             "history": member.role_changes.select_related("changed_by")[:50],
             "profile_history": member.profile_changes.select_related("changed_by")[:50],
-            # One row per address and browser; the lock counts them all.
+            # One row per address and browser, all of them: what an unlock clears.
             "failed_sign_ins": AccessAttempt.objects.filter(
                 username=member.get_username()
             ).aggregate(total=Sum("failures_since_start"))["total"],

@@ -85,7 +85,7 @@ def test_sign_in_and_out(client, author):
 def test_wrong_password_shows_an_error(client, author):
     response = client.post(reverse("login"), {"username": "author", "password": "nope"})
     assert response.status_code == 200
-    assert "enter a correct username and password" in response.content.decode()
+    assert "username or email and password do not match an account" in response.content.decode()
 
 
 def test_password_change(client, author):

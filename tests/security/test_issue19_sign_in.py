@@ -220,3 +220,20 @@ def test_the_admin_password_form_leads_to_the_throttled_one(client, author):
     assert response.url == reverse("password_change")
     author.refresh_from_db()
     assert author.check_password(PASSWORD)  # nothing was checked or changed there
+
+
+def test_a_wrong_password_says_login_name_or_email(client, author):
+    text = _sign_in(client, "author@example.org", "guess").content.decode()
+    assert "username or email" in text
+    assert "correct username and password" not in text
+
+
+def test_the_sign_in_field_takes_an_email_up_to_254_characters(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert 'maxlength="254"' in page
+    assert 'maxlength="150"' not in page
+    long_email = "a" * 64 + "@" + "b" * 180 + ".org"  # 249 characters
+    account = UserFactory(username="longmail", email=long_email)
+    response = _sign_in(client, long_email, PASSWORD)
+    assert response.status_code == 302
+    assert _signed_in_as(client, account)

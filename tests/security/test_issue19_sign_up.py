@@ -214,3 +214,14 @@ def test_many_sign_up_requests_from_one_address_stop_sending_mail(
     response = _ask(client, "one-more@example.org", django_capture_on_commit_callbacks)
     assert response.status_code == 429
     assert len(mail.outbox) == 10
+
+
+def test_writing_one_email_differently_does_not_escape_its_limit(
+    client, db, django_capture_on_commit_callbacks
+):
+    for variant in ("target@example.org", "Target@Example.org", " TARGET@example.org "):
+        assert _ask(client, variant, django_capture_on_commit_callbacks).status_code == 200
+    response = _ask(client, "target@EXAMPLE.ORG\t", django_capture_on_commit_callbacks)
+    assert response.status_code == 429
+    assert "no email was sent" in response.content.decode()
+    assert len(mail.outbox) == 3
