@@ -23,6 +23,7 @@ class Role(models.TextChoices):
 
 
 EMAIL_TAKEN = "This email address already belongs to another account."
+UNIQUE_EMAIL = "unique_email_ignoring_case"
 
 
 class UserQuerySet(models.QuerySet):
@@ -100,7 +101,7 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"),
                 condition=~models.Q(email=""),
-                name="unique_email_ignoring_case",
+                name=UNIQUE_EMAIL,
                 violation_error_message=EMAIL_TAKEN,
             )
         ]

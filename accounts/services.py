@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import EMAIL_TAKEN, Invitation, ProfileChange, Role, RoleChange, User
+from .models import EMAIL_TAKEN, UNIQUE_EMAIL, Invitation, ProfileChange, Role, RoleChange, User
 from .permissions import require_editor, require_may_change_roles_of
 
 INVITATION_SALT = "accounts.invitation"
@@ -87,7 +87,9 @@ def _save_new_account(user: User) -> None:
     except IntegrityError as exc:
         # The checks found the username and the email free; another sign-up
         # (or invitation) took one of them since.
-        if User.objects.with_email(user.email).exists():
+        # The database names the constraint; a query cannot tell, as the
+        # other account's row may not be visible to this transaction yet.
+        if UNIQUE_EMAIL in str(exc):
             raise ValidationError(
                 "An account with this email address was created a moment ago. "
                 "Sign in with it instead."
