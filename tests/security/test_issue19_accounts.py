@@ -17,7 +17,7 @@ from accounts.validators import (
 )
 from reviews.models import BoardSignoff
 
-from ..factories import PASSWORD, UserFactory
+from ..factories import UserFactory
 from .test_issue19_people import _admin_form_data
 
 SITE = "http://127.0.0.1:8000"
@@ -322,7 +322,3 @@ def test_an_invited_password_like_the_email_is_refused(
     assert "too similar to the email address" in response.content.decode()
     assert not User.objects.filter(username="newreviewer").exists()
     assert _join(client, link, username="newreviewer").status_code == 302
-
-
-def test_signing_in_still_works_with_the_password_fixture(client, author):
-    assert _signs_in(client, "AUTHOR@example.org", PASSWORD)
