@@ -86,9 +86,8 @@ def _save_new_account(user: User) -> None:
             user.save()
     except IntegrityError as exc:
         # The checks found the username and the email free; another sign-up
-        # (or invitation) took one of them since.
-        # The database names the constraint; a query cannot tell, as the
-        # other account's row may not be visible to this transaction yet.
+        # (or invitation) took one of them since. Only the database's message
+        # says which: the other row may not be visible to this transaction.
         if UNIQUE_EMAIL in str(exc):
             raise ValidationError(
                 "An account with this email address was created a moment ago. "
@@ -159,6 +158,8 @@ def profile_update(*, by, person: User) -> list[ProfileChange]:
                 person.save()
         except IntegrityError as exc:
             # The form found the email free; another account took it since.
+            if UNIQUE_EMAIL not in str(exc):
+                raise
             raise ValidationError(EMAIL_TAKEN, code="email_taken") from exc
         changes = [
             ProfileChange(
