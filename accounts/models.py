@@ -1,8 +1,9 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.functions import Lower
 
-from .validators import refuse_control_characters
+from .validators import refuse_control_characters, refuse_control_characters_and_line_breaks
 
 
 class AudienceLevel(models.TextChoices):
@@ -21,20 +22,59 @@ class Role(models.TextChoices):
     BOARD = "Advisory Board"
 
 
+EMAIL_TAKEN = "This email address already belongs to another account."
+UNIQUE_EMAIL = "unique_email_ignoring_case"
+
+
+class UserQuerySet(models.QuerySet):
+    def with_email(self, email: str) -> "UserQuerySet":
+        """The account `email` belongs to, in any letter case: at most one,
+        as the database's unique_email_ignoring_case constraint holds. Every
+        "is this email taken?" asks here (sign-up, invitations, sign-in)."""
+        if not email:
+            return self.none()
+        # Lower on both sides, as the constraint compares them.
+        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(models.Value(email)))
+
+
+class AccountManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
+    # AbstractUser's names and email, with the checks our own fields have:
+    # the name stands in for an empty display name (str(user)), so it reaches
+    # signatures, e-mails and pages.
+    first_name = models.CharField(
+        "first name",
+        max_length=150,
+        blank=True,
+        validators=[refuse_control_characters_and_line_breaks],
+    )
+    last_name = models.CharField(
+        "last name",
+        max_length=150,
+        blank=True,
+        validators=[refuse_control_characters_and_line_breaks],
+    )
+    email = models.EmailField(
+        "email address", blank=True, validators=[refuse_control_characters_and_line_breaks]
+    )
     display_name = models.CharField(
         max_length=150,
         blank=True,
         help_text="How your name appears to readers and colleagues.",
-        validators=[refuse_control_characters],
+        validators=[refuse_control_characters_and_line_breaks],
     )
     credentials = models.CharField(
         max_length=100,
         blank=True,
         help_text='For example "MD, PhD".',
-        validators=[refuse_control_characters],
+        validators=[refuse_control_characters_and_line_breaks],
     )
-    specialty = models.CharField(max_length=150, blank=True, validators=[refuse_control_characters])
+    specialty = models.CharField(
+        max_length=150, blank=True, validators=[refuse_control_characters_and_line_breaks]
+    )
     bio = models.TextField(
         "short bio", blank=True, max_length=2000, validators=[refuse_control_characters]
     )
@@ -53,7 +93,18 @@ class User(AbstractUser):
         help_text="The wording you see on public article pages (empty: not chosen yet).",
     )
 
+    objects = AccountManager()
+
     class Meta:
+        constraints = [
+            # People sign in with their email: one address, one account.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name=UNIQUE_EMAIL,
+                violation_error_message=EMAIL_TAKEN,
+            )
+        ]
         permissions = [
             ("write_articles", "Can write and submit articles"),
             ("handle_articles", "Can handle articles as an editor"),
@@ -110,7 +161,9 @@ class RoleChange(AppendOnlyRecord):
     changed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.CharField(max_length=300, blank=True, validators=[refuse_control_characters])
+    reason = models.CharField(
+        max_length=300, blank=True, validators=[refuse_control_characters_and_line_breaks]
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -137,6 +190,10 @@ class ProfileChange(AppendOnlyRecord):
         "specialty",
         "bio",
         "disclosure",
+        # Who may sign in at all, and with what powers.
+        "is_active",
+        "is_staff",
+        "is_superuser",
     )
 
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="profile_changes")
@@ -162,7 +219,7 @@ class ProfileChange(AppendOnlyRecord):
 class Invitation(models.Model):
     """An emailed, signed, single-use link to join in a role."""
 
-    email = models.EmailField(validators=[refuse_control_characters])
+    email = models.EmailField(validators=[refuse_control_characters_and_line_breaks])
     role = models.CharField(
         max_length=30, choices=[(Role.REVIEWER, "Reviewer"), (Role.BOARD, "Advisory Board")]
     )

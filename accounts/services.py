@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Invitation, ProfileChange, Role, RoleChange, User
+from .models import EMAIL_TAKEN, UNIQUE_EMAIL, Invitation, ProfileChange, Role, RoleChange, User
 from .permissions import require_editor, require_may_change_roles_of
 
 INVITATION_SALT = "accounts.invitation"
@@ -41,7 +41,7 @@ def sign_up_request(*, email: str) -> None:
     author account or, when the address already has an account, a note that
     says so. Whoever asked sees the same answer either way, so the sign-up
     form does not tell who is registered."""
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = User.objects.with_email(email).first()
     with transaction.atomic():
         if existing is not None:
             _email_on_commit(
@@ -75,7 +75,7 @@ def sign_up_email_from_token(token: str) -> str:
         raise LinkProblem(
             "This sign-up link is not valid. Check that you copied all of it."
         ) from exc
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.with_email(email).exists():
         raise LinkProblem("This email address already has an account. Sign in instead.")
     return email
 
@@ -85,7 +85,14 @@ def _save_new_account(user: User) -> None:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:
-        # The form found the username free; another sign-up took it since.
+        # The checks found the username and the email free; another sign-up
+        # (or invitation) took one of them since. Only the database's message
+        # says which: the other row may not be visible to this transaction.
+        if UNIQUE_EMAIL in str(exc):
+            raise ValidationError(
+                "An account with this email address was created a moment ago. "
+                "Sign in with it instead."
+            ) from exc
         raise ValidationError(
             {"username": "Someone took this username a moment ago. Choose another."}
         ) from exc
@@ -146,13 +153,20 @@ def profile_update(*, by, person: User) -> list[ProfileChange]:
     path that edits someone's profile (People pages, admin) saves through here."""
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=person.pk)
-        person.save()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError as exc:
+            # The form found the email free; another account took it since.
+            if UNIQUE_EMAIL not in str(exc):
+                raise
+            raise ValidationError(EMAIL_TAKEN, code="email_taken") from exc
         changes = [
             ProfileChange(
                 person=person,
                 field=name,
-                old_value=getattr(stored, name),
-                new_value=getattr(person, name),
+                old_value=_as_recorded(getattr(stored, name)),
+                new_value=_as_recorded(getattr(person, name)),
                 changed_by=by,
             )
             for name in ProfileChange.AUDITED_FIELDS
@@ -161,12 +175,18 @@ def profile_update(*, by, person: User) -> list[ProfileChange]:
         return ProfileChange.objects.bulk_create(changes)
 
 
+def _as_recorded(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
 def invitation_send(*, editor, email: str, role: Role) -> Invitation:
     """Email a signed, single-use link that lets someone join in `role`."""
     require_editor(editor, "Only editors manage people and roles.")
     if role not in (Role.REVIEWER, Role.BOARD):
         raise ValidationError("People can be invited as Reviewers or Advisory Board members.")
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.with_email(email).exists():
         raise ValidationError(
             f"{email} already has an account: grant the role on their page instead."
         )
@@ -202,6 +222,14 @@ def invitation_from_token(token: str) -> Invitation:
         raise LinkProblem("This invitation no longer exists.")
     if invitation.used_at is not None:
         raise LinkProblem("This invitation was already used. Sign in instead.")
+    if User.objects.with_email(invitation.email).exists():
+        # Joined some other way (a sign-up link) since the invitation was
+        # sent: a second account would share the email, and people sign in
+        # with it.
+        raise LinkProblem(
+            f"{invitation.email} already has an account. Sign in with it and ask an editor "
+            f"for the {invitation.get_role_display()} role."
+        )
     return invitation
 
 

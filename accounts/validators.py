@@ -14,9 +14,17 @@ from django.core.exceptions import ValidationError
 # browsers send a textarea's line breaks as CRLF.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
+# A name, a title or a note is shown on one line: in lists, e-mail subjects,
+# the "signed by" line and the page's structured data. A line break there
+# would let "Dr Real" be followed by a line that reads like another
+# statement ("Signed by: Dr Fake"). Unicode's own line and paragraph
+# separators count as line breaks too.
+LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]")
+
 
 def refuse_control_characters(value) -> None:
-    """Model and form field validator: text with a control character is refused."""
+    """Validator for text that may span lines (TextField, textarea): text
+    with a control character is refused; tab and line breaks are allowed."""
     if not isinstance(value, str):
         return
     if match := CONTROL_CHARACTERS.search(value):
@@ -28,6 +36,17 @@ def refuse_control_characters(value) -> None:
         )
 
 
+def refuse_control_characters_and_line_breaks(value) -> None:
+    """Validator for one-line text (CharField, text input): as
+    refuse_control_characters, and line breaks are refused too."""
+    refuse_control_characters(value)
+    if isinstance(value, str) and LINE_BREAKS.search(value):
+        raise ValidationError(
+            "This field takes a single line. Remove the line break and try again.",
+            code="line_break",
+        )
+
+
 def without_control_characters(text: str) -> str:
     """`text` with its control characters dropped, for output that must not
     fail on what was stored before they were refused (the feed, search)."""
@@ -35,17 +54,35 @@ def without_control_characters(text: str) -> str:
 
 
 class RefuseControlCharacters:
-    """Form mixin: every text field of the form refuses control characters
-    (model forms get this from their models' validators; forms without a
-    model, and fields a model form declares itself, need it here).
+    """Form mixin: every text field of the form refuses control characters,
+    and one-line fields (anything but a textarea) refuse line breaks too.
+    Model forms get this from their models' validators; forms without a
+    model, and fields a model form declares itself, need it here.
     Passwords are left as they are: they are checked, never shown."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if (
-                isinstance(field, forms.CharField)
-                and not isinstance(field.widget, forms.PasswordInput)
-                and refuse_control_characters not in field.validators
+        self.one_line_fields = []
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(
+                field.widget, forms.PasswordInput
             ):
+                continue
+            if refuse_control_characters not in field.validators:
                 field.validators.append(refuse_control_characters)
+            if not isinstance(field.widget, forms.Textarea):
+                self.one_line_fields.append(name)
+
+    def full_clean(self):
+        # Line breaks are looked for in the cleaned value, after the form's
+        # own clean_<field>() methods: a form that joins a pasted title's
+        # lines into one keeps doing so; what would be stored is what counts.
+        super().full_clean()
+        for name in self.one_line_fields:
+            value = getattr(self, "cleaned_data", {}).get(name)
+            if value is None:
+                continue
+            try:
+                refuse_control_characters_and_line_breaks(value)
+            except ValidationError as error:
+                self.add_error(name, error)

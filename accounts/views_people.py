@@ -140,6 +140,7 @@ def accept_invitation(request, token: str):
     except services.LinkProblem as exc:
         return render(request, "accounts/invitation_problem.html", {"problem": exc}, status=410)
     form = InvitedSignUpForm(request.POST or None)
+    form.instance.email = invitation.email  # so the password may not resemble it either
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(token=token, form=form)

@@ -25,7 +25,7 @@ from django_fsm import (
 )
 
 from accounts.models import AudienceLevel, Role
-from accounts.validators import refuse_control_characters
+from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
 
 from .policy import EditorialPolicy, PolicyVersion
 from .signals import article_transitioned
@@ -288,7 +288,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     title = models.CharField(
         max_length=300,
         help_text="The reader's question, e.g. “Can drug X cause symptom Y?”",
-        validators=[refuse_control_characters],
+        validators=[refuse_control_characters_and_line_breaks],
     )
     slug = models.SlugField(max_length=120, unique=True)
     primary_audience = models.CharField(
@@ -804,7 +804,7 @@ class RevisionQuerySet(models.QuerySet):
 class Revision(models.Model):
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=300, validators=[refuse_control_characters])
+    title = models.CharField(max_length=300, validators=[refuse_control_characters_and_line_breaks])
     summary = models.TextField(
         blank=True,
         max_length=3000,
@@ -839,7 +839,10 @@ class Revision(models.Model):
         "body for students", blank=True, max_length=200_000, validators=[refuse_control_characters]
     )
     change_summary = models.CharField(
-        "what changed and why", max_length=500, blank=True, validators=[refuse_control_characters]
+        "what changed and why",
+        max_length=500,
+        blank=True,
+        validators=[refuse_control_characters_and_line_breaks],
     )
     response_letter = models.TextField(
         "response to the reviewers",
@@ -1002,22 +1005,27 @@ class ReferenceQuerySet(models.QuerySet):
 class Reference(models.Model):
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="references")
     position = models.PositiveSmallIntegerField()
-    authors = models.CharField(max_length=500, blank=True, validators=[refuse_control_characters])
-    title = models.CharField(max_length=500, validators=[refuse_control_characters])
+    authors = models.CharField(
+        max_length=500, blank=True, validators=[refuse_control_characters_and_line_breaks]
+    )
+    title = models.CharField(max_length=500, validators=[refuse_control_characters_and_line_breaks])
     journal = models.CharField(
-        "journal or publisher", max_length=300, blank=True, validators=[refuse_control_characters]
+        "journal or publisher",
+        max_length=300,
+        blank=True,
+        validators=[refuse_control_characters_and_line_breaks],
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     pmid = models.CharField(
-        "PMID", max_length=20, blank=True, validators=[refuse_control_characters]
+        "PMID", max_length=20, blank=True, validators=[refuse_control_characters_and_line_breaks]
     )
     doi = models.CharField(
-        "DOI", max_length=200, blank=True, validators=[refuse_control_characters]
+        "DOI", max_length=200, blank=True, validators=[refuse_control_characters_and_line_breaks]
     )
     # Checked (http/https) by the citation integrity check, so a draft can be
     # saved with a typo and fixed later.
     url = models.CharField(
-        "URL", max_length=500, blank=True, validators=[refuse_control_characters]
+        "URL", max_length=500, blank=True, validators=[refuse_control_characters_and_line_breaks]
     )
 
     objects = ReferenceQuerySet.as_manager()
@@ -1201,15 +1209,17 @@ def unique_slug_for(title: str) -> str:
 class GlossaryTerm(models.Model):
     """A term explained in plain words on the patient-level page."""
 
-    term = models.CharField(max_length=100, unique=True, validators=[refuse_control_characters])
+    term = models.CharField(
+        max_length=100, unique=True, validators=[refuse_control_characters_and_line_breaks]
+    )
     explanation = models.CharField(
-        "plain explanation", max_length=300, validators=[refuse_control_characters]
+        "plain explanation", max_length=300, validators=[refuse_control_characters_and_line_breaks]
     )
     synonyms = models.CharField(
         max_length=300,
         blank=True,
         help_text="Other spellings or forms, separated by commas.",
-        validators=[refuse_control_characters],
+        validators=[refuse_control_characters_and_line_breaks],
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -1236,7 +1246,7 @@ class ReaderQuestion(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUESTION)
     audience = models.CharField(max_length=20, choices=AudienceLevel.choices)
     question = models.TextField(max_length=2000, validators=[refuse_control_characters])
-    email = models.EmailField(blank=True, validators=[refuse_control_characters])
+    email = models.EmailField(blank=True, validators=[refuse_control_characters_and_line_breaks])
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(

@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from accounts.validators import refuse_control_characters
+from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
 
 DEFAULT_POLICY_TEXT = """\
 ## How an article is made
@@ -127,7 +127,9 @@ class PolicyVersion(models.Model):
     text = models.TextField(validators=[refuse_control_characters])
     settings_snapshot = models.JSONField()
     changes = models.JSONField(default=list, help_text="[{field, label, old, new}, ...]")
-    note = models.CharField(max_length=300, blank=True, validators=[refuse_control_characters])
+    note = models.CharField(
+        max_length=300, blank=True, validators=[refuse_control_characters_and_line_breaks]
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

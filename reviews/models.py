@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.validators import refuse_control_characters
+from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
 from articles.models import AppendOnlyQuerySet, review_records_hidden_from
 
 SIGNOFF_MEANING = "I have read this revision and approve it for publication."
@@ -127,7 +127,7 @@ class ReviewAssignment(models.Model):
         blank=True, max_length=2000, validators=[refuse_control_characters]
     )
     suggested_reviewer = models.CharField(
-        blank=True, max_length=300, validators=[refuse_control_characters]
+        blank=True, max_length=300, validators=[refuse_control_characters_and_line_breaks]
     )
     has_conflict = models.BooleanField(null=True, help_text="Declared on accepting.")
     conflict_details = models.TextField(
@@ -337,9 +337,18 @@ class BoardSignoff(models.Model):
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs"
     )
-    signer_name = models.CharField("signer's name when signing", max_length=150)
+    # Copied from the signer's profile, whose fields refuse these already;
+    # the validators say that a published "signed by" is one clean line.
+    signer_name = models.CharField(
+        "signer's name when signing",
+        max_length=150,
+        validators=[refuse_control_characters_and_line_breaks],
+    )
     signer_credentials = models.CharField(
-        "signer's credentials when signing", max_length=100, blank=True
+        "signer's credentials when signing",
+        max_length=100,
+        blank=True,
+        validators=[refuse_control_characters_and_line_breaks],
     )
     meaning = models.CharField(max_length=200, default=SIGNOFF_MEANING)
     content_hash = models.CharField(max_length=64)
