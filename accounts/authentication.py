@@ -24,15 +24,13 @@ from .models import User
 
 
 def account_for(identifier: str | None) -> User | None:
-    """The account a typed login name or email belongs to, if exactly one."""
+    """The account a typed login name or email belongs to, if any."""
     if not identifier:
         return None
     account = User.objects.filter(username=identifier).first()
     if account is None and "@" in identifier:
-        # Emails are unique by the sign-up and invitation rules, not by the
-        # database; an ambiguous one signs in nobody.
-        matches = list(User.objects.filter(email__iexact=identifier)[:2])
-        account = matches[0] if len(matches) == 1 else None
+        # One account per email, ignoring case (a database constraint).
+        account = User.objects.with_email(identifier).first()
     return account
 
 

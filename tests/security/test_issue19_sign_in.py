@@ -170,13 +170,6 @@ def test_a_wrong_password_by_email_is_refused(client, author):
     assert not _signed_in_as(client, author)
 
 
-def test_an_email_shared_by_two_accounts_signs_in_neither(client, author):
-    UserFactory(username="twin", email="AUTHOR@example.org")
-    response = _sign_in(client, "author@example.org", PASSWORD)
-    assert response.status_code == 200
-    assert "_auth_user_id" not in client.session
-
-
 def test_guesses_by_email_and_by_login_name_count_toward_one_lock(client, author):
     for identifier in (
         "author",
