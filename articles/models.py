@@ -477,7 +477,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         return (
             self.state == ArticleState.BOARD_REVIEW
             and _is_independent_board_member(self, user)
-            and not self.current_revision.signoffs.counting().filter(signer=user).exists()
+            and not self.current_revision.signoffs.counting_by(user).exists()
         )
 
     def public_tracker_steps(self, shown: "Revision") -> list["TrackerStep"]:

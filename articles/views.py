@@ -346,6 +346,9 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
             for revision in revisions
         ],
         "signoffs": current.signoffs.select_related("withdrawal", "revision") if current else [],
+        # A member who stepped aside declared a competing interest: their
+        # withdrawn signature shows, why stays with the review records.
+        "review_records_hidden": article.has_author(user),
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "audit_entries": _history_for(article, user),
@@ -421,6 +424,7 @@ def revision_detail(request, pk: int, number: int):
             else citation_problems(revision.all_bodies, references),
             "readability": _readability(revision),
             "signoffs": revision.signoffs.select_related("withdrawal", "revision"),
+            "review_records_hidden": article.has_author(request.user),
         },
     )
 

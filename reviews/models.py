@@ -309,6 +309,11 @@ class BoardSignoffQuerySet(AppendOnlyQuerySet):
         article to the editor or stepping aside)."""
         return self.filter(withdrawal__isnull=True)
 
+    def counting_by(self, signer) -> "BoardSignoffQuerySet":
+        """`signer`'s signature that still counts (at most one per revision:
+        use it from `revision.signoffs`, or filter by revision)."""
+        return self.counting().filter(signer=signer)
+
     def valid_for(self, revision, content_hash=None) -> "BoardSignoffQuerySet":
         """The signatures that count for `revision`: not withdrawn, and given
         to exactly `content_hash` (by default the revision's stored

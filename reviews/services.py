@@ -366,7 +366,7 @@ def board_signoff_record(
                 "A newer revision replaced the one you read. Read it before you sign."
             )
         if not locked.can_sign_off(member):
-            if revision.signoffs.counting().filter(signer=member).exists():
+            if revision.signoffs.counting_by(member).exists():
                 raise TransitionRefused([f"You have already signed revision {revision.number}."])
             raise PermissionDenied(
                 "Only Advisory Board members who did not write this article and have not "
@@ -419,7 +419,7 @@ def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
         if locked.board_recusals.filter(member=member).exists():
             raise TransitionRefused(["You have already stepped aside from this article."])
         revision = locked.current_revision
-        signed = revision.signoffs.counting().filter(signer=member).exists()
+        signed = revision.signoffs.counting_by(member).exists()
         if signed and revision.approved_at is not None:
             raise TransitionRefused(
                 [
@@ -429,37 +429,49 @@ def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
                 ]
             )
         recusal = BoardRecusal.objects.create(article=locked, member=member, reason=reason.strip())
-        _audit(locked, member, "board_recused", recusal.reason)
+        comment = recusal.reason
+        if signed:
+            comment += (
+                f"\n\nTheir signature on revision {revision.number} is withdrawn and no "
+                f"longer counts."
+            )
+        # One entry, private like every declared conflict (REVIEWER_PRIVATE_ACTIONS):
+        # a second, visible entry for the withdrawal would tell the authors why.
+        entry = AuditEntry.note(locked, member, "board_recused", comment)
         signoff_withdraw(
             article=locked,
             member=member,
             reason=SignoffWithdrawal.Reason.STEPPED_ASIDE,
             comment=recusal.reason,
+            audit_entry=entry,
         )
     return recusal
 
 
 def signoff_withdraw(
-    *, article: Article, member, reason: str, comment: str
+    *, article: Article, member, reason: str, comment: str, audit_entry: AuditEntry | None = None
 ) -> SignoffWithdrawal | None:
     """Withdraw `member`'s signature on the article's current revision, if
     they gave one: the signature stays on record and stops counting. Called
     inside the transaction of the act that withdraws it (returning the
-    article, stepping aside); returns None if there was nothing to withdraw."""
+    article, stepping aside); returns None if there was nothing to withdraw.
+    The withdrawal is recorded by `audit_entry` when the act's own entry
+    already says so, otherwise by a new `sign_off_withdrawn` entry."""
     # The caller holds the article's row lock, which every signature takes first.
-    signoff = article.current_revision.signoffs.counting().filter(signer=member).first()
+    signoff = article.current_revision.signoffs.counting_by(member).first()
     if signoff is None:
         return None
-    label = SignoffWithdrawal.Reason(reason).label.lower()
-    entry = AuditEntry.note(
-        article,
-        member,
-        "sign_off_withdrawn",
-        f"Signature on revision {signoff.revision.number} withdrawn ({label}): {comment}",
-        revision=signoff.revision,
-    )
+    if audit_entry is None:
+        label = SignoffWithdrawal.Reason(reason).label.lower()
+        audit_entry = AuditEntry.note(
+            article,
+            member,
+            "sign_off_withdrawn",
+            f"Signature on revision {signoff.revision.number} withdrawn ({label}): {comment}",
+            revision=signoff.revision,
+        )
     return SignoffWithdrawal.objects.create(
-        signoff=signoff, reason=reason, comment=comment, audit_entry=entry
+        signoff=signoff, reason=reason, comment=comment, audit_entry=audit_entry
     )
 
 

@@ -496,7 +496,7 @@ def _board_context(article: Article, user) -> dict:
         "round": review_round,
         "reviews": list(review_round.submitted_reviews()) if review_round else [],
         "signoffs": list(revision.signoffs.select_related("withdrawal")),
-        "my_signoff": revision.signoffs.counting().filter(signer=user).first(),
+        "my_signoff": revision.signoffs.counting_by(user).first(),
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "can_sign": article.can_sign_off(user),
@@ -542,9 +542,7 @@ def board_queue(request):
                 0,
             ),
             signed_by_me=Exists(
-                BoardSignoff.objects.counting().filter(
-                    revision=OuterRef("current_revision"), signer=user
-                )
+                BoardSignoff.objects.counting_by(user).filter(revision=OuterRef("current_revision"))
             ),
             recused=Exists(BoardRecusal.objects.filter(article=OuterRef("pk"), member=user)),
         )
