@@ -145,20 +145,26 @@ def require_handling_editor(article: "Article", user) -> None:
 def reads_as_board(article: "Article", user) -> bool:
     """Who may read the article as a board member: members who did not write
     it. (The board's page names reviewers and the editor's note, which
-    authors never see.) `ArticleQuerySet.in_board_review_for` says the same
+    authors never see.) `ArticleQuerySet.readable_as_board_by` says the same
     in a query."""
     return acts_in_role(user, Role.BOARD) and not article.has_author(user)
 
 
-def require_board_reader(article: "Article", user) -> None:
-    """PermissionDenied, with why, unless `reads_as_board(article, user)`."""
+def _board_reader_problem(article: "Article", user) -> str:
+    if reads_as_board(article, user):
+        return ""
     if not acts_in_role(user, Role.BOARD):
-        raise PermissionDenied(
+        return (
             "Only members of the Medical Advisory Board can sign off articles; "
             "administrator rights do not make someone a board member."
         )
-    if article.has_author(user):
-        raise PermissionDenied("You are an author of this article, so you cannot sign it off.")
+    return "You are an author of this article, so you cannot sign it off."
+
+
+def require_board_reader(article: "Article", user) -> None:
+    """PermissionDenied, with why, unless `reads_as_board(article, user)`."""
+    if problem := _board_reader_problem(article, user):
+        raise PermissionDenied(problem)
 
 
 def board_independence_problem(article: "Article", user) -> str:
@@ -168,12 +174,8 @@ def board_independence_problem(article: "Article", user) -> str:
     editor's (see `Article.has_handled`), not a reviewer's, and not from
     someone who declared a competing interest. `ArticleQuerySet.signable_by`
     says the same in a query."""
-    if not reads_as_board(article, user):
-        return (
-            "You are an author of this article, so you cannot sign it off."
-            if article.has_author(user)
-            else "Only members of the Medical Advisory Board can sign off articles."
-        )
+    if problem := _board_reader_problem(article, user):
+        return problem
     if article.has_declared_conflict(user):
         return "You declared a competing interest on this article, so you do not sign it."
     if article.has_handled(user):
@@ -329,20 +331,21 @@ class ArticleQuerySet(models.QuerySet):
             pk__in=AuditEntry.objects.editor_acts().filter(actor=user).values("article")
         )
 
-    def in_board_review_for(self, user) -> "ArticleQuerySet":
-        """Articles waiting for the board that the person reads as a member
-        (`reads_as_board`)."""
+    def readable_as_board_by(self, user) -> "ArticleQuerySet":
+        """Articles the person reads as a board member (`reads_as_board`)."""
         if not acts_in_role(user, Role.BOARD):
             return self.none()
-        return self.filter(state=ArticleState.BOARD_REVIEW).exclude(authors=user)
+        return self.exclude(authors=user)
+
+    def in_board_review_for(self, user) -> "ArticleQuerySet":
+        """Articles waiting for the board that the person reads as a member."""
+        return self.readable_as_board_by(user).filter(state=ArticleState.BOARD_REVIEW)
 
     def signable_by(self, user) -> "ArticleQuerySet":
         """Articles for which the person is an independent board member
         (`board_independence_problem` is empty), in any state."""
-        if not acts_in_role(user, Role.BOARD):
-            return self.none()
         return (
-            self.exclude(authors=user)
+            self.readable_as_board_by(user)
             .exclude(board_recusals__member=user)
             .exclude(
                 pk__in=Article.objects.filter(

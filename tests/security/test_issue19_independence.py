@@ -229,10 +229,18 @@ def test_the_independence_rule_and_its_query_agree(
 ):
     author.groups.add(*board_member.groups.all())
     stepped = UserFactory(username="stepped", roles=[Role.BOARD])
+    conflicted = UserFactory(username="conflicted", roles=[Role.REVIEWER, Role.BOARD])
+    (declared,) = reviewers_invite(
+        article=submitted, editor=triple, reviewers=[conflicted], due_date=_due()
+    )
+    invitation_accept(
+        assignment=declared, reviewer=conflicted, has_conflict=True, conflict_details="Co-author."
+    )
     article = _handled_by(triple, submitted, [twin, reviewer])
     board_recuse(article=article, member=stepped, reason="Consults for the maker.")
     fresh = UserFactory(username="fresh", roles=[Role.BOARD])
     expected = {triple: False, twin: False, stepped: False, author: False, editor: False}
+    expected[conflicted] = False
     expected[fresh] = True
     expected[board_member] = True
     for person, independent in expected.items():
