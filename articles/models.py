@@ -132,13 +132,71 @@ def is_handling_editor(article: "Article", user) -> bool:
 _is_handling_editor = is_handling_editor  # the name the transitions below use
 
 
-@_permission("Advisory Board members without a competing interest")
+def require_handling_editor(article: "Article", user) -> None:
+    """PermissionDenied, with why, unless `user` may handle the article as its editor."""
+    if not is_handling_editor(article, user):
+        raise PermissionDenied(
+            "You are an author of this article, so another editor must handle it."
+            if user.has_perm("accounts.handle_articles")
+            else "Only editors can manage reviewers."
+        )
+
+
+def reads_as_board(article: "Article", user) -> bool:
+    """Who may read the article as a board member: members who did not write
+    it. (The board's page names reviewers and the editor's note, which
+    authors never see.) `ArticleQuerySet.readable_as_board_by` says the same
+    in a query."""
+    return acts_in_role(user, Role.BOARD) and not article.has_author(user)
+
+
+def _board_reader_problem(article: "Article", user) -> str:
+    if reads_as_board(article, user):
+        return ""
+    if not acts_in_role(user, Role.BOARD):
+        return (
+            "Only members of the Medical Advisory Board can sign off articles; "
+            "administrator rights do not make someone a board member."
+        )
+    return "You are an author of this article, so you cannot sign it off."
+
+
+def require_board_reader(article: "Article", user) -> None:
+    """PermissionDenied, with why, unless `reads_as_board(article, user)`."""
+    if problem := _board_reader_problem(article, user):
+        raise PermissionDenied(problem)
+
+
+def board_independence_problem(article: "Article", user) -> str:
+    """Why `user` is not an independent board member for the article (may
+    not sign it, return it or approve it), or "" if they are. A signature
+    is a second, separate judgement: not the authors', not the handling
+    editor's (see `Article.has_handled`), not a reviewer's, and not from
+    someone who declared a competing interest. `ArticleQuerySet.signable_by`
+    says the same in a query."""
+    if problem := _board_reader_problem(article, user):
+        return problem
+    if article.has_declared_conflict(user):
+        return "You declared a competing interest on this article, so you do not sign it."
+    if article.has_handled(user):
+        return (
+            "You handled this article as its editor, so another board member must sign it: "
+            "the board's signature is a second, independent judgement."
+        )
+    if article.has_reviewer(user):
+        return (
+            "You reviewed this article, so another board member must sign it: "
+            "the board's signature is a second, independent judgement."
+        )
+    return ""
+
+
+@_permission(
+    "Advisory Board members who did not write, handle or review this article "
+    "and have not declared a competing interest on it"
+)
 def _is_independent_board_member(article: "Article", user) -> bool:
-    return (
-        acts_in_role(user, Role.BOARD)
-        and not article.has_author(user)
-        and not article.has_declared_conflict(user)
-    )
+    return not board_independence_problem(article, user)
 
 
 # ---------------------------------------------------------------------------
@@ -201,16 +259,24 @@ def _draft_citations_intact(article: "Article") -> bool:
 
 def _review_shortfall_problems(article: "Article") -> list[str]:
     required = EditorialPolicy.current().reviewers_per_round
-    review_round = article.review_rounds.order_by("-number").first()
+    review_round = article.current_round()
     if review_round is None:
         return [f"The policy asks for {_reviews(required)} before a decision; none is in."]
     missing = review_round.missing_reviews(required)
     if not missing:
         return []
-    return [
+    in_so_far = required - missing
+    asks = (
         f"The policy asks for {_reviews(required)} in round {review_round.number} before a "
-        f"decision; {required - missing} {'is' if required - missing == 1 else 'are'} in. "
-        f"Wait for the reviewers, or record on the round's page why you decide with fewer."
+        f"decision; {in_so_far} {'is' if in_so_far == 1 else 'are'} in."
+    )
+    if not review_round.assignments.exists():
+        return [
+            f"{asks} No reviewers are invited in round {review_round.number} yet: invite "
+            f"reviewers, or record on the round's page why you decide with fewer."
+        ]
+    return [
+        f"{asks} Wait for the reviewers, or record on the round's page why you decide with fewer."
     ]
 
 
@@ -258,6 +324,43 @@ class ArticleQuerySet(models.QuerySet):
         if not user.has_perm("accounts.handle_articles"):
             return self.none()
         return self.exclude(authors=user)
+
+    def handled_by(self, user) -> "ArticleQuerySet":
+        """Articles the person has acted on as editor (`Article.has_handled`)."""
+        return self.filter(
+            pk__in=AuditEntry.objects.editor_acts().filter(actor=user).values("article")
+        )
+
+    def readable_as_board_by(self, user) -> "ArticleQuerySet":
+        """Articles the person reads as a board member (`reads_as_board`)."""
+        if not acts_in_role(user, Role.BOARD):
+            return self.none()
+        return self.exclude(authors=user)
+
+    def in_board_review_for(self, user) -> "ArticleQuerySet":
+        """Articles waiting for the board that the person reads as a member."""
+        return self.readable_as_board_by(user).filter(state=ArticleState.BOARD_REVIEW)
+
+    def signable_by(self, user) -> "ArticleQuerySet":
+        """Articles for which the person is an independent board member
+        (`board_independence_problem` is empty), in any state."""
+        return (
+            self.readable_as_board_by(user)
+            .exclude(board_recusals__member=user)
+            .exclude(
+                pk__in=Article.objects.filter(
+                    review_rounds__assignments__reviewer=user,
+                    review_rounds__assignments__has_conflict=True,
+                ).values("pk")
+            )
+            .exclude(pk__in=Article.objects.handled_by(user).values("pk"))
+            .exclude(
+                pk__in=Article.objects.filter(
+                    review_rounds__assignments__reviewer=user,
+                    review_rounds__assignments__status=REVIEW_SUBMITTED,
+                ).values("pk")
+            )
+        )
 
     def with_desk_details(self) -> "ArticleQuerySet":
         return self.select_related("current_revision", "published_revision").prefetch_related(
@@ -350,6 +453,24 @@ class Article(ConcurrentTransitionMixin, models.Model):
 
     def has_author(self, user) -> bool:
         return user.pk in self.author_ids
+
+    def current_round(self):
+        """The article's latest review round (`reviews.ReviewRound`), or None."""
+        return self.review_rounds.order_by("-number").first()
+
+    def has_handled(self, user) -> bool:
+        """Whether `user` has acted as this article's editor: fired an
+        editor's transition on it, invited its reviewers, kept or replaced
+        one, closed a round or recorded a fewer-reviews exception
+        (`EDITOR_ACTIONS`). Such a person is no independent reviewer or
+        board member of it."""
+        return self.audit_entries.editor_acts().filter(actor=user).exists()
+
+    def has_reviewer(self, user) -> bool:
+        """Whether `user` submitted a review of any revision of the article."""
+        return self.review_rounds.filter(
+            assignments__reviewer=user, assignments__status=REVIEW_SUBMITTED
+        ).exists()
 
     def has_declared_conflict(self, user) -> bool:
         """Stepped aside as a board member, or declared a competing interest
@@ -477,7 +598,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         return (
             self.state == ArticleState.BOARD_REVIEW
             and _is_independent_board_member(self, user)
-            and not self.current_revision.signoffs.counting().filter(signer=user).exists()
+            and not self.current_revision.signoffs.counting_by(user).exists()
         )
 
     def public_tracker_steps(self, shown: "Revision") -> list["TrackerStep"]:
@@ -1125,7 +1246,31 @@ REVIEWER_PRIVATE_ACTIONS = frozenset(
 )
 
 
+# The review-side acts (reviews/services.py) that only the handling editor
+# performs; with the editor's transitions they make up EDITOR_ACTIONS.
+EDITOR_REVIEW_ACTIONS = frozenset(
+    {
+        "reviewers_invited",
+        "conflict_kept",
+        "reviewer_replaced",
+        "round_closed",
+        "fewer_reviews_accepted",
+    }
+)
+EDITOR_ACTIONS = EDITOR_REVIEW_ACTIONS | {
+    name
+    for name in Article.transition_methods()
+    if Article.transition_spec(name).permission is _is_handling_editor
+}
+# reviews.ReviewAssignment.Status.SUBMITTED, read here through related names.
+REVIEW_SUBMITTED = "submitted"
+
+
 class AuditEntryQuerySet(AppendOnlyQuerySet):
+    def editor_acts(self) -> "AuditEntryQuerySet":
+        """Entries that show their actor handled the article as its editor."""
+        return self.filter(action__in=EDITOR_ACTIONS)
+
     def visible_to(self, user) -> "AuditEntryQuerySet":
         """Entries of articles the person may open in the desk, without the
         review steps of articles they wrote."""

@@ -60,19 +60,15 @@ def desk(request):
             .with_desk_details()
         )
     if acts_in_role(user, Role.BOARD):
-        context["board_queue"] = (
-            Article.objects.filter(state=ArticleState.BOARD_REVIEW)
-            .exclude(authors=user)
-            .with_desk_details()
-        )
+        context["board_queue"] = Article.objects.in_board_review_for(user).with_desk_details()
     return render(request, "articles/desk.html", context)
 
 
 def author_feedback(article: Article) -> list[tuple[str, str]]:
     """Reviewers' comments for the authors from the round that asked for changes."""
-    from reviews.rounds import current_round, feedback_for_authors
+    from reviews.rounds import feedback_for_authors
 
-    return feedback_for_authors(current_round(article))
+    return feedback_for_authors(article.current_round())
 
 
 def get_article_for(user, pk: int) -> Article:
@@ -334,10 +330,8 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "actions": actions,
         "submit_problems": submit_problems,
         "decision_problems": decision_problems,
-        "current_round_number": article.review_rounds.order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-        if decision_problems
+        "current_round_number": article.current_round().number
+        if decision_problems and article.current_round()
         else None,
         "can_edit": article.can_edit(user),
         "can_sign_off": article.can_sign_off(user),
@@ -346,6 +340,9 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
             for revision in revisions
         ],
         "signoffs": current.signoffs.select_related("withdrawal", "revision") if current else [],
+        # A member who stepped aside declared a competing interest: their
+        # withdrawn signature shows, why stays with the review records.
+        "review_records_hidden": article.has_author(user),
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "audit_entries": _history_for(article, user),
@@ -421,6 +418,7 @@ def revision_detail(request, pk: int, number: int):
             else citation_problems(revision.all_bodies, references),
             "readability": _readability(revision),
             "signoffs": revision.signoffs.select_related("withdrawal", "revision"),
+            "review_records_hidden": article.has_author(request.user),
         },
     )
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from accounts.admin import ReadOnlyAdminMixin
 from articles.admin import DeskVisibilityMixin
+from articles.models import review_records_hidden_from
 
 from .models import (
     BoardRecusal,
@@ -27,6 +29,18 @@ class SignoffWithdrawalAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.Mode
     article_path = "signoff__revision__article"
     list_display = ("withdrawn_at", "signoff", "reason")
     list_select_related = ("signoff__signer", "signoff__revision__article")
+
+    def visible_rows(self, rows, user):
+        # Stepping aside declares a competing interest, a review record its
+        # article's authors never read; a return is a workflow step they see.
+        return (
+            super()
+            .visible_rows(rows, user)
+            .exclude(
+                Q(reason=SignoffWithdrawal.Reason.STEPPED_ASIDE)
+                & review_records_hidden_from(user, article_path=self.article_path)
+            )
+        )
 
 
 class AssignmentInline(admin.TabularInline):

@@ -4,8 +4,14 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import Role
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
-from articles.models import AppendOnlyQuerySet, review_records_hidden_from
+from articles.models import (
+    AppendOnlyQuerySet,
+    ArticleState,
+    acts_in_role,
+    review_records_hidden_from,
+)
 
 SIGNOFF_MEANING = "I have read this revision and approve it for publication."
 
@@ -62,13 +68,24 @@ class ReviewRound(models.Model):
             assignment__round=self, status=Review.Status.SUBMITTED
         ).select_related("assignment__reviewer")
 
-    def missing_reviews(self, required: int) -> int:
+    def missing_reviews(self, required: int, *, excused: bool = True) -> int:
         """How many more submitted reviews the policy's `required` asks for
         before the editor decides: none once the editor has recorded why
-        they decide with fewer."""
-        if self.fewer_reviews_reason:
+        they decide with fewer (unless `excused` is False: the round itself
+        closes only when the reviews are in, whatever was recorded)."""
+        if excused and self.fewer_reviews_reason:
             return 0
         return max(0, required - self.submitted_reviews().count())
+
+    def undecidable_because(self) -> str:
+        """Why the editor cannot decide on this round now (nor record a
+        fewer-reviews exception for it), or "" if they can: only the
+        article's current round, while it is under review, takes a decision."""
+        if self.article.state != ArticleState.UNDER_REVIEW or self.decision:
+            return "This round is not waiting for a decision."
+        if self.article.current_round().pk != self.pk:
+            return "Only the current round can be decided."
+        return ""
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -243,16 +260,37 @@ class ReminderSent(models.Model):
         return f"{self.step} reminder to {self.assignment.reviewer}"
 
 
+def reviewer_refusal(article, person, *, editor) -> str:
+    """Why `person` may not review `article` when `editor` invites them, or
+    "" if they may: never its authors, never whoever handles it as editor
+    (the inviting editor included: inviting is handling), and only people
+    who hold the Reviewer role themselves. `reviewer_candidates` lists the
+    people for whom this is empty."""
+    if article.has_author(person):
+        return f"{person} is an author of this article and cannot review it."
+    if person.pk == editor.pk or article.has_handled(person):
+        return (
+            f"{person} handles this article as its editor and cannot also review it: "
+            f"reviews are independent of the editor who decides on them."
+        )
+    if not acts_in_role(person, Role.REVIEWER):
+        return f"{person} does not have the Reviewer role."
+    return ""
+
+
 def reviewer_candidates(article, *, viewer):
-    """People with the Reviewer role who may review this article (never its
-    authors), with their open workload as `viewer` may see it (not counting
-    invitations to review the viewer's own articles)."""
-    from accounts.models import Role, User
+    """People with the Reviewer role who may review this article when
+    `viewer` invites them (`reviewer_refusal`), with their open workload as
+    `viewer` may see it (not counting invitations to review the viewer's own
+    articles)."""
+    from accounts.models import User
 
     counted = ~review_records_hidden_from(viewer, article_path="review_assignments__round__article")
     return (
         User.objects.filter(groups__name=Role.REVIEWER, is_active=True)
         .exclude(pk__in=article.authors.values("pk"))
+        .exclude(pk=viewer.pk)
+        .exclude(pk__in=article.audit_entries.editor_acts().values("actor"))
         .annotate(
             open_assignments=Count(
                 "review_assignments",
@@ -308,6 +346,11 @@ class BoardSignoffQuerySet(AppendOnlyQuerySet):
         """Signatures their signer has not withdrawn (by returning the
         article to the editor or stepping aside)."""
         return self.filter(withdrawal__isnull=True)
+
+    def counting_by(self, signer) -> "BoardSignoffQuerySet":
+        """`signer`'s signature that still counts (at most one per revision:
+        use it from `revision.signoffs`, or filter by revision)."""
+        return self.counting().filter(signer=signer)
 
     def valid_for(self, revision, content_hash=None) -> "BoardSignoffQuerySet":
         """The signatures that count for `revision`: not withdrawn, and given

@@ -13,12 +13,8 @@ OPENS_A_ROUND = {"start_review", "resubmit", "return_to_editor"}
 CLOSES_A_ROUND = {choice.value for choice in ReviewRound.Decision}
 
 
-def current_round(article: Article) -> ReviewRound | None:
-    return article.review_rounds.order_by("-number").first()
-
-
 def round_open(article: Article) -> ReviewRound:
-    previous = current_round(article)
+    previous = article.current_round()
     return ReviewRound.objects.create(
         article=article,
         number=(previous.number + 1) if previous else 1,
@@ -57,17 +53,17 @@ def feedback_for_authors(review_round: ReviewRound | None) -> list[tuple[str, st
 
 def follow_the_article(sender, *, article, name, actor, comment, **kwargs) -> None:
     if name in CLOSES_A_ROUND:
-        review_round = current_round(article)
+        review_round = article.current_round()
         if review_round is not None and review_round.decision == "":
             round_close(review_round, decision=name, letter=comment, by=actor)
             if name != ReviewRound.Decision.WITHDRAWN:
                 notifications.decision(review_round, feedback_for_authors(review_round))
     if name in OPENS_A_ROUND:
-        previous = current_round(article)
+        previous = article.current_round()
         new_round = round_open(article)
         if name == "resubmit" and previous is not None:
             reviewers = [review.assignment.reviewer for review in previous.submitted_reviews()]
             notifications.resubmission(new_round, reviewers)
 
 
-__all__ = ["Review", "current_round", "feedback_for_authors", "round_close", "round_open"]
+__all__ = ["Review", "feedback_for_authors", "round_close", "round_open"]

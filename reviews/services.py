@@ -15,6 +15,8 @@ from articles.models import (
     EditorialPolicy,
     TransitionRefused,
     acts_in_role,
+    board_independence_problem,
+    require_handling_editor,
 )
 
 from . import notifications
@@ -25,19 +27,11 @@ from .models import (
     ReviewAssignment,
     ReviewRound,
     SignoffWithdrawal,
+    reviewer_refusal,
 )
-from .rounds import current_round, round_close
+from .rounds import round_close
 
 Status = ReviewAssignment.Status
-
-
-def _require_editor(article: Article, editor) -> None:
-    if not editor.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Only editors can manage reviewers.")
-    if article.has_author(editor):
-        raise PermissionDenied(
-            "You are an author of this article, so another editor must handle it."
-        )
 
 
 def _audit(article: Article, actor, action: str, comment: str) -> None:
@@ -54,22 +48,19 @@ def reviewers_invite(
 ) -> list[ReviewAssignment]:
     """Invite reviewers to the article's current round. The first invitation
     on a submitted article starts the review (submitted -> under_review, a
-    transition with its own audit entry). Authors of the article, people
-    without the Reviewer role and past due dates are refused."""
+    transition with its own audit entry). Anyone `reviewer_refusal` names
+    (authors, the article's handling editors, people without the Reviewer
+    role) and past due dates are refused."""
     if not reviewers:
         raise ValidationError({"reviewers": "Choose at least one reviewer."})
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": "The due date is in the past; choose a later date."})
     for person in reviewers:
-        if article.has_author(person):
-            raise ValidationError(
-                {"reviewers": f"{person} is an author of this article and cannot review it."}
-            )
-        if not acts_in_role(person, Role.REVIEWER):
-            raise ValidationError({"reviewers": f"{person} does not have the Reviewer role."})
+        if refusal := reviewer_refusal(article, person, editor=editor):
+            raise ValidationError({"reviewers": refusal})
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        _require_editor(locked, editor)
+        require_handling_editor(locked, editor)
         if locked.state == ArticleState.SUBMITTED:
             locked = locked.fire("start_review", by=editor)
         elif locked.state != ArticleState.UNDER_REVIEW:
@@ -79,7 +70,7 @@ def reviewers_invite(
                     f"(it is “{locked.get_state_display()}”)."
                 ]
             )
-        review_round = current_round(locked)
+        review_round = locked.current_round()
         if review_round is not None:
             review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
         if review_round is None or not review_round.is_open:
@@ -144,6 +135,16 @@ def _locked_assignment(assignment: ReviewAssignment, reviewer) -> ReviewAssignme
     return locked
 
 
+def _require_independent_reviewer(assignment: ReviewAssignment, reviewer) -> None:
+    # Invited before they acted as the article's editor (another editor may
+    # have invited them): the review would no longer be independent.
+    if assignment.round.article.has_handled(reviewer):
+        raise PermissionDenied(
+            "You have handled this article as its editor, so you cannot also review it: "
+            "reviews are independent of the editor who decides on them."
+        )
+
+
 def _no_longer(assignment: ReviewAssignment, verb: str) -> TransitionRefused:
     status = assignment.get_status_display()
     return TransitionRefused([f"This invitation can no longer be {verb} (it is “{status}”)."])
@@ -159,6 +160,7 @@ def invitation_accept(
         locked = _locked_assignment(assignment, reviewer)
         if locked.status != Status.INVITED or not locked.round.is_open:
             raise _no_longer(locked, "accepted")
+        _require_independent_reviewer(locked, reviewer)
         locked.status = Status.ACCEPTED
         locked.responded_at = timezone.now()
         locked.has_conflict = has_conflict
@@ -205,7 +207,7 @@ def conflict_resolve(*, assignment: ReviewAssignment, editor, keep: bool) -> Rev
             .select_related("round__article")
             .get(pk=assignment.pk)
         )
-        _require_editor(locked.round.article, editor)
+        require_handling_editor(locked.round.article, editor)
         if not locked.awaits_conflict_decision:
             raise TransitionRefused(["There is no declared conflict waiting for a decision here."])
         if not locked.round.is_open:
@@ -235,6 +237,7 @@ def review_save(*, assignment: ReviewAssignment, reviewer, data: dict, submit: b
         review = Review.objects.select_for_update().get(assignment=locked)
         if review.status == Review.Status.SUBMITTED:
             raise TransitionRefused(["This review was submitted and is final."])
+        _require_independent_reviewer(locked, reviewer)
         if not locked.may_review:
             reason = (
                 "the editor has not yet decided on the competing interest you declared"
@@ -270,7 +273,7 @@ def review_save(*, assignment: ReviewAssignment, reviewer, data: dict, submit: b
             notifications.review_submitted(review)
             required = EditorialPolicy.current().reviewers_per_round
             review_round = ReviewRound.objects.select_for_update().get(pk=locked.round_id)
-            if review_round.is_open and review_round.submitted_reviews().count() >= required:
+            if review_round.is_open and not review_round.missing_reviews(required, excused=False):
                 round_close(review_round)
     return review
 
@@ -279,7 +282,7 @@ def round_close_early(*, review_round: ReviewRound, editor) -> ReviewRound:
     with transaction.atomic():
         _lock_review_records(review_round.article_id)
         locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
-        _require_editor(locked.article, editor)
+        require_handling_editor(locked.article, editor)
         if not locked.is_open:
             raise TransitionRefused(["This round is already closed."])
         round_close(locked)
@@ -303,11 +306,9 @@ def round_allow_fewer_reviews(*, review_round: ReviewRound, editor, reason: str)
             .select_related("article")
             .get(pk=review_round.pk)
         )
-        _require_editor(locked.article, editor)
-        if locked.article.state != ArticleState.UNDER_REVIEW or locked.decision:
-            raise TransitionRefused(["This round is not waiting for a decision."])
-        if current_round(locked.article).pk != locked.pk:
-            raise TransitionRefused(["Only the current round can be decided."])
+        require_handling_editor(locked.article, editor)
+        if problem := locked.undecidable_because():
+            raise TransitionRefused([problem])
         if locked.fewer_reviews_reason:
             raise TransitionRefused(
                 ["You already recorded why this round goes ahead with fewer reviews."]
@@ -366,12 +367,9 @@ def board_signoff_record(
                 "A newer revision replaced the one you read. Read it before you sign."
             )
         if not locked.can_sign_off(member):
-            if revision.signoffs.counting().filter(signer=member).exists():
-                raise TransitionRefused([f"You have already signed revision {revision.number}."])
-            raise PermissionDenied(
-                "Only Advisory Board members who did not write this article and have not "
-                "stepped aside from it can sign it off."
-            )
+            if problem := board_independence_problem(locked, member):
+                raise PermissionDenied(problem)
+            raise TransitionRefused([f"You have already signed revision {revision.number}."])
         try:
             with transaction.atomic():
                 BoardSignoff.objects.create(
@@ -419,7 +417,7 @@ def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
         if locked.board_recusals.filter(member=member).exists():
             raise TransitionRefused(["You have already stepped aside from this article."])
         revision = locked.current_revision
-        signed = revision.signoffs.counting().filter(signer=member).exists()
+        signed = revision.signoffs.counting_by(member).exists()
         if signed and revision.approved_at is not None:
             raise TransitionRefused(
                 [
@@ -429,37 +427,49 @@ def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
                 ]
             )
         recusal = BoardRecusal.objects.create(article=locked, member=member, reason=reason.strip())
-        _audit(locked, member, "board_recused", recusal.reason)
+        comment = recusal.reason
+        if signed:
+            comment += (
+                f"\n\nTheir signature on revision {revision.number} is withdrawn and no "
+                f"longer counts."
+            )
+        # One entry, private like every declared conflict (REVIEWER_PRIVATE_ACTIONS):
+        # a second, visible entry for the withdrawal would tell the authors why.
+        entry = AuditEntry.note(locked, member, "board_recused", comment)
         signoff_withdraw(
             article=locked,
             member=member,
             reason=SignoffWithdrawal.Reason.STEPPED_ASIDE,
             comment=recusal.reason,
+            audit_entry=entry,
         )
     return recusal
 
 
 def signoff_withdraw(
-    *, article: Article, member, reason: str, comment: str
+    *, article: Article, member, reason: str, comment: str, audit_entry: AuditEntry | None = None
 ) -> SignoffWithdrawal | None:
     """Withdraw `member`'s signature on the article's current revision, if
     they gave one: the signature stays on record and stops counting. Called
     inside the transaction of the act that withdraws it (returning the
-    article, stepping aside); returns None if there was nothing to withdraw."""
+    article, stepping aside); returns None if there was nothing to withdraw.
+    The withdrawal is recorded by `audit_entry` when the act's own entry
+    already says so, otherwise by a new `sign_off_withdrawn` entry."""
     # The caller holds the article's row lock, which every signature takes first.
-    signoff = article.current_revision.signoffs.counting().filter(signer=member).first()
+    signoff = article.current_revision.signoffs.counting_by(member).first()
     if signoff is None:
         return None
-    label = SignoffWithdrawal.Reason(reason).label.lower()
-    entry = AuditEntry.note(
-        article,
-        member,
-        "sign_off_withdrawn",
-        f"Signature on revision {signoff.revision.number} withdrawn ({label}): {comment}",
-        revision=signoff.revision,
-    )
+    if audit_entry is None:
+        label = SignoffWithdrawal.Reason(reason).label.lower()
+        audit_entry = AuditEntry.note(
+            article,
+            member,
+            "sign_off_withdrawn",
+            f"Signature on revision {signoff.revision.number} withdrawn ({label}): {comment}",
+            revision=signoff.revision,
+        )
     return SignoffWithdrawal.objects.create(
-        signoff=signoff, reason=reason, comment=comment, audit_entry=entry
+        signoff=signoff, reason=reason, comment=comment, audit_entry=audit_entry
     )
 
 

@@ -18,7 +18,9 @@ from articles.models import (
     ReaderQuestion,
     TransitionRefused,
     acts_in_role,
-    is_handling_editor,
+    board_independence_problem,
+    require_board_reader,
+    require_handling_editor,
 )
 from articles.readability import readability_report
 from articles.views import get_article_for
@@ -42,7 +44,6 @@ from .models import (
     reviewer_candidates,
 )
 from .queue import editor_queue_items
-from .rounds import current_round
 from .services import board_signoff_record
 
 
@@ -50,26 +51,15 @@ def _get_article_for_editor(user, pk: int) -> Article:
     """The article for the editor handling it; its review records (names,
     recommendations, conflicts) are on every page that uses this."""
     article = get_article_for(user, pk)
-    if not is_handling_editor(article, user):
-        raise PermissionDenied(
-            "You are an author of this article, so another editor must handle it."
-            if user.has_perm("accounts.handle_articles")
-            else "Only editors can manage reviewers."
-        )
+    require_handling_editor(article, user)
     return article
 
 
 def _get_article_for_board(user, pk: int) -> Article:
-    """The board's view of an article: members who did not write it only.
-    (The page names reviewers and the editor's note, which authors never see.)"""
+    """The board's view of an article: members who did not write it only
+    (`reads_as_board`)."""
     article = get_article_for(user, pk)
-    if not acts_in_role(user, Role.BOARD):
-        raise PermissionDenied(
-            "Only members of the Medical Advisory Board can sign off articles; "
-            "administrator rights do not make someone a board member."
-        )
-    if article.has_author(user):
-        raise PermissionDenied("You are an author of this article, so you cannot sign it off.")
+    require_board_reader(article, user)
     return article
 
 
@@ -103,7 +93,7 @@ def _round_summary(review_round: ReviewRound | None) -> dict:
 @login_required
 def invite(request, pk: int):
     article = _get_article_for_editor(request.user, pk)
-    review_round = current_round(article)
+    review_round = article.current_round()
     form = InviteForm(
         request.POST or None,
         article=article,
@@ -160,7 +150,7 @@ def reinvite(request, pk: int):
     """Re-invite last round's reviewers in one click, with the default due date."""
     article = _get_article_for_editor(request.user, pk)
     reviewers = services.previous_reviewers(article)
-    review_round = current_round(article)
+    review_round = article.current_round()
     if review_round is not None:
         already = set(review_round.assignments.values_list("reviewer_id", flat=True))
         reviewers = [person for person in reviewers if person.pk not in already]
@@ -208,6 +198,11 @@ def round_detail(request, pk: int, number: int):
     review_round = get_object_or_404(
         article.review_rounds.select_related("revision", "decided_by"), number=number
     )
+    return _render_round(request, article, review_round)
+
+
+def _render_round(request, article, review_round, *, fewer_reviews_form=None, status=200):
+    """The round's page; `fewer_reviews_form` keeps a refused reason as typed."""
     reviews = list(
         Review.objects.filter(assignment__round=review_round)
         .select_related("assignment__reviewer")
@@ -232,13 +227,9 @@ def round_detail(request, pk: int, number: int):
             if spec.custom.get("comment_required")
             else f"Note ({spec.custom['label'].lower()}, optional)"
         )
-    is_current = review_round == current_round(article)
+    decidable = not review_round.undecidable_because()
     # The decisions share one condition: the policy's number of reviews.
-    shortfall = (
-        article.unmet_conditions("send_to_board")
-        if is_current and article.state == ArticleState.UNDER_REVIEW
-        else []
-    )
+    shortfall = article.unmet_conditions("send_to_board") if decidable else []
     return render(
         request,
         "reviews/round.html",
@@ -246,11 +237,12 @@ def round_detail(request, pk: int, number: int):
             "article": article,
             "round": review_round,
             "reviews": reviews,
-            "decisions": decisions if is_current else [],
+            "decisions": decisions if decidable else [],
             "review_shortfall": shortfall,
-            "fewer_reviews_form": FewerReviewsForm() if shortfall else None,
+            "fewer_reviews_form": (fewer_reviews_form or FewerReviewsForm()) if shortfall else None,
             **_round_summary(review_round),
         },
+        status=status,
     )
 
 
@@ -277,8 +269,7 @@ def round_fewer_reviews(request, pk: int, number: int):
     review_round = get_object_or_404(article.review_rounds, number=number)
     form = FewerReviewsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]))
-        return redirect("reviews:round", pk=pk, number=number)
+        return _render_round(request, article, review_round, fewer_reviews_form=form, status=400)
     try:
         services.round_allow_fewer_reviews(
             review_round=review_round, editor=request.user, reason=form.cleaned_data["reason"]
@@ -496,10 +487,11 @@ def _board_context(article: Article, user) -> dict:
         "round": review_round,
         "reviews": list(review_round.submitted_reviews()) if review_round else [],
         "signoffs": list(revision.signoffs.select_related("withdrawal")),
-        "my_signoff": revision.signoffs.counting().filter(signer=user).first(),
+        "my_signoff": revision.signoffs.counting_by(user).first(),
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "can_sign": article.can_sign_off(user),
+        "not_independent_because": board_independence_problem(article, user),
         "readability": readability_report(
             revision, EditorialPolicy.current().patient_readability_grade
         ),
@@ -525,8 +517,7 @@ def board_queue(request):
         raise PermissionDenied("The sign-off queue is for Advisory Board members.")
     user = request.user
     articles = (
-        Article.objects.filter(state=ArticleState.BOARD_REVIEW)
-        .exclude(authors=user)
+        Article.objects.in_board_review_for(user)
         .select_related("current_revision")
         .annotate(
             valid_signoffs=Coalesce(
@@ -542,11 +533,10 @@ def board_queue(request):
                 0,
             ),
             signed_by_me=Exists(
-                BoardSignoff.objects.counting().filter(
-                    revision=OuterRef("current_revision"), signer=user
-                )
+                BoardSignoff.objects.counting_by(user).filter(revision=OuterRef("current_revision"))
             ),
             recused=Exists(BoardRecusal.objects.filter(article=OuterRef("pk"), member=user)),
+            independent=Exists(Article.objects.signable_by(user).filter(pk=OuterRef("pk"))),
         )
         .order_by("updated_at")
     )

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from articles.models import EditorialPolicy
-from reviews.rounds import current_round
 from reviews.services import invitation_accept, review_save, reviewers_invite
 
 PASSWORD = "Correct-horse-battery-9"
@@ -72,7 +71,7 @@ def submit_required_reviews(article, *, editor, reviewers):
     submitted reviews, through the real steps: the editor invites people from
     `reviewers` not yet in the round, each accepts and submits. Returns the
     fresh article."""
-    review_round = current_round(article)
+    review_round = article.current_round()
     missing = EditorialPolicy.current().reviewers_per_round - (
         review_round.submitted_reviews().count() if review_round else 0
     )

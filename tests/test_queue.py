@@ -46,9 +46,9 @@ def test_queue_says_what_is_waiting_on_whom(client, editor, in_review, make_arti
 
 def test_round_ready_for_a_decision_is_flagged(client, editor, draft, advance):
     article = advance(draft, "submit", "start_review")
-    from reviews.rounds import current_round, round_close
+    from reviews.rounds import round_close
 
-    round_close(current_round(article))
+    round_close(article.current_round())
     client.force_login(editor)
     assert "Round 1 is ready for a decision" in client.get(QUEUE).content.decode()
 

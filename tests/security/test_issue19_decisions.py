@@ -109,7 +109,10 @@ def test_editor_may_decide_with_fewer_reviews_after_recording_why(
     client.force_login(editor)
     url = reverse("reviews:round_fewer_reviews", args=[article.pk, 1])
 
-    response = client.post(url, {"reason": "   "}, follow=True)
+    # A blank reason comes back on the round's page with why (it was a
+    # message after a redirect before).
+    response = client.post(url, {"reason": "   "})
+    assert response.status_code == 400
     assert "Please say why the round can be decided with fewer reviews." in (
         response.content.decode()
     )
@@ -126,11 +129,52 @@ def test_editor_may_decide_with_fewer_reviews_after_recording_why(
     assert entry.actor == editor
     assert "1 of the 2 submitted reviews" in entry.comment and reason in entry.comment
     page = client.get(reverse("reviews:round", args=[article.pk, 1])).content.decode()
-    assert "Decided with fewer reviews than the policy asks" in page and reason in page
+    # Before the decision the banner says what may happen, not what did.
+    assert "May be decided with fewer reviews than the policy asks" in page and reason in page
 
     assert _decide(client, article, "send_to_board").status_code == 302
     article.refresh_from_db()
     assert article.state == S.BOARD_REVIEW
+    page = client.get(reverse("reviews:round", args=[article.pk, 1])).content.decode()
+    assert "Decided with fewer reviews than the policy asks" in page
+
+
+def test_a_refused_reason_comes_back_as_typed(client, under_review, editor, reviewer):
+    article = _one_review(under_review, editor, reviewer)
+    client.force_login(editor)
+    typed = "The second reviewer is ill. " * 80  # past the 2 000 characters allowed
+    response = client.post(
+        reverse("reviews:round_fewer_reviews", args=[article.pk, 1]), {"reason": typed}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert typed.strip() in page
+    assert "at most 2000 characters" in page
+    assert not ReviewRound.objects.get(article=article).fewer_reviews_reason
+
+
+def test_after_a_board_return_the_editor_is_told_nobody_is_invited_yet(
+    client, under_review, advance, editor, board_member, reviewer
+):
+    article = advance(under_review, "reviews", "send_to_board")
+    article.fire("return_to_editor", by=board_member, comment="Check table 2.")
+    client.force_login(editor)
+    expected = "No reviewers are invited in round 2 yet: invite reviewers, or record"
+    workspace = client.get(reverse("articles:workspace", args=[article.pk])).content.decode()
+    assert expected in workspace
+    assert expected in client.get(reverse("reviews:round", args=[article.pk, 2])).content.decode()
+    response = _decide(client, article, "send_to_board")
+    assert response.status_code == 409 and expected in response.content.decode()
+    # Once someone is invited, the editor is told to wait for them instead.
+    reviewers_invite(
+        article=article,
+        editor=editor,
+        reviewers=[reviewer],
+        due_date=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    workspace = client.get(reverse("articles:workspace", args=[article.pk])).content.decode()
+    assert "No reviewers are invited" not in workspace
+    assert "in round 2 before a decision; 0 are in. Wait for the reviewers" in workspace
 
 
 def test_the_exception_is_for_editors_only(client, under_review, people):

@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Role
-from articles.models import AuditEntry, GlossaryTerm, ReaderQuestion
+from articles.models import AuditEntry, EditorialPolicy, GlossaryTerm, ReaderQuestion
 from articles.services import article_create
 from reviews.services import (
+    board_recuse,
     board_signoff_record,
     invitation_accept,
     invitation_decline,
@@ -43,6 +44,12 @@ REVIEW_CONTENT = [
     "CONFIDENTIAL-TOKEN-QV",
     "AUTHOR-COMMENT-TOKEN",
     "DECLINE-TOKEN-KW",
+    # A board member's competing interest, declared when stepping aside
+    # after signing, and the withdrawal's reason that would betray it.
+    "RECUSAL-TOKEN-RB",
+    "(competing interest)",
+    "Stepped aside",
+    "stepped aside (",
 ]
 # Pages that list every account or every reviewer, whatever they reviewed:
 # a name there says nothing about who reviewed what. Their figures are
@@ -69,8 +76,9 @@ def _new_article(author, title):
 @pytest.fixture
 def world(db):
     """The editor-author's article under review with three reviewers (one
-    submitted, one declared a conflict, one declined), and a colleague's
-    article whose reviewers the editor-author may see."""
+    submitted, one declared a conflict, one declined), another of theirs in
+    board review that a member signed and then stepped aside from, and a
+    colleague's article whose reviewers the editor-author may see."""
     penwright = UserFactory(
         username="penwright", display_name="Pen Wright", roles=[Role.EDITOR, Role.AUTHOR],
         is_staff=True,
@@ -115,6 +123,24 @@ def world(db):
     published.refresh_from_db()
     published = published.fire("send_to_board", by=handler)
     published = board_signoff_record(article=published, member=board, password=PASSWORD)
+    # With a quorum of two, a signature alone does not approve; its signer
+    # then declares a competing interest.
+    policy = EditorialPolicy.current()
+    policy.board_quorum = 2
+    policy.save()
+    stepped = _new_article(penwright, "Own article in board review?").fire("submit", by=penwright)
+    for assignment in reviewers_invite(
+        article=stepped, editor=handler, reviewers=[otto, olga], due_date=_due()
+    ):
+        invitation_accept(assignment=assignment, reviewer=assignment.reviewer, has_conflict=False)
+        review_save(
+            assignment=assignment, reviewer=assignment.reviewer, submit=True,
+            data={"recommendation": "approve", "comments_to_author": "Fine."},
+        )  # fmt: skip
+    stepped.refresh_from_db()
+    stepped = stepped.fire("send_to_board", by=handler)
+    stepped = board_signoff_record(article=stepped, member=board, password=PASSWORD)
+    board_recuse(article=stepped, member=board, reason="RECUSAL-TOKEN-RB")
     question = ReaderQuestion.objects.create(
         article=published, revision=published.published_revision, audience="patient",
         question="Why?",
@@ -128,6 +154,7 @@ def world(db):
         "handler": handler,
         "writer": writer,
         "own": own,
+        "stepped": stepped,
         "published": published,
         "quill": quill,
         "otto": otto,
@@ -180,9 +207,22 @@ def test_editor_author_reads_nothing_about_their_reviewers_on_any_page(client, w
     requests = [
         ("GET", name, url_for(name, world["kwargs"], world["special"])) for name in url_names()
     ]
+    # Every page of the article a board member stepped aside from, too.
+    stepped_kwargs = {**world["kwargs"], "pk": world["stepped"].pk}
+    requests += [
+        ("GET", name, url_for(name, stepped_kwargs, {}))
+        for name in url_names()
+        if url_for(name, stepped_kwargs, {}) != url_for(name, world["kwargs"], world["special"])
+    ]
     requests += [("POST", name, url) for _, name, url in requests]
     for name in ("articles:audit", "articles:audit_csv"):
-        for query in (f"article={own.pk}", f"person={quill.pk}", "action=review_accepted"):
+        for query in (
+            f"article={own.pk}",
+            f"article={world['stepped'].pk}",
+            f"person={quill.pk}",
+            "action=review_accepted",
+            "action=sign_off_withdrawn",
+        ):
             requests.append(("GET", name, f"{reverse(name)}?{query}"))
     requests.append(("GET", "articles:questions", f"{reverse('articles:questions')}?show=handled"))
     requests.append(("GET", "reviews:queue", f"{reverse('reviews:queue')}?state=under_review"))

@@ -150,6 +150,61 @@ def test_stepping_aside_after_signing_withdraws_the_signature(
     assert _sign(client, board_member, in_board_review).status_code == 403
 
 
+def _stepped_aside_after_signing(client, article, member):
+    _sign(client, member, article)
+    client.post(reverse("reviews:recuse", args=[article.pk]), {"reason": "SECRET-CONFLICT-XYZ"})
+
+
+def test_authors_see_a_withdrawn_signature_but_not_the_competing_interest_behind_it(
+    client, in_board_review, board_member, author, quorum_of_two
+):
+    _stepped_aside_after_signing(client, in_board_review, board_member)
+    client.force_login(author)
+    for url in (
+        reverse("articles:workspace", args=[in_board_review.pk]),
+        reverse("articles:revision", args=[in_board_review.pk, 1]),
+    ):
+        page = client.get(url).content.decode()
+        assert "Bo Board, MD signed on" in page or "Bo Board, MD:" in page
+        assert "it no longer counts" in page
+        assert "SECRET-CONFLICT-XYZ" not in page and "competing interest" not in page
+    assert (
+        not AuditEntry.objects.visible_to(author)
+        .filter(comment__contains="SECRET-CONFLICT-XYZ")
+        .exists()
+    )
+
+
+def test_other_editors_read_why_a_signature_was_withdrawn(
+    client, in_board_review, board_member, editor, quorum_of_two
+):
+    _stepped_aside_after_signing(client, in_board_review, board_member)
+    client.force_login(editor)
+    workspace = client.get(reverse("articles:workspace", args=[in_board_review.pk]))
+    assert "(stepped aside (competing interest)): it no longer counts" in workspace.content.decode()
+    log = client.get(reverse("articles:audit"), {"article": in_board_review.pk}).content.decode()
+    assert "SECRET-CONFLICT-XYZ" in log and "withdrawn and no longer counts" in log
+
+
+def test_editor_author_finds_no_stepped_aside_withdrawal_in_the_admin(
+    client, in_board_review, board_member, author, editor, quorum_of_two
+):
+    author.groups.add(*editor.groups.all())
+    author.is_staff = True
+    author.save()
+    _stepped_aside_after_signing(client, in_board_review, board_member)
+    withdrawal = SignoffWithdrawal.objects.get()
+    client.force_login(author)
+    listing = client.get(reverse("admin:reviews_signoffwithdrawal_changelist"))
+    assert listing.status_code == 200 and "Bo Board" not in listing.content.decode()
+    change = reverse("admin:reviews_signoffwithdrawal_change", args=[withdrawal.pk])
+    assert "SECRET-CONFLICT-XYZ" not in client.get(change).content.decode()
+    client.force_login(editor)
+    editor.is_staff = True
+    editor.save()
+    assert "SECRET-CONFLICT-XYZ" in client.get(change, follow=True).content.decode()
+
+
 def test_stepping_aside_withdraws_a_signature_still_waiting_for_the_quorum(
     client, in_board_review, board_member, second_board_member, quorum_of_two
 ):
