@@ -41,7 +41,9 @@ def test_two_board_members_sign_and_readers_see_who_approved_it(demo_site, brows
         "One review is enough: the reviewer is our musculoskeletal pharmacist."
     )
     editor.get_by_role("button", name="Decide with fewer reviews").click()
-    expect(editor.get_by_text("Recorded: round 1 may be decided with fewer reviews")).to_be_visible()
+    expect(
+        editor.get_by_text("Recorded: round 1 may be decided with fewer reviews")
+    ).to_be_visible()
     editor.get_by_role("link", name="← Back to the workspace").click()
     editor.get_by_label("Comment for “Send to Advisory Board” (optional)").fill(
         "One review is enough."
