@@ -132,6 +132,13 @@ def is_handling_editor(article: "Article", user) -> bool:
 _is_handling_editor = is_handling_editor  # the name the transitions below use
 
 
+@_permission("editors who neither wrote nor reviewed this article")
+def _is_deciding_editor(article: "Article", user) -> bool:
+    """A decision after review weighs the reviews, so one of the reviewers
+    (an editor who also holds the Reviewer role) does not make it."""
+    return is_handling_editor(article, user) and not article.has_reviewer(user)
+
+
 def require_handling_editor(article: "Article", user) -> None:
     """PermissionDenied, with why, unless `user` may handle the article as its editor."""
     if not is_handling_editor(article, user):
@@ -668,7 +675,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.CHANGES_REQUESTED,
-        permission=_is_handling_editor,
+        permission=_is_deciding_editor,
         conditions=[_round_has_required_reviews],
         custom={"label": "Request changes", "style": "warning", "comment_required": True},
     )
@@ -693,7 +700,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.BOARD_REVIEW,
-        permission=_is_handling_editor,
+        permission=_is_deciding_editor,
         conditions=[_round_has_required_reviews],
         custom={"label": "Send to Advisory Board", "style": "success"},
     )
@@ -704,7 +711,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.UNDER_REVIEW,
         target=RETURN_VALUE(ArticleState.REJECTED, ArticleState.APPROVED),
-        permission=_is_handling_editor,
+        permission=_is_deciding_editor,
         conditions=[_round_has_required_reviews],
         custom={"label": "Reject", "style": "danger", "comment_required": True},
     )
@@ -868,6 +875,11 @@ def _refusal_reason(article: Article, spec: Transition, user) -> str:
     label = spec.custom.get("label", spec.name)
     if spec.permission is not _is_author and article.has_author(user):
         return f"You are an author of this article, so you cannot use “{label}” on it."
+    if spec.permission is _is_deciding_editor and article.has_reviewer(user):
+        return (
+            f"You reviewed this article, so another editor decides on it "
+            f"(“{label}” weighs the reviews, yours among them)."
+        )
     return f"Only {spec.permission.who} can use “{label}” on this article."
 
 

@@ -248,3 +248,29 @@ def test_the_independence_rule_and_its_query_agree(
         assert (not board_independence_problem(article, person)) is independent, person
         in_query = Article.objects.signable_by(person).filter(pk=article.pk).exists()
         assert in_query is independent, person
+
+
+def test_an_editor_who_reviewed_the_article_does_not_decide_on_it(
+    client, submitted, editor, twin, reviewer
+):
+    # Another editor invites `twin` (Editor and Reviewer roles) as a reviewer.
+    for assignment in reviewers_invite(
+        article=submitted, editor=editor, reviewers=[twin, reviewer], due_date=_due()
+    ):
+        _review(assignment)
+    client.force_login(twin)
+    workspace = client.get(reverse("articles:workspace", args=[submitted.pk])).content.decode()
+    assert "Send to Advisory Board" not in workspace.split('id="revisions-heading"')[0]
+    response = client.post(
+        reverse("articles:transition", args=[submitted.pk, "send_to_board"]),
+        {"comment": "Looks good to me.", "seen_state": ArticleState.UNDER_REVIEW},
+    )
+    assert response.status_code == 403
+    assert "You reviewed this article, so another editor decides on it" in (
+        response.content.decode()
+    )
+    submitted.refresh_from_db()
+    assert submitted.state == ArticleState.UNDER_REVIEW
+    # The editor who did not review decides.
+    article = submitted.fire("send_to_board", by=editor, comment="Two reviews in.")
+    assert article.state == ArticleState.BOARD_REVIEW
