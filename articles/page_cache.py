@@ -9,19 +9,29 @@ a list version that every article change also moves. Checking them costs one cac
 and no database query. Pages are kept ten minutes at most, which also bounds
 how long text altered behind the application's back can be served before the
 page re-checks the signatures.
+
+Which changes bump which version is decided here alone (connect_receivers).
+The versions must be shared by every worker: the deploy check below refuses
+a per-process cache in production.
 """
 
 import re
 import uuid
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 
-from accounts.models import AudienceLevel
+from accounts.models import AudienceLevel, User
 
-from .public import AUDIENCE_COOKIE, GLOSSARY_VERSION_KEY, RENDER_VERSION
+from .models import GlossaryTerm
+from .policy import EditorialPolicy
+from .public import AUDIENCE_COOKIE, GLOSSARY_VERSION_KEY, RENDER_VERSION, glossary_changed
+from .signals import article_transitioned
 
 SITE_VERSION_KEY = "site-version"
 LIST_VERSION_KEY = "list-version"
@@ -44,6 +54,67 @@ def article_changed(slug: str) -> None:
 
 def site_changed(**kwargs) -> None:
     _bump(SITE_VERSION_KEY)
+
+
+# What cached pages show of a person: their name (str(user) falls back from
+# the display name to the full name to the username) and their public profile.
+# Role changes need nothing: no cached page depends on who holds a role.
+PUBLIC_PROFILE_FIELDS = frozenset(
+    {
+        "username",
+        "first_name",
+        "last_name",
+        "display_name",
+        "credentials",
+        "specialty",
+        "bio",
+        "disclosure",
+    }
+)
+
+
+def person_saved(sender, *, update_fields=None, **kwargs) -> None:
+    # Signing in or choosing a reading level saves only private fields; that
+    # must not empty every cached page. A save without update_fields may have
+    # changed anything.
+    if update_fields is not None and not PUBLIC_PROFILE_FIELDS & set(update_fields):
+        return
+    site_changed()
+
+
+def _article_transitioned(sender, *, article, **kwargs) -> None:
+    article_changed(article.slug)
+
+
+def connect_receivers() -> None:
+    """Every change that makes a cached page or rendering stale, in one place."""
+    # Any glossary edit must show on the next page view: bump the version
+    # that every cached rendering's key includes.
+    post_save.connect(glossary_changed, sender=GlossaryTerm, dispatch_uid="glossary-saved")
+    post_delete.connect(glossary_changed, sender=GlossaryTerm, dispatch_uid="glossary-gone")
+    article_transitioned.connect(_article_transitioned, dispatch_uid="articles.page-cache")
+    # Public pages show the policy's settings and people's names.
+    post_save.connect(site_changed, sender=EditorialPolicy, dispatch_uid="page-policy")
+    post_save.connect(person_saved, sender=User, dispatch_uid="page-people")
+
+
+_LOCMEM = f"{LocMemCache.__module__}.{LocMemCache.__qualname__}"
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    # Each gunicorn worker would keep its own version counters, so a worker
+    # that did not see a change could serve a stale page for PAGE_TTL.
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if settings.DEBUG or not settings.PAGE_CACHE or backend != _LOCMEM:
+        return []
+    return [
+        checks.Error(
+            "The page cache is on but the default cache is per-process local memory.",
+            hint="Set REDIS_URL so every worker shares one cache, or set PAGE_CACHE=false.",
+            id="articles.E001",
+        )
+    ]
 
 
 def enabled(request) -> bool:

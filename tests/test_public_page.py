@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import GlossaryTerm, ReaderQuestion, Reference
@@ -463,6 +465,46 @@ def test_signing_in_does_not_empty_the_page_cache(
     assert signed_in.status_code == 302
     with django_assert_max_num_queries(0):
         assert _page(client, published).status_code == 200
+
+
+def test_a_signed_in_reader_choosing_a_level_does_not_empty_the_page_cache(
+    client, published, stranger, page_cache_on, django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    _page(client, published)
+    reader = __import__("django.test", fromlist=["Client"]).Client()
+    reader.force_login(stranger)
+    with django_capture_on_commit_callbacks(execute=True):
+        chosen = reader.post(
+            reverse("articles:audience", args=[published.slug]), {"audience": "student"}
+        )
+    assert chosen.status_code == 302
+    stranger.refresh_from_db()
+    assert stranger.preferred_audience == "student"
+    with django_assert_max_num_queries(0):
+        assert _page(client, published).status_code == 200
+
+
+def test_a_signers_new_specialty_replaces_the_cached_page(
+    client, published, board_member, page_cache_on, django_capture_on_commit_callbacks
+):
+    assert "Neurology" not in _page(client, published).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        board_member.specialty = "Neurology"
+        board_member.save(update_fields=["specialty"])
+    assert "Bo Board, MD</a>, Neurology" in _page(client, published).content.decode()
+
+
+def test_a_new_display_name_re_renders_the_cached_page(
+    client, published, board_member, page_cache_on, django_capture_on_commit_callbacks
+):
+    _page(client, published)
+    with django_capture_on_commit_callbacks(execute=True):
+        board_member.display_name = "Dr Bo Board"
+        board_member.save(update_fields=["display_name"])
+    with CaptureQueriesContext(connection) as rendered:
+        assert _page(client, published).status_code == 200
+    assert len(rendered) > 0  # rendered afresh, not served from the cache
 
 
 def _chrome(html: str) -> str:
