@@ -181,7 +181,7 @@ def _as_recorded(value) -> str:
     return value
 
 
-def invitation_send(*, editor, email: str, role: Role) -> Invitation:
+def account_invitation_send(*, editor, email: str, role: Role) -> Invitation:
     """Email a signed, single-use link that lets someone join in `role`."""
     require_editor(editor, "Only editors manage people and roles.")
     if role not in (Role.REVIEWER, Role.BOARD):
@@ -206,7 +206,7 @@ def invitation_send(*, editor, email: str, role: Role) -> Invitation:
     return invitation
 
 
-def invitation_from_token(token: str) -> Invitation:
+def account_invitation_from_token(token: str) -> Invitation:
     try:
         pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE.total_seconds())
     except signing.SignatureExpired as exc:
@@ -233,11 +233,11 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, token: str, form) -> User:
+def account_invitation_accept(*, token: str, form) -> User:
     """Create the invited person's account with the invited role; the link
     then stops working."""
     with transaction.atomic():
-        invitation = invitation_from_token(token)
+        invitation = account_invitation_from_token(token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.used_at is not None:
             raise LinkProblem("This invitation was already used. Sign in instead.")

@@ -119,7 +119,7 @@ def invite(request):
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            services.invitation_send(
+            services.account_invitation_send(
                 editor=request.user,
                 email=form.cleaned_data["email"],
                 role=Role(form.cleaned_data["role"]),
@@ -136,14 +136,14 @@ def invite(request):
 def accept_invitation(request, token: str):
     """Public: the invited person creates their account from the emailed link."""
     try:
-        invitation = services.invitation_from_token(token)
+        invitation = services.account_invitation_from_token(token)
     except services.LinkProblem as exc:
         return render(request, "accounts/invitation_problem.html", {"problem": exc}, status=410)
     form = InvitedSignUpForm(request.POST or None)
     form.instance.email = invitation.email  # so the password may not resemble it either
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invitation_accept(token=token, form=form)
+            user = services.account_invitation_accept(token=token, form=form)
         except services.LinkProblem as exc:
             return render(request, "accounts/invitation_problem.html", {"problem": exc}, status=410)
         except ValidationError as exc:

@@ -43,6 +43,10 @@ SETTING_FIELDS = (
 )
 
 
+class PolicyChanged(Exception):
+    """Someone else saved the policy between page load and this save."""
+
+
 class EditorialPolicy(models.Model):
     """The settings the workflow reads. There is one row; code asks
     `EditorialPolicy.current()` instead of holding constants."""

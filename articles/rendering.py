@@ -396,10 +396,6 @@ class RenderedText:
     body: SafeString
     cited: tuple[int, ...]
 
-    @property
-    def html(self) -> SafeString:  # the body, for callers that only show it
-        return self.body
-
 
 def render_text(
     summary: str,
@@ -419,12 +415,6 @@ def render_text(
         for text in (summary, body)
     ]
     return RenderedText(summary=parts[0], body=parts[1], cited=tuple(citations.cited))
-
-
-def render_plain(text: str) -> SafeString:
-    """Summary-style text: paragraphs only, escaped."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-    return mark_safe("".join(f"<p>{escape(p)}</p>" for p in paragraphs))
 
 
 def cited_numbers(markdown_text: str) -> list[int]:

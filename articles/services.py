@@ -20,6 +20,7 @@ from .models import (
     is_handling_editor,
 )
 from .page_cache import article_changed
+from .policy import PolicyChanged
 
 REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
 
@@ -181,7 +182,7 @@ def policy_update(*, editor, data: dict, note: str, seen_version: int | None) ->
         policy = EditorialPolicy.objects.select_for_update().get(pk=EditorialPolicy.current().pk)
         latest = PolicyVersion.objects.order_by("-number").first()
         if seen_version is not None and latest is not None and latest.number != seen_version:
-            raise ArticleChanged(
+            raise PolicyChanged(
                 f"Someone else saved version {latest.number} of the policy after you opened "
                 f"it. Your text is kept below; compare it with the current policy first."
             )

@@ -30,6 +30,7 @@ from .models import (
     acts_in_role,
     is_handling_editor,
 )
+from .policy import PolicyChanged
 from .readability import readability_report
 from .rendering import render_text
 from .services import REFERENCE_FIELDS
@@ -479,7 +480,7 @@ def policy_edit(request):
                     note=form.cleaned_data["note"],
                     seen_version=form.cleaned_data["seen_version"],
                 )
-            except ArticleChanged as exc:
+            except PolicyChanged as exc:
                 form.add_error(None, str(exc))
                 status = 409
             except ValidationError as exc:

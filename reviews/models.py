@@ -89,16 +89,6 @@ class ReviewRound(models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def active(self):
-        """Invitations still in play: not declined, replaced or cancelled."""
-        return self.filter(
-            status__in=[
-                ReviewAssignment.Status.INVITED,
-                ReviewAssignment.Status.ACCEPTED,
-                ReviewAssignment.Status.SUBMITTED,
-            ]
-        )
-
     def awaiting_work(self):
         """Invited or accepted in an open round, and free to work (not held
         back by a competing interest the editor has yet to decide on)."""

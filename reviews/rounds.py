@@ -7,7 +7,7 @@ from django.utils import timezone
 from articles.models import Article
 
 from . import notifications
-from .models import Review, ReviewAssignment, ReviewRound
+from .models import ReviewAssignment, ReviewRound
 
 OPENS_A_ROUND = {"start_review", "resubmit", "return_to_editor"}
 CLOSES_A_ROUND = {choice.value for choice in ReviewRound.Decision}
@@ -64,6 +64,3 @@ def follow_the_article(sender, *, article, name, actor, comment, **kwargs) -> No
         if name == "resubmit" and previous is not None:
             reviewers = [review.assignment.reviewer for review in previous.submitted_reviews()]
             notifications.resubmission(new_round, reviewers)
-
-
-__all__ = ["Review", "feedback_for_authors", "round_close", "round_open"]

@@ -175,8 +175,3 @@ def advance(request, author, editor, board_member, second_board_member):
         return article
 
     return go
-
-
-def login(client, user):
-    client.force_login(user)
-    return client

@@ -8,12 +8,15 @@ import io
 import pytest
 import time_machine
 from django.core import mail
+from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.constants import MULTI
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Role, RoleChange, User
 from articles.models import GlossaryTerm
-from articles.office import days_in_state, state_counts
+from articles.office import days_in_state, reviewer_workload, state_counts
+from reviews.models import ReviewAssignment
 
 DAY0 = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
 OFFICE_PAGES = [
@@ -81,6 +84,67 @@ def test_dashboard_query_count_does_not_grow(
         advance(make_article(title=f"Q{n}?"), "submit", "start_review", "request_changes")
     with django_assert_max_num_queries(12):
         client.get(reverse("articles:office"))
+
+
+@pytest.fixture
+def rows_fetched(monkeypatch):
+    """How many rows the ORM reads from the database: the page's cost, which
+    a query count alone hides when one query returns the whole archive."""
+    fetched = []
+    execute_sql = SQLCompiler.execute_sql
+
+    def counting(self, result_type=MULTI, *args, **kwargs):
+        result = execute_sql(self, result_type, *args, **kwargs)
+        if result_type != MULTI or result is None:
+            return result
+
+        def chunks():
+            for chunk in result:
+                fetched.append(len(chunk))
+                yield chunk
+
+        return chunks()
+
+    monkeypatch.setattr(SQLCompiler, "execute_sql", counting)
+    return lambda: sum(fetched)
+
+
+def test_dashboard_reads_no_more_rows_for_an_older_archive(
+    client, editor, make_article, advance, rows_fetched
+):
+    with time_machine.travel(DAY0, tick=False):
+        advance(make_article(title="Recent?"), "submit", "start_review", "reviews")
+    with time_machine.travel(DAY0 + datetime.timedelta(days=1), tick=False):
+        client.force_login(editor)
+        before = rows_fetched()
+        recent_page = client.get(reverse("articles:office")).content.decode()
+        recent_rows = rows_fetched() - before
+    for n in range(6):
+        with time_machine.travel(DAY0 - datetime.timedelta(days=400 - n), tick=False):
+            advance(make_article(title=f"Old {n}?"), "submit", "start_review", "reviews")
+    with time_machine.travel(DAY0 + datetime.timedelta(days=1), tick=False):
+        client.force_login(editor)
+        before = rows_fetched()
+        page = client.get(reverse("articles:office")).content.decode()
+        assert rows_fetched() - before <= recent_rows
+    stays = page.split("Median days</th>")[1].split("</table>")[0]
+    assert stays == recent_page.split("Median days</th>")[1].split("</table>")[0]
+
+
+def test_reviewer_median_days_to_submit_over_all_their_reviews(
+    editor, reviewer, make_article, advance
+):
+    for n, days in enumerate([1, 9, 3, 4]):
+        with time_machine.travel(DAY0 - datetime.timedelta(days=300 * n), tick=False):
+            article = advance(make_article(title=f"Reviewed {n}?"), "submit", "start_review")
+            advance(article, "reviews")
+        # Invitation and review come in one step here; move the invitation back.
+        ReviewAssignment.objects.filter(round__article=article, reviewer=reviewer).update(
+            invited_at=DAY0 - datetime.timedelta(days=300 * n + days)
+        )
+    with time_machine.travel(DAY0 + datetime.timedelta(days=1), tick=False):
+        rows = {row["reviewer"]: row for row in reviewer_workload(DAY0.date(), viewer=editor)}
+    assert rows[reviewer]["median_days"] == 3.5  # 1, 3, 4 and 9 days
 
 
 @pytest.mark.parametrize("name", OFFICE_PAGES)

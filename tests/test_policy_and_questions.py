@@ -5,6 +5,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from articles.models import AuditEntry, EditorialPolicy, PolicyVersion, ReaderQuestion
+from articles.policy import PolicyChanged
+from articles.services import policy_update
 
 EDIT = reverse("articles:policy_edit")
 
@@ -85,6 +87,12 @@ def test_a_stale_policy_page_cannot_overwrite_a_newer_version(client, editor, po
     assert "Someone else saved version 2" in text
     assert 'value="Mine"' in text
     assert EditorialPolicy.current().board_quorum == 2
+
+
+def test_a_stale_policy_save_is_refused_as_a_policy_conflict(editor, policy):
+    policy_update(editor=editor, data={"board_quorum": 2}, note="Theirs", seen_version=1)
+    with pytest.raises(PolicyChanged, match="Someone else saved version 2 of the policy"):
+        policy_update(editor=editor, data={"board_quorum": 4}, note="Mine", seen_version=1)
 
 
 def test_invalid_settings_keep_the_text(client, editor, policy):

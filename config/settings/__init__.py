@@ -80,7 +80,8 @@ TEMPLATES = [
         },
     },
     {
-        # The site layout and the reader's article page (see config/jinja2.py).
+        # The site layout, the public pages (home, search, article) and the partials
+        # shared with Django-template pages (see config/jinja2.py).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,

@@ -137,4 +137,4 @@ def build_world():
     return people, kwargs, special
 
 
-__all__ = ["ROLES", "build_world", "invitation_accept", "url_for", "url_names"]
+__all__ = ["ROLES", "build_world", "url_for", "url_names"]
