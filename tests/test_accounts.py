@@ -1,15 +1,10 @@
 """Accounts, sign-up and the four roles."""
 
-import inspect
-
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
-import accounts.services
-import articles.services
-import reviews.services
 from accounts.models import Role, User
 
 from .factories import PASSWORD, UserFactory
@@ -134,14 +129,3 @@ def test_non_editors_have_no_admin(client, people, role):
     client.force_login(people[role])
     response = client.get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 302  # to the admin login: not staff
-
-
-def test_each_service_name_belongs_to_one_app():
-    # Two apps' services with one name (an account invitation and a review
-    # invitation were both "invitation_accept") make a reader guess which runs.
-    seen: dict[str, str] = {}
-    for module in (accounts.services, articles.services, reviews.services):
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ == module.__name__ and not name.startswith("_"):
-                assert name not in seen, f"{name} is in {seen[name]} and {module.__name__}"
-                seen[name] = module.__name__
