@@ -76,20 +76,6 @@ def test_nothing_set_means_local_sqlite_with_debug():
     assert "/db.sqlite3" in (ROOT / ".gitignore").read_text()
 
 
-def test_email_url_configures_smtp():
-    from config.settings.env import env_email
-
-    os.environ["TEST_EMAIL_URL"] = "smtp://mailer:s%40cret@mail.example.org:587?tls=1"
-    try:
-        config = env_email("TEST_EMAIL_URL", "console://")
-    finally:
-        del os.environ["TEST_EMAIL_URL"]
-    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
-    assert (config["EMAIL_HOST"], config["EMAIL_PORT"]) == ("mail.example.org", 587)
-    assert (config["EMAIL_HOST_USER"], config["EMAIL_HOST_PASSWORD"]) == ("mailer", "s@cret")
-    assert config["EMAIL_USE_TLS"] is True
-
-
 def test_health_check_answers_without_the_database(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz")
@@ -107,12 +93,3 @@ def test_postgresql_sessions_plan_for_ssd_storage():
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
-
-
-def test_database_options_can_be_turned_off_for_a_connection_pooler(monkeypatch):
-    from config.settings.env import env_database
-
-    monkeypatch.setenv("TEST_DB", "postgres://app@db.example:5432/medreview")
-    assert env_database("TEST_DB", "")["OPTIONS"] == {"options": "-c random_page_cost=1.1"}
-    monkeypatch.setenv("DATABASE_OPTIONS", "")
-    assert "options" not in env_database("TEST_DB", "").get("OPTIONS", {})

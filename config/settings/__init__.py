@@ -6,7 +6,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from .env import env_bool, env_database, env_email, env_int, env_list, env_redis, env_str
+from core.env import env_bool, env_database, env_email, env_int, env_list, env_redis, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -25,6 +25,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "core",
     "accounts",
     "articles",
     "reviews",

@@ -3,6 +3,9 @@
 Every reader either returns a valid value or raises ImproperlyConfigured naming
 the variable, so a typo in a deployment stops start-up instead of silently
 falling back to a development default.
+
+config/settings imports this module before Django is set up: it must not
+import models, nor anything that reads settings.
 """
 
 import os
