@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import Invitation, ProfileChange, RoleChange, User
 from .services import profile_update
 
@@ -88,21 +90,6 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
-
-
-class ReadOnlyAdminMixin:
-    """For records written only by the application's own services (role and
-    profile changes here; audit entries and frozen content in the articles
-    and reviews apps): the admin shows them and changes nothing."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RoleChange)

@@ -1,7 +1,8 @@
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import Lower
+
+from core.models import AppendOnlyModel
 
 from .validators import refuse_control_characters, refuse_control_characters_and_line_breaks
 
@@ -138,21 +139,7 @@ class User(AbstractUser):
         return self.has_role(Role.BOARD)
 
 
-class AppendOnlyRecord(models.Model):
-    """A record that is written once and never edited."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied(
-                f"{self._meta.verbose_name_plural.capitalize()} are a record and cannot be edited."
-            )
-        super().save(*args, **kwargs)
-
-
-class RoleChange(AppendOnlyRecord):
+class RoleChange(AppendOnlyModel):
     """Append-only record of every role granted or removed, and by whom."""
 
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_changes")
@@ -174,7 +161,7 @@ class RoleChange(AppendOnlyRecord):
         return f"{self.role} {verb} for {self.person}"
 
 
-class ProfileChange(AppendOnlyRecord):
+class ProfileChange(AppendOnlyModel):
     """Append-only record of each change to a person's profile: which field,
     from what to what, and by whom. Names and credentials stand behind
     published signatures, so none of them changes silently."""

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from .models import (
     Article,

@@ -26,6 +26,7 @@ from django_fsm import (
 
 from accounts.models import AudienceLevel, Role
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 from .policy import EditorialPolicy, PolicyVersion
 from .signals import article_transitioned
@@ -1223,17 +1224,6 @@ class Reference(models.Model):
 # The audit trail: append-only.
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """For records that are evidence (audit entries, signatures): rows are
-    added, never changed or removed, not even in bulk."""
-
-    def update(self, **kwargs):
-        raise PermissionDenied(f"{self.model._meta.verbose_name_plural} cannot be changed.")
-
-    def delete(self):
-        raise PermissionDenied(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
-
-
 def review_records_hidden_from(user, *, article_path: str = "article") -> Q:
     """Matches the records (reached through `article_path`) of articles
     `user` wrote, for `.exclude()` on review records: their authors never
@@ -1293,7 +1283,7 @@ class AuditEntryQuerySet(AppendOnlyQuerySet):
         )
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="audit_entries")
     revision = models.ForeignKey(
         Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
@@ -1335,14 +1325,6 @@ class AuditEntry(models.Model):
         if self.action in Article.transition_methods():
             return Article.transition_spec(self.action).custom.get("label", self.action)
         return self.action.replace("_", " ").capitalize()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("Audit entries cannot be deleted.")
 
 
 # Each failed attempt means someone else took that slug a moment before;

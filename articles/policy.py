@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
+from core.models import AppendOnlyModel
 
 DEFAULT_POLICY_TEXT = """\
 ## How an article is made
@@ -123,7 +123,7 @@ class EditorialPolicy(models.Model):
         return {name: getattr(self, name) for name in SETTING_FIELDS}
 
 
-class PolicyVersion(models.Model):
+class PolicyVersion(AppendOnlyModel):
     """Every saved state of the editorial policy: its text, its settings and
     what changed, by whom and when. Versions are never edited or deleted."""
 
@@ -144,14 +144,6 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Editorial policy, version {self.number}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("Policy versions are a record and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("Policy versions are a record and cannot be deleted.")
 
     @classmethod
     def record(cls, policy: EditorialPolicy, *, changed_by, note: str, changes: list):

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from accounts.admin import ReadOnlyAdminMixin
 from articles.admin import DeskVisibilityMixin
 from articles.models import review_records_hidden_from
+from core.admin import ReadOnlyAdminMixin
 
 from .models import (
     BoardRecusal,

@@ -4,14 +4,10 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
-from articles.models import (
-    AppendOnlyQuerySet,
-    ArticleState,
-    acts_in_role,
-    review_records_hidden_from,
-)
+from articles.models import ArticleState, acts_in_role, review_records_hidden_from
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 SIGNOFF_MEANING = "I have read this revision and approve it for publication."
 
@@ -273,8 +269,6 @@ def reviewer_candidates(article, *, viewer):
     `viewer` invites them (`reviewer_refusal`), with their open workload as
     `viewer` may see it (not counting invitations to review the viewer's own
     articles)."""
-    from accounts.models import User
-
     counted = ~review_records_hidden_from(viewer, article_path="review_assignments__round__article")
     return (
         User.objects.filter(groups__name=Role.REVIEWER, is_active=True)
@@ -307,7 +301,7 @@ def reviewer_candidates(article, *, viewer):
     )
 
 
-class BoardRecusal(models.Model):
+class BoardRecusal(AppendOnlyModel):
     """A board member's declared competing interest on an article: they step
     aside and may not sign it, return it or approve it."""
 
@@ -319,8 +313,6 @@ class BoardRecusal(models.Model):
     )
     reason = models.TextField(max_length=2000, validators=[refuse_control_characters])
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -354,7 +346,7 @@ class BoardSignoffQuerySet(AppendOnlyQuerySet):
         return self.counting().filter(revision=revision, content_hash=content_hash)
 
 
-class BoardSignoff(models.Model):
+class BoardSignoff(AppendOnlyModel):
     """An Advisory Board member's electronic signature on one exact revision.
 
     It records the revision's content hash at the moment of signing, and the
@@ -428,16 +420,8 @@ class BoardSignoff(models.Model):
     def is_valid(self) -> bool:
         return self.counts_for(self.revision.content_hash)
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("A signature cannot be changed once given.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("A signature cannot be deleted.")
-
-
-class SignoffWithdrawal(models.Model):
+class SignoffWithdrawal(AppendOnlyModel):
     """A signer takes their signature back: they returned the article to the
     editor or stepped aside. The signature row stays as it was; from this
     row on it no longer counts."""
@@ -456,21 +440,11 @@ class SignoffWithdrawal(models.Model):
         "articles.AuditEntry", on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["withdrawn_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.signoff.signer} withdrew their signature ({self.get_reason_display()})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("A withdrawal is a record and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("A withdrawal is a record and cannot be deleted.")
 
 
 class PendingEmail(models.Model):
