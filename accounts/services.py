@@ -1,13 +1,13 @@
 import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from core import outbox
 
 from .models import EMAIL_TAKEN, UNIQUE_EMAIL, Invitation, ProfileChange, Role, RoleChange, User
 from .permissions import require_editor, require_may_change_roles_of
@@ -22,20 +22,6 @@ class LinkProblem(Exception):
     """Expired, used or tampered emailed links; the message says which."""
 
 
-def _email_on_commit(*, to: str, subject: str, template: str, context: dict) -> None:
-    def send():
-        from reviews.notifications import deliver
-
-        deliver(
-            to=[to],
-            subject=subject,
-            body=render_to_string(f"{template}.txt", context),
-            html=render_to_string(f"{template}.html", context),
-        )
-
-    transaction.on_commit(send, robust=True)
-
-
 def sign_up_request(*, email: str) -> None:
     """Email the next step of signing up to `email`: a link to create an
     author account or, when the address already has an account, a note that
@@ -44,20 +30,20 @@ def sign_up_request(*, email: str) -> None:
     existing = User.objects.with_email(email).first()
     with transaction.atomic():
         if existing is not None:
-            _email_on_commit(
-                to=existing.email,
-                subject="[Medical Review] You already have an account",
-                template="emails/sign_up_existing",
-                context={"account": existing, "link": settings.SITE_URL + reverse("login")},
+            outbox.queue(
+                "sign_up_existing",
+                to=[existing.email],
+                subject="You already have an account",
+                context={"account": existing, "link": outbox.absolute(reverse("login"))},
             )
         else:
             token = signing.dumps(email, salt=SIGN_UP_SALT)
-            _email_on_commit(
-                to=email,
-                subject="[Medical Review] Create your account",
-                template="emails/sign_up_link",
+            outbox.queue(
+                "sign_up_link",
+                to=[email],
+                subject="Create your account",
                 context={
-                    "link": settings.SITE_URL + reverse("signup_finish", args=[token]),
+                    "link": outbox.absolute(reverse("signup_finish", args=[token])),
                     "days": SIGN_UP_MAX_AGE.days,
                 },
             )
@@ -193,13 +179,13 @@ def account_invitation_send(*, editor, email: str, role: Role) -> Invitation:
     with transaction.atomic():
         invitation = Invitation.objects.create(email=email, role=role, invited_by=editor)
         token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
-        _email_on_commit(
-            to=email,
-            subject=f"[Medical Review] Invitation to join as {invitation.get_role_display()}",
-            template="emails/invitation",
+        outbox.queue(
+            "invitation",
+            to=[email],
+            subject=f"Invitation to join as {invitation.get_role_display()}",
             context={
                 "invitation": invitation,
-                "link": settings.SITE_URL + reverse("invitation", args=[token]),
+                "link": outbox.absolute(reverse("invitation", args=[token])),
                 "days": INVITATION_MAX_AGE.days,
             },
         )

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core import outbox
+
 from .models import (
     AUDIENCE_FIELDS,
     Article,
@@ -258,9 +260,7 @@ def reader_question_handle(
             revision=locked.revision,
         )
         if answer:
-            from reviews import notifications
-
-            notifications.queue(
+            outbox.queue(
                 "reader_answer",
                 to=[locked.email],
                 subject=f"Your question about “{article.title}”",

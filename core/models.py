@@ -1,8 +1,9 @@
 """What every app builds on: records that are evidence (written once, never
-changed). Imports no other app of the project."""
+changed) and the email outbox. Imports no other app of the project."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
 
 def _refusal(model, done: str) -> str:
@@ -37,3 +38,24 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied(_refusal(type(self), "deleted"))
+
+
+class PendingEmail(models.Model):
+    """An email the mail server refused; the next notification or reminder
+    run sends it again, so a mail outage never loses a message."""
+
+    to = models.JSONField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    failed_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        # Created by the reviews app, which sent the first emails.
+        db_table = "reviews_pendingemail"
+        ordering = ["failed_at"]
+
+    def __str__(self) -> str:
+        return f"“{self.subject}” to {', '.join(self.to)}"

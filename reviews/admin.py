@@ -8,7 +8,6 @@ from core.admin import ReadOnlyAdminMixin
 from .models import (
     BoardRecusal,
     BoardSignoff,
-    PendingEmail,
     ReminderSent,
     Review,
     ReviewAssignment,
@@ -94,8 +93,3 @@ class BoardRecusalAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     review_records = True
     list_display = ("created_at", "member", "article")
     list_select_related = ("member", "article")
-
-
-@admin.register(PendingEmail)
-class PendingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("failed_at", "subject", "attempts", "last_error")

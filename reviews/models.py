@@ -445,22 +445,3 @@ class SignoffWithdrawal(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.signoff.signer} withdrew their signature ({self.get_reason_display()})"
-
-
-class PendingEmail(models.Model):
-    """An email the mail server refused; the next notification or reminder
-    run sends it again, so a mail outage never loses a message."""
-
-    to = models.JSONField()
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
-    html = models.TextField(blank=True)
-    failed_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=1)
-    last_error = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["failed_at"]
-
-    def __str__(self) -> str:
-        return f"“{self.subject}” to {', '.join(self.to)}"

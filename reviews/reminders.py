@@ -4,6 +4,8 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from core import outbox
+
 from . import notifications
 from .models import ReminderSent, ReviewAssignment
 
@@ -30,7 +32,7 @@ def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
     runs at once cannot both send it; if sending fails the row is removed
     again and the next run retries. One failing address never stops the
     others."""
-    notifications.retry_pending()  # messages an earlier mail outage held back
+    outbox.retry_pending()  # messages an earlier mail outage held back
     sent = []
     for assignment in ReviewAssignment.objects.awaiting_work().select_related(
         "reviewer", "round__revision"

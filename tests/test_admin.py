@@ -15,7 +15,7 @@ def superuser(db):
 def test_every_project_model_has_an_admin(db):
     from django.apps import apps
 
-    for label in ("accounts", "articles", "reviews"):
+    for label in ("core", "accounts", "articles", "reviews"):
         for model in apps.get_app_config(label).get_models():
             if model.__name__ == "Reference":
                 continue  # edited inline on its revision

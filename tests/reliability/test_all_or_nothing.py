@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from articles.models import Article, ArticleState, AuditEntry, Revision
+from core.models import PendingEmail
 from reviews.models import BoardSignoff
 
 
@@ -52,15 +53,17 @@ def test_mail_server_down_does_not_undo_the_action(
 @pytest.mark.django_db(transaction=True)
 def test_dumpdata_and_loaddata_round_trip_all_content(draft, advance, tmp_path, policy):
     advance(draft, "submit", "start_review", "send_to_board", "sign")
+    PendingEmail.objects.create(to=["reader@example.org"], subject="Held back", body="B")
     before = {
         "articles": list(Article.objects.values_list("slug", "state", "title")),
         "revisions": list(Revision.objects.values_list("content_hash", "body")),
         "audit": AuditEntry.objects.count(),
         "signatures": list(BoardSignoff.objects.values_list("content_hash", flat=True)),
+        "held emails": list(PendingEmail.objects.values_list("to", "subject")),
     }
     dump = tmp_path / "backup.json"
     call_command(
-        "dumpdata", "accounts", "articles", "reviews", "auth.group",
+        "dumpdata", "core", "accounts", "articles", "reviews", "auth.group",
         natural_foreign=True, natural_primary=True, output=str(dump), stdout=io.StringIO(),
     )  # fmt: skip
     call_command("flush", interactive=False, stdout=io.StringIO())
@@ -71,6 +74,7 @@ def test_dumpdata_and_loaddata_round_trip_all_content(draft, advance, tmp_path, 
         "revisions": list(Revision.objects.values_list("content_hash", "body")),
         "audit": AuditEntry.objects.count(),
         "signatures": list(BoardSignoff.objects.values_list("content_hash", flat=True)),
+        "held emails": list(PendingEmail.objects.values_list("to", "subject")),
     }
     assert after == before
     restored = Article.objects.get()
@@ -82,7 +86,6 @@ def test_an_email_refused_by_the_mail_server_is_sent_by_the_next_run(
 ):
     from datetime import date, timedelta
 
-    from reviews.models import PendingEmail
     from reviews.services import reviewers_invite
 
     article = advance(draft, "submit")

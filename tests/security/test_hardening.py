@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from articles.models import Article, ArticleState
 from articles.rendering import render_body
-from reviews import notifications
+from core import outbox
 from reviews.models import ReminderSent, ReviewAssignment
 from reviews.reminders import send_due_reminders
 from reviews.services import invitation_accept, review_save, reviewers_invite
@@ -145,8 +145,8 @@ def test_a_title_is_kept_on_one_line(client, author):
 
 
 def test_email_subjects_are_one_line(db, mailoutbox):
-    notifications._send("resubmission", to=["a@example.org"], subject="Line one\nBcc: x",
-                        context={"round": None, "reviewer": "R"})  # fmt: skip
+    outbox.send("resubmission", to=["a@example.org"], subject="Line one\nBcc: x",
+                context={"round": None, "reviewer": "R"})  # fmt: skip
     assert mailoutbox[0].subject == "[Medical Review] Line one Bcc: x"
 
 

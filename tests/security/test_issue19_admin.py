@@ -1,6 +1,6 @@
 """Issue 19, items 8 and 18: the admin shows editors no more than the desk
 does (no author's unsubmitted draft, no review records of an article they
-wrote), for every model of the articles and reviews apps; reader questions
+wrote), for every model of the core, articles and reviews apps; reader questions
 are read-only there (the desk handles them, with an audit entry)."""
 
 import datetime
@@ -21,10 +21,10 @@ from articles.models import (
     Revision,
 )
 from articles.services import article_create, revision_save_draft
+from core.models import PendingEmail
 from reviews.models import (
     BoardRecusal,
     BoardSignoff,
-    PendingEmail,
     ReminderSent,
     Review,
     ReviewAssignment,
@@ -40,7 +40,7 @@ from reviews.services import (
 
 from ..factories import PASSWORD, UserFactory, reference
 
-APPS = {"articles", "reviews"}
+APPS = {"core", "articles", "reviews"}
 # Editors have no view permission on these: the admin refuses them outright.
 NOT_FOR_EDITORS = {ReminderSent, PendingEmail, PolicyVersion}
 

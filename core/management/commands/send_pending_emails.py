@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from reviews.models import PendingEmail
-from reviews.notifications import retry_pending
+from core.models import PendingEmail
+from core.outbox import retry_pending
 
 
 class Command(BaseCommand):
