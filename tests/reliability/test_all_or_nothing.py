@@ -107,3 +107,27 @@ def test_an_email_refused_by_the_mail_server_is_sent_by_the_next_run(
     call_command("send_pending_emails", stdout=out)
     assert "1 held email sent; 0 still waiting." in out.getvalue()
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
+
+
+def test_a_sign_up_email_refused_by_the_mail_server_is_held_too(
+    db, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    from accounts.services import sign_up_request
+
+    real_send = mail.EmailMultiAlternatives.send
+
+    def smtp_down(*args, **kwargs):
+        raise ConnectionRefusedError("mail server unreachable")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", smtp_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up_request(email="newcomer@example.org")
+    held = PendingEmail.objects.get()
+    assert held.to == ["newcomer@example.org"]
+    assert held.subject == "[Medical Review] Create your account"
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", real_send)
+    call_command("send_pending_emails", stdout=io.StringIO())
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["newcomer@example.org"], "[Medical Review] Create your account")
+    ]
+    assert "/signup/" in mailoutbox[0].body
