@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "reviews",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

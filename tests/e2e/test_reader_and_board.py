@@ -4,7 +4,7 @@ approval, and a visitor reads it in their own words."""
 import pytest
 from playwright.sync_api import expect
 
-from articles.demo.content import PASSWORD
+from demo.content import PASSWORD
 
 from .conftest import serious_accessibility_violations
 

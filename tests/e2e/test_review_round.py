@@ -5,7 +5,7 @@ resubmits, and round 2 opens."""
 import pytest
 from playwright.sync_api import expect
 
-from articles.demo.content import PASSWORD
+from demo.content import PASSWORD
 
 from .conftest import serious_accessibility_violations
 
