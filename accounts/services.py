@@ -48,7 +48,10 @@ def sign_up_request(*, email: str) -> None:
                 to=existing.email,
                 subject="[Medical Review] You already have an account",
                 template="emails/sign_up_existing",
-                context={"account": existing, "link": settings.SITE_URL + reverse("login")},
+                context={
+                    "account": existing,
+                    "link": settings.SITE_URL + reverse("accounts:login"),
+                },
             )
         else:
             token = signing.dumps(email, salt=SIGN_UP_SALT)
@@ -57,7 +60,7 @@ def sign_up_request(*, email: str) -> None:
                 subject="[Medical Review] Create your account",
                 template="emails/sign_up_link",
                 context={
-                    "link": settings.SITE_URL + reverse("signup_finish", args=[token]),
+                    "link": settings.SITE_URL + reverse("accounts:signup_finish", args=[token]),
                     "days": SIGN_UP_MAX_AGE.days,
                 },
             )
@@ -199,7 +202,7 @@ def account_invitation_send(*, editor, email: str, role: Role) -> Invitation:
             template="emails/invitation",
             context={
                 "invitation": invitation,
-                "link": settings.SITE_URL + reverse("invitation", args=[token]),
+                "link": settings.SITE_URL + reverse("accounts:invitation", args=[token]),
                 "days": INVITATION_MAX_AGE.days,
             },
         )
