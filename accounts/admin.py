@@ -60,7 +60,7 @@ class UserAdmin(BaseUserAdmin):
         pointer = format_html(
             'Roles are changed on <a href="{}">the page of {} in People and roles</a>, '
             "which records who changed what.",
-            reverse("people:person", args=[obj.pk]),
+            reverse("accounts:person", args=[obj.pk]),
             obj,
         )
         return [

@@ -34,7 +34,7 @@ def sign_up_request(*, email: str) -> None:
                 "sign_up_existing",
                 to=[existing.email],
                 subject="You already have an account",
-                context={"account": existing, "link": outbox.absolute(reverse("login"))},
+                context={"account": existing, "link": outbox.absolute(reverse("accounts:login"))},
             )
         else:
             token = signing.dumps(email, salt=SIGN_UP_SALT)
@@ -43,7 +43,7 @@ def sign_up_request(*, email: str) -> None:
                 to=[email],
                 subject="Create your account",
                 context={
-                    "link": outbox.absolute(reverse("signup_finish", args=[token])),
+                    "link": outbox.absolute(reverse("accounts:signup_finish", args=[token])),
                     "days": SIGN_UP_MAX_AGE.days,
                 },
             )
@@ -185,7 +185,7 @@ def account_invitation_send(*, editor, email: str, role: Role) -> Invitation:
             subject=f"Invitation to join as {invitation.get_role_display()}",
             context={
                 "invitation": invitation,
-                "link": outbox.absolute(reverse("invitation", args=[token])),
+                "link": outbox.absolute(reverse("accounts:invitation", args=[token])),
                 "days": INVITATION_MAX_AGE.days,
             },
         )

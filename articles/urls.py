@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from . import views, views_office, views_public
+from . import views, views_public
 from .feeds import NewlyApprovedFeed
 
 app_name = "articles"
@@ -18,20 +18,6 @@ urlpatterns = [
         "editorial-policy/versions/<int:number>/",
         views_public.policy_version,
         name="policy_version",
-    ),
-    path("desk/policy/", views.policy_edit, name="policy_edit"),
-    path("desk/office/", views.office, name="office"),
-    path("desk/glossary/", views_office.glossary, name="glossary"),
-    path("desk/glossary/new/", views_office.glossary_edit, name="glossary_new"),
-    path("desk/glossary/<int:pk>/", views_office.glossary_edit, name="glossary_edit"),
-    path("desk/glossary/<int:pk>/delete/", views_office.glossary_delete, name="glossary_delete"),
-    path("desk/audit/", views_office.audit, name="audit"),
-    path("desk/audit.csv", views_office.audit_csv, name="audit_csv"),
-    path("desk/questions/", views.reader_questions, name="questions"),
-    path(
-        "desk/questions/<int:pk>/handle/",
-        views.reader_question_handle,
-        name="question_handle",
     ),
     path("feeds/approved/", require_safe(NewlyApprovedFeed()), name="feed"),
     path("desk/", views.desk, name="desk"),

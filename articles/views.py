@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,11 +9,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role
 
-from . import office as office_figures
 from . import services
 from .citations import MAX_REFERENCES, citation_problems, parse_reference_block
 from .diffs import diff_revisions
-from .forms import ArticleDraftForm, CompareForm, PolicyForm, ReferenceFormSet, TransitionForm
+from .forms import ArticleDraftForm, CompareForm, ReferenceFormSet, TransitionForm
 from .models import (
     AUDIENCE_FIELDS,
     Article,
@@ -22,15 +20,12 @@ from .models import (
     ArticleState,
     AuditEntry,
     EditorialPolicy,
-    PolicyVersion,
-    ReaderQuestion,
     Reference,
     Revision,
     TransitionRefused,
     acts_in_role,
     is_handling_editor,
 )
-from .policy import PolicyChanged
 from .readability import readability_report
 from .rendering import render_text
 from .services import REFERENCE_FIELDS
@@ -452,126 +447,5 @@ def revision_compare(request, pk: int):
             "old": old,
             "new": new,
             "diff": diff_revisions(old, new),
-        },
-    )
-
-
-@login_required
-def policy_edit(request):
-    """Editors change the policy's text and settings here, as a new version."""
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Only editors can change the editorial policy.")
-    policy = EditorialPolicy.current()
-    latest = PolicyVersion.objects.order_by("-number").first()
-    form = PolicyForm(
-        request.POST or None, instance=policy, initial={"seen_version": latest.number}
-    )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in PolicyForm.Meta.fields}
-            # The ModelForm wrote the values onto `policy`; the service compares
-            # against the stored row, so read it fresh.
-            try:
-                version = services.policy_update(
-                    editor=request.user,
-                    data=data,
-                    note=form.cleaned_data["note"],
-                    seen_version=form.cleaned_data["seen_version"],
-                )
-            except PolicyChanged as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-            else:
-                messages.success(request, f"Saved as version {version.number} of the policy.")
-                return redirect("articles:policy_edit")
-    versions = PolicyVersion.objects.select_related("changed_by").order_by("-number")[:20]
-    return render(
-        request,
-        "articles/policy_edit.html",
-        {"form": form, "versions": versions, "latest": latest},
-        status=status,
-    )
-
-
-@require_safe
-@login_required
-def reader_questions(request):
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Reader questions are handled by editors.")
-    return _render_questions(request, page_number=request.GET.get("page"))
-
-
-def _render_questions(request, *, page_number, failed: dict | None = None, status: int = 200):
-    """The list of messages; `failed` keeps an answer that was refused (with
-    why) in its form, on the page the editor was on, so the text is not lost."""
-    handled = request.GET.get("show") == "handled"
-    # Messages about an editor's own articles are left to another editor.
-    questions = (
-        ReaderQuestion.objects.filter(
-            article__in=Article.objects.handleable_by(request.user),
-            handled_at__isnull=not handled,
-        )
-        .select_related("article", "handled_by")
-        .order_by("-handled_at" if handled else "created_at")
-    )
-    page = Paginator(questions, 30).get_page(page_number)
-    return render(
-        request,
-        "articles/questions.html",
-        {"page": page, "handled": handled, "failed": failed or {}},
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def reader_question_handle(request, pk: int):
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Reader questions are handled by editors.")
-    question = get_object_or_404(ReaderQuestion, pk=pk)
-    answer = request.POST.get("answer", "")[:5000]
-    try:
-        services.reader_question_handle(
-            question=question,
-            editor=request.user,
-            answer=answer,
-            rereview=request.POST.get("rereview") == "on",
-        )
-    except (ValidationError, TransitionRefused) as exc:
-        problem = " ".join(getattr(exc, "messages", [str(exc)]))
-        return _render_questions(
-            request,
-            page_number=request.POST.get("page"),
-            failed={"pk": question.pk, "answer": answer, "error": problem},
-            status=400,
-        )
-    messages.success(request, "Done: the message is marked as handled.")
-    return redirect("articles:questions")
-
-
-@require_safe
-@login_required
-def office(request):
-    """The managing editor's dashboard: the pipeline at a glance."""
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("The office dashboard is for editors.")
-    today = timezone.localdate()
-    by_state = office_figures.state_counts()
-    stages = office_figures.stage_counts(by_state)
-    states = [(ArticleState(value).label, count) for value, count in by_state.items()]
-    return render(
-        request,
-        "articles/office.html",
-        {
-            "state_chart": office_figures.chart(states),
-            "stage_chart": office_figures.chart(list(stages.items())),
-            "durations": office_figures.days_in_state(),
-            "reviews": office_figures.review_counts(today, viewer=request.user),
-            "workload": office_figures.reviewer_workload(today, viewer=request.user),
-            "window_days": office_figures.WINDOW_DAYS,
         },
     )

@@ -5,7 +5,6 @@ from . import views
 app_name = "reviews"
 
 urlpatterns = [
-    path("desk/queue/", views.queue, name="queue"),
     path("desk/reviews/", views.my_reviews, name="mine"),
     path("desk/reviews/<int:assignment_id>/", views.assignment_detail, name="assignment"),
     path(
@@ -34,6 +33,5 @@ urlpatterns = [
     path("desk/articles/<int:pk>/sign-off/", views.signoff, name="signoff"),
     path("desk/articles/<int:pk>/step-aside/", views.recuse, name="recuse"),
     path("desk/board/", views.board_queue, name="board_queue"),
-    path("desk/verification/", views.verification, name="verification"),
     path("board/", views.board_page, name="board"),
 ]

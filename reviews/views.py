@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +15,6 @@ from articles.models import (
     ArticleChanged,
     ArticleState,
     EditorialPolicy,
-    ReaderQuestion,
     TransitionRefused,
     acts_in_role,
     board_independence_problem,
@@ -43,7 +42,6 @@ from .models import (
     ReviewRound,
     reviewer_candidates,
 )
-from .queue import editor_queue_items
 from .services import board_signoff_record
 
 
@@ -414,65 +412,6 @@ def assignment_respond(request, assignment_id: int):
     return render(request, "reviews/assignment.html", context, status=status)
 
 
-@require_safe
-@login_required
-def queue(request):
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("The editorial queue is for editors.")
-    state = request.GET.get("state", "")
-    open_questions = ReaderQuestion.objects.filter(article=OuterRef("pk"), handled_at__isnull=True)
-    articles = (
-        Article.objects.handleable_by(request.user)
-        .filter(
-            Q(
-                state__in=[
-                    ArticleState.SUBMITTED,
-                    ArticleState.UNDER_REVIEW,
-                    ArticleState.CHANGES_REQUESTED,
-                    ArticleState.BOARD_REVIEW,
-                ]
-            )
-            | Q(state=ArticleState.APPROVED, rereview_due_since__isnull=False)
-            | Q(state=ArticleState.APPROVED) & Exists(open_questions)
-        )
-        .annotate(
-            open_questions=Count(
-                "reader_questions", filter=Q(reader_questions__handled_at__isnull=True)
-            )
-        )
-        .select_related("current_revision")
-        .prefetch_related(
-            "authors",
-            Prefetch(
-                "review_rounds",
-                queryset=ReviewRound.objects.order_by("number").prefetch_related(
-                    Prefetch(
-                        "assignments",
-                        queryset=ReviewAssignment.objects.select_related("reviewer"),
-                    )
-                ),
-            ),
-        )
-    )
-    if state in ArticleState.values:
-        articles = articles.filter(state=state)
-    rows = editor_queue_items(articles, today=timezone.localdate())
-    return render(
-        request,
-        "reviews/queue.html",
-        {
-            "rows": rows,
-            "state": state,
-            "states": [
-                (value, label)
-                for value, label in ArticleState.choices
-                if value
-                in {"submitted", "under_review", "changes_requested", "board_review", "approved"}
-            ],
-        },
-    )
-
-
 def _board_context(article: Article, user) -> dict:
     """What a board member reads before signing: the revision as readers will
     see it, the round's reviews and decision letter, and the changes from the
@@ -604,43 +543,6 @@ def recuse(request, pk: int):
         return redirect("reviews:signoff", pk=article.pk)
     messages.success(request, "You stepped aside from this article; it is recorded.")
     return redirect("reviews:board_queue")
-
-
-@require_safe
-@login_required
-def verification(request):
-    """For editors: every published article's signatures checked against the
-    hash recomputed from the published revision's content now."""
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Signature verification is for editors.")
-    articles = (
-        Article.objects.filter(published_revision__isnull=False)
-        .select_related("published_revision")
-        .prefetch_related(
-            "published_revision__references",
-            Prefetch(
-                "published_revision__signoffs",
-                queryset=BoardSignoff.objects.select_related("withdrawal"),
-            ),
-        )
-        .order_by("title")
-    )
-    rows = []
-    for article in articles:
-        revision = article.published_revision
-        current_hash = revision.compute_content_hash()
-        rows.append(
-            {
-                "article": article,
-                "revision": revision,
-                "hash": current_hash,
-                "signatures": [
-                    (signoff, signoff.counts_for(current_hash))
-                    for signoff in revision.signoffs.all()
-                ],
-            }
-        )
-    return render(request, "reviews/verification.html", {"rows": rows})
 
 
 @require_safe

@@ -32,7 +32,7 @@ def test_a_person_may_hold_several_roles(db):
 def _sign_up_link(client, email, django_capture_on_commit_callbacks) -> str:
     # Sign-up starts with an emailed link (issue 19: no telling who is registered).
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("signup"), {"email": email})
+        client.post(reverse("accounts:signup"), {"email": email})
     return mail.outbox[-1].body.split("http://127.0.0.1:8000")[1].split()[0]
 
 
@@ -74,16 +74,16 @@ def test_sign_up_errors_keep_what_was_typed(client, db, django_capture_on_commit
 
 
 def test_sign_in_and_out(client, author):
-    response = client.post(reverse("login"), {"username": "author", "password": PASSWORD})
+    response = client.post(reverse("accounts:login"), {"username": "author", "password": PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse("articles:desk")
-    response = client.post(reverse("logout"))
+    response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert client.get(reverse("articles:desk")).status_code == 302
 
 
 def test_wrong_password_shows_an_error(client, author):
-    response = client.post(reverse("login"), {"username": "author", "password": "nope"})
+    response = client.post(reverse("accounts:login"), {"username": "author", "password": "nope"})
     assert response.status_code == 200
     assert "username or email and password do not match an account" in response.content.decode()
 
@@ -91,7 +91,7 @@ def test_wrong_password_shows_an_error(client, author):
 def test_password_change(client, author):
     client.force_login(author)
     response = client.post(
-        reverse("password_change"),
+        reverse("accounts:password_change"),
         {
             "old_password": PASSWORD,
             "new_password1": "Another-long-pass-77",
@@ -99,6 +99,7 @@ def test_password_change(client, author):
         },
     )
     assert response.status_code == 302
+    assert response.url == reverse("accounts:password_change_done")
     author.refresh_from_db()
     assert author.check_password("Another-long-pass-77")
 

@@ -198,7 +198,7 @@ def test_verification_detects_content_changed_after_signing(
 ):
     article = advance(reviewed_and_sent, "sign")
     client.force_login(editor)
-    text = client.get(reverse("reviews:verification")).content.decode()
+    text = client.get(reverse("office:verification")).content.decode()
     assert "<strong" not in text.split('aria-labelledby="verify-')[1]
     assert ">Valid<" in text
 
@@ -208,7 +208,7 @@ def test_verification_detects_content_changed_after_signing(
             f"UPDATE {Revision._meta.db_table} SET body = %s WHERE id = %s",
             ["Tampered dose: 10 times higher.", article.published_revision_id],
         )
-    text = client.get(reverse("reviews:verification")).content.decode()
+    text = client.get(reverse("office:verification")).content.decode()
     result = text.split('aria-labelledby="verify-')[1]
     assert "Content changed after signing</strong>" in result
     assert ">Valid<" not in result
@@ -217,7 +217,7 @@ def test_verification_detects_content_changed_after_signing(
 @pytest.mark.parametrize("role", ["author", "reviewer", "board_member", "stranger"])
 def test_verification_is_for_editors(client, people, role):
     client.force_login(people[role])
-    assert client.get(reverse("reviews:verification")).status_code == 403
+    assert client.get(reverse("office:verification")).status_code == 403
 
 
 def test_public_board_page_lists_members_and_what_they_signed(
@@ -255,7 +255,7 @@ def test_open_due_reviews_flags_once_and_fills_the_queue(
     assert article.state == ArticleState.APPROVED  # still published
     assert AuditEntry.objects.filter(article=article, action="rereview_due").count() == 1
     client.force_login(editor)
-    assert "Periodic re-review due since" in client.get(reverse("reviews:queue")).content.decode()
+    assert "Periodic re-review due since" in client.get(reverse("office:queue")).content.decode()
 
 
 def test_not_yet_due_articles_are_left_alone(reviewed_and_sent, advance):

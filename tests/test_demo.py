@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from articles.demo.content import PASSWORD
 from articles.models import Article, ArticleState, AuditEntry, EditorialPolicy
+from demo.content import PASSWORD
 
 
 @pytest.fixture

@@ -15,17 +15,17 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Role, RoleChange, User
 from articles.models import GlossaryTerm
-from articles.office import days_in_state, reviewer_workload, state_counts
+from office.figures import days_in_state, reviewer_workload, state_counts
 from reviews.models import ReviewAssignment
 
 DAY0 = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
 OFFICE_PAGES = [
-    "articles:office",
-    "articles:glossary",
-    "articles:glossary_new",
-    "articles:audit",
-    "articles:audit_csv",
-    "people:list",
+    "office:dashboard",
+    "office:glossary",
+    "office:glossary_new",
+    "office:audit",
+    "office:audit_csv",
+    "accounts:people",
 ]
 
 
@@ -65,7 +65,7 @@ def test_dashboard_counts_each_state_and_stage(client, editor, make_article, adv
     make_article(title="C?")
     assert state_counts()["submitted"] == 1 and state_counts()["draft"] == 1
     client.force_login(editor)
-    text = client.get(reverse("articles:office")).content.decode()
+    text = client.get(reverse("office:dashboard")).content.decode()
     stage_table = text.split("<caption>Articles by public stage</caption>")[1].split("</table>")[0]
     assert '<th scope="row">Submitted</th><td>1</td>' in stage_table
     assert '<th scope="row">Under Review</th><td>1</td>' in stage_table
@@ -79,11 +79,11 @@ def test_dashboard_query_count_does_not_grow(
     for n in range(3):
         advance(make_article(title=f"Q{n}?"), "submit", "start_review")
     with django_assert_max_num_queries(12):
-        client.get(reverse("articles:office"))
+        client.get(reverse("office:dashboard"))
     for n in range(3, 15):
         advance(make_article(title=f"Q{n}?"), "submit", "start_review", "request_changes")
     with django_assert_max_num_queries(12):
-        client.get(reverse("articles:office"))
+        client.get(reverse("office:dashboard"))
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_dashboard_reads_no_more_rows_for_an_older_archive(
     with time_machine.travel(DAY0 + datetime.timedelta(days=1), tick=False):
         client.force_login(editor)
         before = rows_fetched()
-        recent_page = client.get(reverse("articles:office")).content.decode()
+        recent_page = client.get(reverse("office:dashboard")).content.decode()
         recent_rows = rows_fetched() - before
     for n in range(6):
         with time_machine.travel(DAY0 - datetime.timedelta(days=400 - n), tick=False):
@@ -125,7 +125,7 @@ def test_dashboard_reads_no_more_rows_for_an_older_archive(
     with time_machine.travel(DAY0 + datetime.timedelta(days=1), tick=False):
         client.force_login(editor)
         before = rows_fetched()
-        page = client.get(reverse("articles:office")).content.decode()
+        page = client.get(reverse("office:dashboard")).content.decode()
         assert rows_fetched() - before <= recent_rows
     stays = page.split("Median days</th>")[1].split("</table>")[0]
     assert stays == recent_page.split("Median days</th>")[1].split("</table>")[0]
@@ -159,7 +159,7 @@ def test_office_pages_are_for_editors_only(client, people, name, role):
 
 def test_granting_and_removing_roles_is_recorded(client, editor, stranger):
     client.force_login(editor)
-    url = reverse("people:role", args=[stranger.pk])
+    url = reverse("accounts:person_roles", args=[stranger.pk])
     client.post(url, {"role": Role.REVIEWER, "action": "grant"})
     assert User.objects.get(pk=stranger.pk).has_perm("accounts.review_articles")
     client.post(url, {"role": Role.REVIEWER, "action": "remove"})
@@ -168,7 +168,7 @@ def test_granting_and_removing_roles_is_recorded(client, editor, stranger):
         (Role.REVIEWER, True, editor),
         (Role.REVIEWER, False, editor),
     ]
-    page = client.get(reverse("people:person", args=[stranger.pk])).content.decode()
+    page = client.get(reverse("accounts:person", args=[stranger.pk])).content.decode()
     assert "Reviewer removed by Eve Editor" in page
 
 
@@ -176,7 +176,7 @@ def test_the_last_editor_cannot_be_removed(client, editor, admin_user):
     # Nobody changes their own roles (issue 19), so a site administrator tries.
     client.force_login(admin_user)
     response = client.post(
-        reverse("people:role", args=[editor.pk]),
+        reverse("accounts:person_roles", args=[editor.pk]),
         {"role": Role.EDITOR, "action": "remove"},
         follow=True,
     )
@@ -187,15 +187,15 @@ def test_the_last_editor_cannot_be_removed(client, editor, admin_user):
 
 def test_people_list_filters_by_role(client, editor, reviewer, author):
     client.force_login(editor)
-    text = client.get(reverse("people:list"), {"role": Role.REVIEWER}).content.decode()
-    assert reverse("people:person", args=[reviewer.pk]) in text
-    assert reverse("people:person", args=[author.pk]) not in text
+    text = client.get(reverse("accounts:people"), {"role": Role.REVIEWER}).content.decode()
+    assert reverse("accounts:person", args=[reviewer.pk]) in text
+    assert reverse("accounts:person", args=[author.pk]) not in text
 
 
 def test_editor_edits_a_public_profile(client, editor, board_member):
     client.force_login(editor)
     response = client.post(
-        reverse("people:person", args=[board_member.pk]),
+        reverse("accounts:person", args=[board_member.pk]),
         {"display_name": "Bo Board", "credentials": "MD, FRCP", "specialty": "Neurology",
          "bio": "", "disclosure": "None."},
     )  # fmt: skip
@@ -210,7 +210,7 @@ def test_editor_edits_a_public_profile(client, editor, board_member):
 def _invite(client, editor, django_capture_on_commit_callbacks, email="new@example.org"):
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("people:invite"), {"email": email, "role": Role.BOARD})
+        client.post(reverse("accounts:people_invite"), {"email": email, "role": Role.BOARD})
     link = mail.outbox[-1].body.split("http://127.0.0.1:8000")[1].split()[0]
     client.logout()
     return link
@@ -261,7 +261,9 @@ def test_tampered_invitation_is_refused(client, editor, django_capture_on_commit
 def test_no_invitation_for_an_existing_address(client, editor, reviewer):
     client.force_login(editor)
     response = client.post(
-        reverse("people:invite"), {"email": reviewer.email, "role": Role.BOARD}, follow=True
+        reverse("accounts:people_invite"),
+        {"email": reviewer.email, "role": Role.BOARD},
+        follow=True,
     )
     assert "already has an account" in response.content.decode()
     assert not Invitation.objects.exists()
@@ -275,7 +277,7 @@ def test_glossary_refuses_duplicates_and_overlapping_synonyms(client, editor):
         term="neuropathy", explanation="nerve damage", synonyms="neuropathies"
     )
     client.force_login(editor)
-    new = reverse("articles:glossary_new")
+    new = reverse("office:glossary_new")
     for data, message in [
         ({"term": "Neuropathy", "explanation": "x"}, "already explained"),
         (
@@ -290,7 +292,7 @@ def test_glossary_refuses_duplicates_and_overlapping_synonyms(client, editor):
     assert GlossaryTerm.objects.count() == 1
     response = client.post(new, {"term": "myeloma", "explanation": "a blood cancer"})
     assert response.status_code == 302
-    listing = client.get(reverse("articles:glossary"), {"q": "myel"}).content.decode()
+    listing = client.get(reverse("office:glossary"), {"q": "myel"}).content.decode()
     assert "a blood cancer" in listing and "nerve damage" not in listing
 
 
@@ -300,11 +302,40 @@ def test_glossary_refuses_duplicates_and_overlapping_synonyms(client, editor):
 def test_audit_log_filters_and_exports_csv(client, editor, draft, advance, author):
     advance(draft, "submit", "start_review", "request_changes")
     client.force_login(editor)
-    page = client.get(reverse("articles:audit"), {"person": editor.pk}).content.decode()
+    page = client.get(reverse("office:audit"), {"person": editor.pk}).content.decode()
     assert "Request changes" in page and "Submit for review" not in page
-    response = client.get(reverse("articles:audit_csv"), {"action": "submit"})
+    response = client.get(reverse("office:audit_csv"), {"action": "submit"})
     assert response.streaming
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["when", "article", "article_id"]
     assert len(rows) == 2 and rows[1][5] == "submit" and rows[1][4] == author.username
+
+
+# -- addresses before the office app -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/desk/office/", "/office/"),
+        ("/desk/queue/?state=submitted", "/office/queue/?state=submitted"),
+        ("/desk/audit/?action=submit", "/office/audit/?action=submit"),
+        ("/desk/audit.csv?action=submit", "/office/audit.csv?action=submit"),
+        ("/desk/glossary/", "/office/glossary/"),
+        ("/desk/glossary/new/", "/office/glossary/new/"),
+        ("/desk/glossary/{term}/", "/office/glossary/{term}/"),
+        ("/desk/questions/", "/office/questions/"),
+        ("/desk/policy/", "/office/policy/"),
+        ("/desk/verification/", "/office/verification/"),
+        ("/desk/people/?role=Editor", "/accounts/people/?role=Editor"),
+        ("/desk/people/{editor}/", "/accounts/people/{editor}/"),
+    ],
+)
+def test_an_editors_old_bookmark_opens_the_page_at_its_new_address(client, editor, old, new):
+    term = GlossaryTerm.objects.create(term="dose", explanation="how much")
+    old, new = (url.format(term=term.pk, editor=editor.pk) for url in (old, new))
+    client.force_login(editor)
+    response = client.get(old, follow=True)
+    assert response.redirect_chain == [(new, 301)]
+    assert response.status_code == 200

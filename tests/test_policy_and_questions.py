@@ -8,7 +8,7 @@ from articles.models import AuditEntry, EditorialPolicy, PolicyVersion, ReaderQu
 from articles.policy import PolicyChanged
 from articles.services import policy_update
 
-EDIT = reverse("articles:policy_edit")
+EDIT = reverse("office:policy")
 
 
 def _policy_form(policy, **changes):
@@ -160,13 +160,13 @@ def test_editor_answers_by_email_and_opens_a_re_review(
     _ask(client, published, email="reader@example.org", kind="error")
     question = ReaderQuestion.objects.get()
     client.force_login(editor)
-    queue = client.get(reverse("reviews:queue")).content.decode()
+    queue = client.get(reverse("office:queue")).content.decode()
     assert "1 reader message waiting" in queue
-    listing = client.get(reverse("articles:questions")).content.decode()
+    listing = client.get(reverse("office:questions")).content.decode()
     assert "Is it safe in pregnancy?" in listing
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("articles:question_handle", args=[question.pk]),
+            reverse("office:question_handle", args=[question.pk]),
             {"answer": "The article covers this in section 2.", "rereview": "on"},
         )
     assert response.status_code == 302
@@ -184,8 +184,8 @@ def test_a_message_is_handled_once(client, published, editor):
     _ask(client, published)
     question = ReaderQuestion.objects.get()
     client.force_login(editor)
-    client.post(reverse("articles:question_handle", args=[question.pk]), {})
-    response = client.post(reverse("articles:question_handle", args=[question.pk]), {}, follow=True)
+    client.post(reverse("office:question_handle", args=[question.pk]), {})
+    response = client.post(reverse("office:question_handle", args=[question.pk]), {}, follow=True)
     assert "already handled" in response.content.decode()
 
 
@@ -194,7 +194,7 @@ def test_no_answer_without_an_address(client, published, editor):
     question = ReaderQuestion.objects.get()
     client.force_login(editor)
     response = client.post(
-        reverse("articles:question_handle", args=[question.pk]), {"answer": "Hi"}, follow=True
+        reverse("office:question_handle", args=[question.pk]), {"answer": "Hi"}, follow=True
     )
     assert "left no email address" in response.content.decode()
     question.refresh_from_db()
@@ -204,7 +204,7 @@ def test_no_answer_without_an_address(client, published, editor):
 @pytest.mark.parametrize("role", ["author", "reviewer", "board_member", "stranger"])
 def test_only_editors_see_reader_messages(client, people, role):
     client.force_login(people[role])
-    assert client.get(reverse("articles:questions")).status_code == 403
+    assert client.get(reverse("office:questions")).status_code == 403
 
 
 def test_a_refused_answer_is_kept_in_its_form_with_the_reason(client, published, editor):
@@ -212,9 +212,7 @@ def test_a_refused_answer_is_kept_in_its_form_with_the_reason(client, published,
     question = ReaderQuestion.objects.get()
     client.force_login(editor)
     typed = "Thank you for asking.\x01 The dose is in section 2."
-    response = client.post(
-        reverse("articles:question_handle", args=[question.pk]), {"answer": typed}
-    )
+    response = client.post(reverse("office:question_handle", args=[question.pk]), {"answer": typed})
     assert response.status_code == 400
     page = response.content.decode()
     assert "The message was not handled" in page
@@ -236,7 +234,7 @@ def test_a_refused_answer_on_a_later_page_comes_back_on_that_page(client, publis
     client.force_login(editor)
     typed = "Kept on page two.\x01"
     response = client.post(
-        reverse("articles:question_handle", args=[last.pk]), {"answer": typed, "page": "2"}
+        reverse("office:question_handle", args=[last.pk]), {"answer": typed, "page": "2"}
     )
     assert response.status_code == 400
     assert f"{typed}</textarea>" in response.content.decode()

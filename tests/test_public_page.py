@@ -447,7 +447,7 @@ def test_a_re_review_from_a_reader_message_shows_on_the_cached_page(
     editor_client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(
-            reverse("articles:question_handle", args=[question.pk]), {"rereview": "on"}
+            reverse("office:question_handle", args=[question.pk]), {"rereview": "on"}
         )
     assert "Review overdue" in _page(client, published).content.decode()
 
@@ -460,7 +460,7 @@ def test_signing_in_does_not_empty_the_page_cache(
     staff = __import__("django.test", fromlist=["Client"]).Client()
     with django_capture_on_commit_callbacks(execute=True):
         signed_in = staff.post(
-            reverse("login"), {"username": editor.username, "password": PASSWORD}
+            reverse("accounts:login"), {"username": editor.username, "password": PASSWORD}
         )
     assert signed_in.status_code == 302
     with django_assert_max_num_queries(0):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from reviews.models import ReviewAssignment
 from reviews.services import reviewers_invite
 
-QUEUE = reverse("reviews:queue")
+QUEUE = reverse("office:queue")
 
 
 @pytest.fixture

@@ -163,7 +163,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, draft):
     ):
         response = client.post(url) if "actions" in url else client.get(url)
         assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
+        assert response.url.startswith(reverse("accounts:login"))
     draft.refresh_from_db()
     assert draft.state == S.DRAFT
 

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "reviews",
+    "office",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -133,7 +135,7 @@ AXES_USERNAME_CALLABLE = "accounts.authentication.throttle_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-LOGIN_URL = "login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "articles:desk"
 LOGOUT_REDIRECT_URL = "articles:home"
 AUTH_PASSWORD_VALIDATORS = [

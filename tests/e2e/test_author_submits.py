@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.demo.content import PASSWORD
+from demo.content import PASSWORD
 
 from .conftest import serious_accessibility_violations as _serious_violations
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from articles.demo.content import PASSWORD
+from demo.content import PASSWORD
 
 from .conftest import serious_accessibility_violations
 
@@ -173,7 +173,7 @@ def test_the_editorial_journey(demo_site, browser):
     author.get_by_role("button", name="Save draft").click()
     author.get_by_role("button", name="Resubmit revised draft").click()
     expect(author.get_by_text("The article is now “Under review”")).to_be_visible()
-    editor.goto(f"{demo_site.url}/desk/queue/")
+    editor.goto(f"{demo_site.url}/office/queue/")
     editor.get_by_role("link", name=TITLE).click()
     editor.get_by_role("link", name="Manage reviewers").click()
     editor.get_by_role("button", name="Invite them again").click()
@@ -181,7 +181,7 @@ def test_the_editorial_journey(demo_site, browser):
     _review(journey, "reviewer3", "Approve as it is", "Still accurate.")
 
     # 5. The board: a wrong password, then two signatures.
-    editor.goto(f"{demo_site.url}/desk/queue/")
+    editor.goto(f"{demo_site.url}/office/queue/")
     editor.get_by_role("link", name=TITLE).click()
     editor.get_by_role("button", name="Send to Advisory Board").click()
     expect(editor.get_by_text("The article is now “Board review”")).to_be_visible()
@@ -215,9 +215,9 @@ def test_the_editorial_journey(demo_site, browser):
     visitor.get_by_label("Your question or the error you found").fill("Does it affect hands too?")
     visitor.get_by_role("button", name="Send to the editors").click()
     expect(visitor.get_by_text("Your message went to our editors")).to_be_visible()
-    editor.goto(f"{demo_site.url}/desk/queue/")
+    editor.goto(f"{demo_site.url}/office/queue/")
     expect(editor.get_by_text("1 reader message waiting for an editor.")).to_be_visible()
-    editor.goto(f"{demo_site.url}/desk/questions/")
+    editor.goto(f"{demo_site.url}/office/questions/")
     expect(editor.get_by_text("Does it affect hands too?")).to_be_visible()
     journey.check(editor, "editor")
 

@@ -4,7 +4,7 @@ approval, and a visitor reads it in their own words."""
 import pytest
 from playwright.sync_api import expect
 
-from articles.demo.content import PASSWORD
+from demo.content import PASSWORD
 
 from .conftest import serious_accessibility_violations
 
@@ -161,7 +161,7 @@ def test_desk_pages_satisfy_the_content_security_policy(demo_site, csp_page):
     csp_page.get_by_label("Username").fill("editor")
     csp_page.get_by_label("Password").fill(PASSWORD)
     csp_page.get_by_role("button", name="Sign in").click()
-    for path in ["/desk/", "/desk/queue/", "/desk/office/", "/desk/articles/3/", "/desk/policy/"]:
+    for path in ["/desk/", "/office/queue/", "/office/", "/desk/articles/3/", "/office/policy/"]:
         csp_page.goto(demo_site.url + path)
         csp_page.wait_for_load_state("networkidle")
         assert csp_page.evaluate("window.__cspViolations") == [], path

@@ -5,7 +5,7 @@ resubmits, and round 2 opens."""
 import pytest
 from playwright.sync_api import expect
 
-from articles.demo.content import PASSWORD
+from demo.content import PASSWORD
 
 from .conftest import serious_accessibility_violations
 
@@ -89,7 +89,7 @@ def test_editor_runs_a_review_round_and_the_author_resubmits(sign_in):
     expect(author.get_by_text("The article is now “Under review”")).to_be_visible()
 
     editor.reload()
-    editor.goto(editor.url.split("/desk/")[0] + "/desk/queue/")
+    editor.goto(editor.url.split("/desk/")[0] + "/office/queue/")
     editor.get_by_role("link", name=ARTICLE).click()
     expect(editor.get_by_role("link", name="Round 2")).to_be_visible()
     editor.get_by_role("link", name="Manage reviewers").click()

@@ -126,13 +126,17 @@ def build_world():
         "token": signing.dumps(invitation.pk, salt="accounts.invitation"),
     }
     special = {  # URL names whose pk means something other than the article
-        "people:person": {"pk": people["author"].pk},
-        "people:role": {"pk": people["author"].pk},
-        "people:unlock": {"pk": people["author"].pk},
-        "articles:glossary_edit": {"pk": term.pk},
-        "articles:glossary_delete": {"pk": term.pk},
-        "articles:question_handle": {"pk": question.pk},
-        "signup_finish": {"token": signing.dumps("joining@example.org", salt="accounts.signup")},
+        "accounts:person": {"pk": people["author"].pk},
+        "accounts:person_roles": {"pk": people["author"].pk},
+        "accounts:person_unlock": {"pk": people["author"].pk},
+        "office:glossary_edit": {"pk": term.pk},
+        "office:glossary_delete": {"pk": term.pk},
+        "office:question_handle": {"pk": question.pk},
+        "moved:person": {"pk": people["author"].pk},
+        "moved:glossary_edit": {"pk": term.pk},
+        "accounts:signup_finish": {
+            "token": signing.dumps("joining@example.org", salt="accounts.signup")
+        },
     }
     return people, kwargs, special
 

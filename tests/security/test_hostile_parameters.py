@@ -45,9 +45,9 @@ PARAMETERS = {
     "articles:search": {"q": (TEXT, "the"), "stage": (CHOICE, "approved"), "page": (NUMBER, "2")},
     "articles:public": {"audience": (CHOICE, "patient")},
     "articles:compare": {"old": (NUMBER, "1"), "new": (NUMBER, "1")},
-    "articles:glossary": {"q": (TEXT, "dose"), "page": (NUMBER, "2")},
-    "articles:questions": {"show": (CHOICE, "handled"), "page": (NUMBER, "2")},
-    "articles:audit": {
+    "office:glossary": {"q": (TEXT, "dose"), "page": (NUMBER, "2")},
+    "office:questions": {"show": (CHOICE, "handled"), "page": (NUMBER, "2")},
+    "office:audit": {
         "person": (NUMBER, "1"),
         "action": (CHOICE, "submit"),
         "article": (NUMBER, "1"),
@@ -55,16 +55,16 @@ PARAMETERS = {
         "until": (DATE, "2040-12-31"),
         "page": (NUMBER, "2"),
     },
-    "articles:audit_csv": {
+    "office:audit_csv": {
         "person": (NUMBER, "1"),
         "action": (CHOICE, "submit"),
         "article": (NUMBER, "1"),
         "since": (DATE, "2020-01-31"),
         "until": (DATE, "2040-12-31"),
     },
-    "people:list": {"role": (CHOICE, "editor"), "q": (TEXT, "ed"), "page": (NUMBER, "2")},
-    "reviews:queue": {"state": (CHOICE, "submitted")},
-    "login": {"next": (TEXT, "/desk/")},
+    "accounts:people": {"role": (CHOICE, "editor"), "q": (TEXT, "ed"), "page": (NUMBER, "2")},
+    "office:queue": {"state": (CHOICE, "submitted")},
+    "accounts:login": {"next": (TEXT, "/desk/")},
     "sitemap": {"p": (NUMBER, "1")},
 }
 
@@ -113,12 +113,12 @@ def test_a_page_past_the_end_of_any_list_is_an_empty_page(client, db):
 def test_a_null_character_in_the_address_is_refused_with_a_sentence(client, editor):
     client.force_login(editor)
     GlossaryTerm.objects.create(term="dose", explanation="how much")
-    for path in ["/search/", reverse("people:list"), reverse("articles:glossary")]:
+    for path in ["/search/", reverse("accounts:people"), reverse("office:glossary")]:
         for query in ["q=%00", "q=dose%00", "%00=dose"]:
             response = client.get(f"{path}?{query}")
             assert response.status_code == 400, (path, query)
             assert "contains a null character" in response.content.decode()
-    assert "how much" in client.get(reverse("articles:glossary"), {"q": "dose"}).content.decode()
+    assert "how much" in client.get(reverse("office:glossary"), {"q": "dose"}).content.decode()
 
 
 def test_an_article_number_too_large_for_the_database_is_a_form_error(
@@ -127,13 +127,13 @@ def test_an_article_number_too_large_for_the_database_is_a_form_error(
     article = advance(make_article(title="Is the audit filter sane?"), "submit")
     client.force_login(editor)
     for huge in [HUGE, str(2**63)]:
-        response = client.get(reverse("articles:audit"), {"article": huge})
+        response = client.get(reverse("office:audit"), {"article": huge})
         text = response.content.decode()
         assert response.status_code == 200
         assert "No article has a number that large." in text and "No entries match." in text
-    shown = client.get(reverse("articles:audit"), {"article": article.pk}).content.decode()
+    shown = client.get(reverse("office:audit"), {"article": article.pk}).content.decode()
     assert "Is the audit filter sane?" in shown
-    assert client.get(reverse("articles:audit_csv"), {"article": HUGE}).status_code == 200
+    assert client.get(reverse("office:audit_csv"), {"article": HUGE}).status_code == 200
 
 
 class _RecordingQueryDict(QueryDict):

@@ -27,14 +27,14 @@ NEW_PASSWORD = "Quiet-lantern-orchard-8"
 
 def _sign_up_link(client, email, django_capture_on_commit_callbacks) -> str:
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("signup"), {"email": email})
+        client.post(reverse("accounts:signup"), {"email": email})
     return mail.outbox[-1].body.split(SITE)[1].split()[0]
 
 
 def _invitation_link(client, editor, email, django_capture_on_commit_callbacks) -> str:
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("people:invite"), {"email": email, "role": Role.REVIEWER})
+        client.post(reverse("accounts:people_invite"), {"email": email, "role": Role.REVIEWER})
     client.logout()
     return mail.outbox[-1].body.split(SITE)[1].split()[0]
 
@@ -49,7 +49,9 @@ def _join(client, link, *, username, name="Nia New", password=NEW_PASSWORD):
 
 def _signs_in(client, identifier, password) -> bool:
     client.logout()
-    response = client.post(reverse("login"), {"username": identifier, "password": password})
+    response = client.post(
+        reverse("accounts:login"), {"username": identifier, "password": password}
+    )
     return response.status_code == 302
 
 
@@ -139,7 +141,7 @@ def test_a_sign_up_request_for_a_registered_email_in_another_case_mails_the_hold
     client, author, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("signup"), {"email": "AUTHOR@example.org"})
+        response = client.post(reverse("accounts:signup"), {"email": "AUTHOR@example.org"})
     assert response.status_code == 200
     assert mail.outbox[-1].to == ["author@example.org"]
     assert "already have an account" in mail.outbox[-1].subject
@@ -148,7 +150,7 @@ def test_a_sign_up_request_for_a_registered_email_in_another_case_mails_the_hold
 def test_an_invitation_to_a_registered_email_in_another_case_is_refused(client, editor, author):
     client.force_login(editor)
     response = client.post(
-        reverse("people:invite"),
+        reverse("accounts:people_invite"),
         {"email": "AUTHOR@EXAMPLE.ORG", "role": Role.REVIEWER},
         follow=True,
     )
@@ -212,7 +214,7 @@ def test_a_display_name_with_a_line_break_is_refused_on_the_people_page(client, 
     before = reviewer.display_name
     client.force_login(editor)
     response = client.post(
-        reverse("people:person", args=[reviewer.pk]),
+        reverse("accounts:person", args=[reviewer.pk]),
         _profile_form(display_name=SPOOFED_NAME),
     )
     assert response.status_code == 400
@@ -223,7 +225,7 @@ def test_a_display_name_with_a_line_break_is_refused_on_the_people_page(client, 
     assert reviewer.display_name == before
     # A bio may have several lines.
     response = client.post(
-        reverse("people:person", args=[reviewer.pk]),
+        reverse("accounts:person", args=[reviewer.pk]),
         _profile_form(display_name="Dr Real"),
     )
     assert response.status_code == 302

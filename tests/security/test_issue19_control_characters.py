@@ -84,7 +84,7 @@ def test_transition_comments_refuse_control_characters(client, author, editor, d
 def test_glossary_terms_refuse_control_characters(client, editor):
     client.force_login(editor)
     response = client.post(
-        reverse("articles:glossary_new"),
+        reverse("office:glossary_new"),
         {"term": "neuropathy", "explanation": f"nerve{CONTROL} damage"},
     )
     assert response.status_code == 400
@@ -121,7 +121,7 @@ def test_an_editor_answer_with_a_control_character_is_refused(published, editor)
 def test_profile_display_names_refuse_control_characters(client, editor, reviewer):
     client.force_login(editor)
     response = client.post(
-        reverse("people:person", args=[reviewer.pk]),
+        reverse("accounts:person", args=[reviewer.pk]),
         {"display_name": f"Dr{CONTROL} Smith", "credentials": "MD"},
     )
     assert response.status_code == 400
@@ -134,7 +134,7 @@ def test_sign_up_refuses_a_display_name_with_a_control_character(
     client, db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("signup"), {"email": "new@example.org"})
+        client.post(reverse("accounts:signup"), {"email": "new@example.org"})
     link = mail.outbox[-1].body.split(settings.SITE_URL)[1].split()[0]
     response = client.post(
         link,

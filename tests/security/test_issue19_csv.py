@@ -7,8 +7,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from articles.csv_export import spreadsheet_safe
 from articles.models import AuditEntry
+from office.csv_export import spreadsheet_safe
 
 from .matrix_world import build_world, url_for, url_names
 
@@ -31,7 +31,7 @@ def hostile_article(author, advance, make_article):
 
 def test_audit_csv_neutralises_cells_a_spreadsheet_would_run(client, editor, hostile_article):
     client.force_login(editor)
-    rows = _rows(client.get(reverse("articles:audit_csv"), {"article": hostile_article.pk}))
+    rows = _rows(client.get(reverse("office:audit_csv"), {"article": hostile_article.pk}))
     titles = {row[1] for row in rows[1:]}
     assert titles == {'\'=HYPERLINK("http://x")'}
     comments = sorted(row[8] for row in rows[1:] if row[5] == "note")
@@ -42,7 +42,7 @@ def test_audit_csv_keeps_ordinary_cells_as_they_are(client, editor, author, make
     article = advance(make_article(title="Is 1 - 1 zero?", references=1), "submit")
     AuditEntry.note(article, author, "note", "A plain comment; a = b")
     client.force_login(editor)
-    rows = _rows(client.get(reverse("articles:audit_csv"), {"article": article.pk}))
+    rows = _rows(client.get(reverse("office:audit_csv"), {"article": article.pk}))
     assert {row[1] for row in rows[1:]} == {"Is 1 - 1 zero?"}
     assert "A plain comment; a = b" in [row[8] for row in rows[1:]]
     assert all(row[2] == str(article.pk) for row in rows[1:])

@@ -21,7 +21,7 @@ def _from(address: str) -> Client:
 
 
 def _sign_in(client, identifier, password):
-    return client.post(reverse("login"), {"username": identifier, "password": password})
+    return client.post(reverse("accounts:login"), {"username": identifier, "password": password})
 
 
 def _signed_in_as(client, user) -> bool:
@@ -43,7 +43,7 @@ def test_guesses_between_sign_ins_to_ones_own_account_still_lock_the_victim(auth
         for _ in range(4):
             _sign_in(attacker, "author", "guess")
         assert _sign_in(attacker, "stranger", PASSWORD).status_code == 302
-        attacker.post(reverse("logout"))
+        attacker.post(reverse("accounts:logout"))
     response = _sign_in(attacker, "author", PASSWORD)
     assert ACCOUNT_PAUSED in response.content.decode()
     assert not _signed_in_as(attacker, author)
@@ -54,7 +54,7 @@ def test_ones_own_success_does_not_lift_the_count_of_guesses_at_other_accounts(d
     for n in range(29):
         _sign_in(attacker, UserFactory(username=f"sprayed{n}").username, "Summer2026!")
     assert _sign_in(attacker, "stranger", PASSWORD).status_code == 302
-    attacker.post(reverse("logout"))
+    attacker.post(reverse("accounts:logout"))
     _sign_in(attacker, UserFactory(username="sprayed29").username, "Summer2026!")
     response = _sign_in(attacker, "stranger", PASSWORD)
     assert ADDRESS_PAUSED in response.content.decode()
@@ -77,7 +77,7 @@ def test_one_guess_at_each_of_thirty_accounts_pauses_sign_in_from_that_address(a
     assert not _signed_in_as(attacker, author)
     # Passwords typed again from there are not checked either.
     change = colleague.post(
-        reverse("password_change"),
+        reverse("accounts:password_change"),
         {
             "old_password": PASSWORD,
             "new_password1": "Fresh-long-pass-2031",
@@ -155,7 +155,7 @@ def test_guesses_at_one_account_from_many_addresses_lock_it_everywhere_at_twenty
     assert "everywhere for an hour" in response.content.decode()
     assert not _signed_in_as(home, author)
     change = laptop.post(
-        reverse("password_change"),
+        reverse("accounts:password_change"),
         {
             "old_password": PASSWORD,
             "new_password1": "Fresh-long-pass-2031",
@@ -175,8 +175,8 @@ def test_an_editors_unlock_clears_every_count_of_the_account(author, editor):
     assert ACCOUNT_PAUSED in _sign_in(_from(HOME), "author", PASSWORD).content.decode()
     desk = _from(HOME)
     desk.force_login(editor)
-    page = desk.get(reverse("people:person", args=[author.pk])).content.decode()
+    page = desk.get(reverse("accounts:person", args=[author.pk])).content.decode()
     assert "Recent wrong passwords: 26" in page  # the refused right one counts too
-    desk.post(reverse("people:unlock", args=[author.pk]))
+    desk.post(reverse("accounts:person_unlock", args=[author.pk]))
     for address in (addresses[0], HOME):
         assert _sign_in(_from(address), "author", PASSWORD).status_code == 302

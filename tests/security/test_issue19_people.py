@@ -28,7 +28,7 @@ def second_editor(db):
 def test_an_editor_cannot_grant_themselves_a_role(client, editor, second_editor, role):
     client.force_login(editor)
     response = client.post(
-        reverse("people:role", args=[editor.pk]), {"role": role, "action": "grant"}
+        reverse("accounts:person_roles", args=[editor.pk]), {"role": role, "action": "grant"}
     )
     assert response.status_code == 403
     assert "Nobody changes their own roles" in response.content.decode()
@@ -39,7 +39,8 @@ def test_an_editor_cannot_grant_themselves_a_role(client, editor, second_editor,
 def test_an_editor_cannot_remove_their_own_role(client, editor, second_editor):
     client.force_login(editor)
     response = client.post(
-        reverse("people:role", args=[editor.pk]), {"role": Role.EDITOR, "action": "remove"}
+        reverse("accounts:person_roles", args=[editor.pk]),
+        {"role": Role.EDITOR, "action": "remove"},
     )
     assert response.status_code == 403
     assert _roles(editor) == {Role.EDITOR}
@@ -49,7 +50,7 @@ def test_an_editor_cannot_remove_their_own_role(client, editor, second_editor):
 def test_another_editor_grants_the_board_role_with_a_record(client, editor, second_editor):
     client.force_login(second_editor)
     response = client.post(
-        reverse("people:role", args=[editor.pk]), {"role": Role.BOARD, "action": "grant"}
+        reverse("accounts:person_roles", args=[editor.pk]), {"role": Role.BOARD, "action": "grant"}
     )
     assert response.status_code == 302
     assert _roles(editor) == {Role.EDITOR, Role.BOARD}
@@ -66,11 +67,14 @@ def test_another_editor_may_remove_an_editor_but_not_the_last_one(
     client, editor, second_editor, admin_user
 ):
     client.force_login(second_editor)
-    client.post(reverse("people:role", args=[editor.pk]), {"role": Role.EDITOR, "action": "remove"})
+    client.post(
+        reverse("accounts:person_roles", args=[editor.pk]),
+        {"role": Role.EDITOR, "action": "remove"},
+    )
     assert _roles(editor) == set()
     client.force_login(admin_user)
     response = client.post(
-        reverse("people:role", args=[second_editor.pk]),
+        reverse("accounts:person_roles", args=[second_editor.pk]),
         {"role": Role.EDITOR, "action": "remove"},
         follow=True,
     )
@@ -80,10 +84,10 @@ def test_another_editor_may_remove_an_editor_but_not_the_last_one(
 
 def test_own_person_page_offers_no_role_controls(client, editor, second_editor):
     client.force_login(editor)
-    own = client.get(reverse("people:person", args=[editor.pk])).content.decode()
+    own = client.get(reverse("accounts:person", args=[editor.pk])).content.decode()
     assert 'name="action"' not in own
     assert "Another editor changes your roles" in own
-    other = client.get(reverse("people:person", args=[second_editor.pk])).content.decode()
+    other = client.get(reverse("accounts:person", args=[second_editor.pk])).content.decode()
     assert 'name="action"' in other
 
 
@@ -122,7 +126,7 @@ def test_the_admin_does_not_change_roles(client, request, who, other_author):
     url = reverse("admin:accounts_user_change", args=[other_author.pk])
     page = client.get(url).content.decode()
     assert 'name="groups"' not in page
-    assert reverse("people:person", args=[other_author.pk]) in page  # where roles change
+    assert reverse("accounts:person", args=[other_author.pk]) in page  # where roles change
     data = _admin_form_data(client, url)
     data["groups"] = [str(Group.objects.get(name=Role.BOARD).pk)]
     data["user_permissions"] = []
@@ -144,7 +148,7 @@ def _profile(member, **changes) -> dict:
 
 def test_a_profile_change_on_the_people_page_is_recorded_and_shown(client, editor, board_member):
     client.force_login(editor)
-    url = reverse("people:person", args=[board_member.pk])
+    url = reverse("accounts:person", args=[board_member.pk])
     response = client.post(url, _profile(board_member, credentials="MD, FRCP"))
     assert response.status_code == 302
     change = ProfileChange.objects.get()
@@ -161,7 +165,7 @@ def test_a_profile_change_on_the_people_page_is_recorded_and_shown(client, edito
 
 def test_saving_an_unchanged_profile_records_nothing(client, editor, board_member):
     client.force_login(editor)
-    client.post(reverse("people:person", args=[board_member.pk]), _profile(board_member))
+    client.post(reverse("accounts:person", args=[board_member.pk]), _profile(board_member))
     assert not ProfileChange.objects.exists()
 
 
@@ -183,7 +187,7 @@ def test_a_profile_change_in_the_admin_is_recorded(client, staff_editor, board_m
 def test_profile_change_records_cannot_be_edited(client, editor, board_member, admin_user):
     client.force_login(editor)
     client.post(
-        reverse("people:person", args=[board_member.pk]),
+        reverse("accounts:person", args=[board_member.pk]),
         _profile(board_member, specialty="Neurology"),
     )
     change = ProfileChange.objects.get()

@@ -55,9 +55,9 @@ REVIEW_CONTENT = [
 # a name there says nothing about who reviewed what. Their figures are
 # tested on their own (test_office_reviewer_figures_leave_out_own_articles).
 LISTS_EVERYONE = {
-    "people:list",
-    "people:person",
-    "articles:office",
+    "accounts:people",
+    "accounts:person",
+    "office:dashboard",
     "admin:accounts_user_changelist",
 }
 
@@ -167,12 +167,12 @@ def world(db):
             "token": signing.dumps(invitation.pk, salt="accounts.invitation"),
         },
         "special": {
-            "people:person": {"pk": quill.pk},
-            "people:role": {"pk": quill.pk},
-            "people:unlock": {"pk": quill.pk},
-            "articles:glossary_edit": {"pk": term.pk},
-            "articles:glossary_delete": {"pk": term.pk},
-            "articles:question_handle": {"pk": question.pk},
+            "accounts:person": {"pk": quill.pk},
+            "accounts:person_roles": {"pk": quill.pk},
+            "accounts:person_unlock": {"pk": quill.pk},
+            "office:glossary_edit": {"pk": term.pk},
+            "office:glossary_delete": {"pk": term.pk},
+            "office:question_handle": {"pk": question.pk},
         },
     }
 
@@ -215,7 +215,7 @@ def test_editor_author_reads_nothing_about_their_reviewers_on_any_page(client, w
         if url_for(name, stepped_kwargs, {}) != url_for(name, world["kwargs"], world["special"])
     ]
     requests += [("POST", name, url) for _, name, url in requests]
-    for name in ("articles:audit", "articles:audit_csv"):
+    for name in ("office:audit", "office:audit_csv"):
         for query in (
             f"article={own.pk}",
             f"article={world['stepped'].pk}",
@@ -224,8 +224,8 @@ def test_editor_author_reads_nothing_about_their_reviewers_on_any_page(client, w
             "action=sign_off_withdrawn",
         ):
             requests.append(("GET", name, f"{reverse(name)}?{query}"))
-    requests.append(("GET", "articles:questions", f"{reverse('articles:questions')}?show=handled"))
-    requests.append(("GET", "reviews:queue", f"{reverse('reviews:queue')}?state=under_review"))
+    requests.append(("GET", "office:questions", f"{reverse('office:questions')}?show=handled"))
+    requests.append(("GET", "office:queue", f"{reverse('office:queue')}?state=under_review"))
     requests += [("GET", name, url) for name, url in _admin_urls()]
     leaks = []
     for method, name, url in requests:
@@ -244,7 +244,7 @@ def test_editor_author_reads_nothing_about_their_reviewers_on_any_page(client, w
 def test_another_editor_still_sees_who_reviewed(client, world):
     client.force_login(world["handler"])
     own = world["own"]
-    log = client.get(reverse("articles:audit"), {"article": own.pk}).content.decode()
+    log = client.get(reverse("office:audit"), {"article": own.pk}).content.decode()
     assert "CONFLICT-TOKEN-ZX" in log and "Quincy Quill" in log
     round_page = client.get(reverse("reviews:round", args=[own.pk, 1])).content.decode()
     assert "Quincy Quill" in round_page and "Major changes" in round_page
@@ -253,22 +253,22 @@ def test_another_editor_still_sees_who_reviewed(client, world):
 def test_audit_log_and_csv_hide_review_steps_on_the_viewers_own_article(client, world):
     client.force_login(world["penwright"])
     own, published = world["own"], world["published"]
-    log = client.get(reverse("articles:audit"), {"article": own.pk}).content.decode()
+    log = client.get(reverse("office:audit"), {"article": own.pk}).content.decode()
     assert "Submit for review" in log  # the workflow itself stays visible
     assert "Quincy Quill" not in log and "CONFLICT-TOKEN-ZX" not in log
-    export = client.get(reverse("articles:audit_csv"), {"article": own.pk})
+    export = client.get(reverse("office:audit_csv"), {"article": own.pk})
     rows = list(csv.reader(io.StringIO(_text(export))))
     actions = [row[5] for row in rows[1:]]
     assert "submit" in actions
     assert not {"reviewers_invited", "review_accepted", "review_submitted"} & set(actions)
     # The colleague's article keeps its full record, for the same editor.
-    other = client.get(reverse("articles:audit"), {"article": published.pk}).content.decode()
+    other = client.get(reverse("office:audit"), {"article": published.pk}).content.decode()
     assert "Otto Open" in other and "Approve as it is" in other
 
 
 def test_audit_filter_lists_no_one_who_only_reviewed_the_viewers_article(client, world):
     client.force_login(world["penwright"])
-    page = client.get(reverse("articles:audit")).content.decode()
+    page = client.get(reverse("office:audit")).content.decode()
     assert f'value="{world["quill"].pk}"' not in page
     assert f'value="{world["otto"].pk}"' in page
     assert 'value="review_declined"' not in page  # only ever on the viewer's article
@@ -280,14 +280,14 @@ def test_audit_log_never_shows_a_never_submitted_article(client, world):
     writer_draft.fire("withdraw", by=world["writer"])
     assert AuditEntry.objects.filter(article=writer_draft).exists()
     client.force_login(world["penwright"])
-    log = client.get(reverse("articles:audit")).content.decode()
-    export = _text(client.get(reverse("articles:audit_csv")))
+    log = client.get(reverse("office:audit")).content.decode()
+    export = _text(client.get(reverse("office:audit_csv")))
     assert "Private draft title?" not in log and "Private draft title?" not in export
 
 
 def _workload_seen_by(client, person) -> dict:
     client.force_login(person)
-    workload = client.get(reverse("articles:office")).context["workload"]
+    workload = client.get(reverse("office:dashboard")).context["workload"]
     return {row["reviewer"].username: row for row in workload}
 
 
@@ -307,15 +307,15 @@ def test_reader_question_on_own_article_is_left_to_another_editor(client, world)
     own_published.authors.add(world["penwright"])
     question = ReaderQuestion.objects.get(article=own_published)
     client.force_login(world["penwright"])
-    desk = client.get(reverse("articles:questions")).content.decode()
+    desk = client.get(reverse("office:questions")).content.decode()
     assert "Why?" not in desk
-    response = client.post(reverse("articles:question_handle", args=[question.pk]))
+    response = client.post(reverse("office:question_handle", args=[question.pk]))
     assert response.status_code == 403
     question.refresh_from_db()
     assert question.handled_at is None
     client.force_login(world["handler"])
-    assert "Why?" in client.get(reverse("articles:questions")).content.decode()
-    client.post(reverse("articles:question_handle", args=[question.pk]))
+    assert "Why?" in client.get(reverse("office:questions")).content.decode()
+    client.post(reverse("office:question_handle", args=[question.pk]))
     question.refresh_from_db()
     assert question.handled_by == world["handler"]
 

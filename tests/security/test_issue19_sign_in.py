@@ -13,7 +13,7 @@ LOCK_PAGE = "Sign-in is paused for this account"
 
 
 def _sign_in(client, identifier, password):
-    return client.post(reverse("login"), {"username": identifier, "password": password})
+    return client.post(reverse("accounts:login"), {"username": identifier, "password": password})
 
 
 def _signed_in_as(client, user) -> bool:
@@ -23,7 +23,7 @@ def _signed_in_as(client, user) -> bool:
 def _sign_in_to_own_account_and_leave(attacker):
     own = Client()
     assert _sign_in(own, "stranger", PASSWORD).status_code == 302
-    own.post(reverse("logout"))
+    own.post(reverse("accounts:logout"))
 
 
 # -- item 1: a success clears only its own account's failures -------------
@@ -43,7 +43,7 @@ def test_a_success_still_clears_the_accounts_own_failures(client, author):
     for _ in range(4):
         _sign_in(client, "author", "typo")
     assert _sign_in(client, "author", PASSWORD).status_code == 302
-    client.post(reverse("logout"))
+    client.post(reverse("accounts:logout"))
     for _ in range(4):
         _sign_in(client, "author", "typo")
     assert _sign_in(client, "author", PASSWORD).status_code == 302
@@ -89,7 +89,7 @@ def test_signing_in_to_another_account_does_not_clear_signature_failures(
 
 def _change_password(client, old):
     return client.post(
-        reverse("password_change"),
+        reverse("accounts:password_change"),
         {
             "old_password": old,
             "new_password1": "Fresh-long-pass-2031",
@@ -186,15 +186,15 @@ def test_guesses_by_email_and_by_login_name_count_toward_one_lock(client, author
     # An editor's unlock lifts it for both.
     editor = UserFactory(roles=[Role.EDITOR])
     client.force_login(editor)
-    page = client.get(reverse("people:person", args=[author.pk])).content.decode()
+    page = client.get(reverse("accounts:person", args=[author.pk])).content.decode()
     assert "Recent wrong passwords: 7" in page  # the refused right ones count too
-    client.post(reverse("people:unlock", args=[author.pk]))
+    client.post(reverse("accounts:person_unlock", args=[author.pk]))
     client.logout()
     assert _sign_in(client, "author@example.org", PASSWORD).status_code == 302
 
 
 def test_the_sign_in_form_asks_for_a_login_name_or_email(client, db):
-    assert "Username or email" in client.get(reverse("login")).content.decode()
+    assert "Username or email" in client.get(reverse("accounts:login")).content.decode()
 
 
 def test_the_admin_password_form_leads_to_the_throttled_one(client, author):
@@ -210,7 +210,7 @@ def test_the_admin_password_form_leads_to_the_throttled_one(client, author):
         },
     )
     assert response.status_code == 302
-    assert response.url == reverse("password_change")
+    assert response.url == reverse("accounts:password_change")
     author.refresh_from_db()
     assert author.check_password(PASSWORD)  # nothing was checked or changed there
 
@@ -222,7 +222,7 @@ def test_a_wrong_password_says_login_name_or_email(client, author):
 
 
 def test_the_sign_in_field_takes_an_email_up_to_254_characters(client, db):
-    page = client.get(reverse("login")).content.decode()
+    page = client.get(reverse("accounts:login")).content.decode()
     assert 'maxlength="254"' in page
     assert 'maxlength="150"' not in page
     long_email = "a" * 64 + "@" + "b" * 180 + ".org"  # 249 characters

@@ -16,7 +16,7 @@ SITE = "http://127.0.0.1:8000"
 
 def _ask(client, email, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("signup"), {"email": email})
+        return client.post(reverse("accounts:signup"), {"email": email})
 
 
 def _link(client, email, django_capture_on_commit_callbacks) -> str:
@@ -71,7 +71,7 @@ def test_the_password_change_form_refuses_site_words_too(client, author):
 
     client.force_login(author)
     response = client.post(
-        reverse("password_change"),
+        reverse("accounts:password_change"),
         {"old_password": PASSWORD, "new_password1": "medical123", "new_password2": "medical123"},
     )
     assert response.status_code == 200
@@ -105,7 +105,7 @@ def test_sign_up_answers_the_same_whether_or_not_the_email_is_registered(
 def test_a_sign_up_link_creates_one_account_only(client, db, django_capture_on_commit_callbacks):
     link = _link(client, "nia@example.org", django_capture_on_commit_callbacks)
     assert _finish(client, link).status_code == 302
-    client.post(reverse("logout"))
+    client.post(reverse("accounts:logout"))
     again = client.get(link)
     assert again.status_code == 410
     assert "already has an account" in again.content.decode()
@@ -161,7 +161,9 @@ def test_a_username_taken_at_the_same_moment_on_an_invitation_is_a_form_error(
 ):
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("people:invite"), {"email": "new@example.org", "role": Role.BOARD})
+        client.post(
+            reverse("accounts:people_invite"), {"email": "new@example.org", "role": Role.BOARD}
+        )
     link = mail.outbox[-1].body.split(SITE)[1].split()[0]
     client.logout()
     race = _RowLandsFirst("newboard")

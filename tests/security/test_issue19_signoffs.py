@@ -182,7 +182,7 @@ def test_other_editors_read_why_a_signature_was_withdrawn(
     client.force_login(editor)
     workspace = client.get(reverse("articles:workspace", args=[in_board_review.pk]))
     assert "(stepped aside (competing interest)): it no longer counts" in workspace.content.decode()
-    log = client.get(reverse("articles:audit"), {"article": in_board_review.pk}).content.decode()
+    log = client.get(reverse("office:audit"), {"article": in_board_review.pk}).content.decode()
     assert "SECRET-CONFLICT-XYZ" in log and "withdrawn and no longer counts" in log
 
 
@@ -295,7 +295,7 @@ def test_every_place_that_lists_valid_signatures_leaves_the_withdrawn_one_out(
     assert own.count(revision.title) == 1
 
     client.force_login(editor)
-    verification = client.get(reverse("reviews:verification")).content.decode()
+    verification = client.get(reverse("office:verification")).content.decode()
     assert verification.count("Withdrawn by the signer: does not count") == 1
     assert verification.count(">Valid<") == 2
 
@@ -410,7 +410,7 @@ def test_renaming_a_signer_later_does_not_change_who_signed(
 
     client.force_login(editor)
     for url in (
-        reverse("reviews:verification"),
+        reverse("office:verification"),
         reverse("articles:workspace", args=[in_board_review.pk]),
         reverse("articles:revision", args=[in_board_review.pk, 1]),
     ):

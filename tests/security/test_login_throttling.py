@@ -9,7 +9,7 @@ from ..factories import PASSWORD
 
 
 def _sign_in(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
 def test_five_wrong_passwords_lock_the_account_with_a_clear_page(client, author):
@@ -37,9 +37,9 @@ def test_an_editor_can_unlock_an_account(client, author, editor):
     for _ in range(5):
         _sign_in(client, "author", "wrong")
     client.force_login(editor)
-    page = client.get(reverse("people:person", args=[author.pk])).content.decode()
+    page = client.get(reverse("accounts:person", args=[author.pk])).content.decode()
     assert "Recent wrong passwords: 5" in page
-    client.post(reverse("people:unlock", args=[author.pk]))
+    client.post(reverse("accounts:person_unlock", args=[author.pk]))
     client.logout()
     response = _sign_in(client, "author", PASSWORD)
     assert response.status_code == 302
@@ -48,4 +48,4 @@ def test_an_editor_can_unlock_an_account(client, author, editor):
 @pytest.mark.parametrize("role", ["author", "reviewer", "board_member", "stranger"])
 def test_only_editors_unlock(client, people, author, role):
     client.force_login(people[role])
-    assert client.post(reverse("people:unlock", args=[author.pk])).status_code == 403
+    assert client.post(reverse("accounts:person_unlock", args=[author.pk])).status_code == 403

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import User
-from articles.demo.content import ARTICLES, DISCLOSURE, GLOSSARY, PASSWORD, PEOPLE
 from articles.models import Article, EditorialPolicy, GlossaryTerm
 from articles.services import article_create
+from demo.content import ARTICLES, DISCLOSURE, GLOSSARY, PASSWORD, PEOPLE
 from reviews.models import ReviewAssignment
 from reviews.services import (
     board_signoff_record,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
-from articles.demo.content import PASSWORD, PEOPLE
+from demo.content import PASSWORD, PEOPLE
 
 
 class Command(BaseCommand):

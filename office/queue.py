@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from articles.models import ArticleState, EditorialPolicy
-
-from .models import ReviewAssignment
+from reviews.models import ReviewAssignment
 
 Status = ReviewAssignment.Status
 UNANSWERED_AFTER_DAYS = 3

@@ -12,14 +12,14 @@ from django.db.models.functions import Lead, RowNumber
 from django.utils import timezone
 
 from accounts.models import Role, User
-
-from .models import (
+from articles.models import (
     PUBLIC_STAGE_OF_STATE,
     Article,
     ArticleState,
     AuditEntry,
     review_records_hidden_from,
 )
+from reviews.models import Review, ReviewAssignment
 
 WINDOW_DAYS = 90
 
@@ -118,8 +118,6 @@ def review_counts(today: datetime.date, *, viewer) -> dict[str, int]:
     """Invitations overdue and unanswered, leaving out the viewer's own
     articles (whose review the viewer does not follow), and articles due for
     periodic review."""
-    from reviews.models import ReviewAssignment
-
     open_round = Q(round__closed_at__isnull=True)
     assignments = ReviewAssignment.objects.exclude(
         review_records_hidden_from(viewer, article_path="round__article")
@@ -143,8 +141,6 @@ def reviewer_workload(today: datetime.date, *, viewer) -> list[dict]:
     days to submit. Assignments on articles the viewer wrote are not
     counted: the figures would otherwise tell them who reviewed their own
     article (compare the page before and after an invitation)."""
-    from reviews.models import Review
-
     counted = ~review_records_hidden_from(viewer, article_path="review_assignments__round__article")
     open_status = Q(review_assignments__status__in=["invited", "accepted"])
     open_round = Q(review_assignments__round__closed_at__isnull=True)

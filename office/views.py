@@ -1,0 +1,361 @@
+"""The editorial office: the pages editors work from (dashboard, queue,
+audit log, glossary, reader questions, policy, signature verification)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.models import User
+from accounts.permissions import require_editor
+from articles import services
+from articles.models import (
+    Article,
+    ArticleState,
+    AuditEntry,
+    EditorialPolicy,
+    GlossaryTerm,
+    PolicyVersion,
+    ReaderQuestion,
+    TransitionRefused,
+)
+from articles.policy import PolicyChanged
+from reviews.models import BoardSignoff, ReviewAssignment, ReviewRound
+
+from . import figures as office_figures
+from .csv_export import csv_download
+from .forms import AuditFilterForm, GlossaryTermForm, PolicyForm
+from .queue import editor_queue_items
+
+
+@require_safe
+@login_required
+def glossary(request):
+    require_editor(request.user, "This page is for editors.")
+    query = request.GET.get("q", "").strip()
+    terms = GlossaryTerm.objects.all()
+    if query:
+        terms = terms.filter(
+            Q(term__icontains=query)
+            | Q(synonyms__icontains=query)
+            | Q(explanation__icontains=query)
+        )
+    page = Paginator(terms, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "office/glossary.html",
+        {"page": page, "query": query, "form": GlossaryTermForm()},
+    )
+
+
+@login_required
+def glossary_edit(request, pk: int | None = None):
+    require_editor(request.user, "This page is for editors.")
+    term = get_object_or_404(GlossaryTerm, pk=pk) if pk else None
+    form = GlossaryTermForm(request.POST or None, instance=term)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        # Saving bumps the glossary version, so no cached page keeps the old text.
+        messages.success(request, f"Saved “{saved.term}”. Patient pages use it from now on.")
+        return redirect("office:glossary")
+    return render(
+        request,
+        "office/glossary_form.html",
+        {"form": form, "term": term},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def glossary_delete(request, pk: int):
+    require_editor(request.user, "This page is for editors.")
+    term = get_object_or_404(GlossaryTerm, pk=pk)
+    term.delete()
+    messages.success(request, f"Removed “{term.term}” from the glossary.")
+    return redirect("office:glossary")
+
+
+def _filtered_audit(request):
+    # The filter's choices come from the visible entries only: a list of
+    # people would otherwise name who reviewed the viewer's own article.
+    visible = AuditEntry.objects.visible_to(request.user)
+    entries = visible.select_related("actor", "article", "revision").order_by("-created_at", "-pk")
+    actions = sorted(visible.order_by().values_list("action", flat=True).distinct())
+    people = User.objects.filter(pk__in=visible.values("actor")).order_by("username")
+    form = AuditFilterForm(request.GET or None, actions=actions, people=people)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["person"]:
+            entries = entries.filter(actor=data["person"])
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        if data["article"]:
+            entries = entries.filter(article_id=data["article"])
+        if data["since"]:
+            entries = entries.filter(created_at__date__gte=data["since"])
+        if data["until"]:
+            entries = entries.filter(created_at__date__lte=data["until"])
+    elif form.is_bound:
+        entries = entries.none()
+    return form, entries
+
+
+@require_safe
+@login_required
+def audit(request):
+    require_editor(request.user, "This page is for editors.")
+    form, entries = _filtered_audit(request)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "office/audit.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_safe
+@login_required
+def audit_csv(request):
+    """The filtered log as CSV, streamed row by row from a server-side cursor."""
+    require_editor(request.user, "This page is for editors.")
+    _, entries = _filtered_audit(request)
+    rows = (
+        [
+            entry.created_at.isoformat(),
+            entry.article.title,
+            entry.article_id,
+            entry.revision.number if entry.revision else "",
+            entry.actor.get_username() if entry.actor else "system",
+            entry.action,
+            entry.from_state,
+            entry.to_state,
+            entry.comment,
+        ]
+        for entry in entries.iterator(chunk_size=500)
+    )
+    header = ["when", "article", "article_id", "revision", "who", "action", "from", "to", "comment"]
+    return csv_download(header, rows, filename="audit-log.csv")
+
+
+@login_required
+def policy_edit(request):
+    """Editors change the policy's text and settings here, as a new version."""
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Only editors can change the editorial policy.")
+    policy = EditorialPolicy.current()
+    latest = PolicyVersion.objects.order_by("-number").first()
+    form = PolicyForm(
+        request.POST or None, instance=policy, initial={"seen_version": latest.number}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in PolicyForm.Meta.fields}
+            # The ModelForm wrote the values onto `policy`; the service compares
+            # against the stored row, so read it fresh.
+            try:
+                version = services.policy_update(
+                    editor=request.user,
+                    data=data,
+                    note=form.cleaned_data["note"],
+                    seen_version=form.cleaned_data["seen_version"],
+                )
+            except PolicyChanged as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, f"Saved as version {version.number} of the policy.")
+                return redirect("office:policy")
+    versions = PolicyVersion.objects.select_related("changed_by").order_by("-number")[:20]
+    return render(
+        request,
+        "office/policy_edit.html",
+        {"form": form, "versions": versions, "latest": latest},
+        status=status,
+    )
+
+
+@require_safe
+@login_required
+def reader_questions(request):
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Reader questions are handled by editors.")
+    return _render_questions(request, page_number=request.GET.get("page"))
+
+
+def _render_questions(request, *, page_number, failed: dict | None = None, status: int = 200):
+    """The list of messages; `failed` keeps an answer that was refused (with
+    why) in its form, on the page the editor was on, so the text is not lost."""
+    handled = request.GET.get("show") == "handled"
+    # Messages about an editor's own articles are left to another editor.
+    questions = (
+        ReaderQuestion.objects.filter(
+            article__in=Article.objects.handleable_by(request.user),
+            handled_at__isnull=not handled,
+        )
+        .select_related("article", "handled_by")
+        .order_by("-handled_at" if handled else "created_at")
+    )
+    page = Paginator(questions, 30).get_page(page_number)
+    return render(
+        request,
+        "office/questions.html",
+        {"page": page, "handled": handled, "failed": failed or {}},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def reader_question_handle(request, pk: int):
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Reader questions are handled by editors.")
+    question = get_object_or_404(ReaderQuestion, pk=pk)
+    answer = request.POST.get("answer", "")[:5000]
+    try:
+        services.reader_question_handle(
+            question=question,
+            editor=request.user,
+            answer=answer,
+            rereview=request.POST.get("rereview") == "on",
+        )
+    except (ValidationError, TransitionRefused) as exc:
+        problem = " ".join(getattr(exc, "messages", [str(exc)]))
+        return _render_questions(
+            request,
+            page_number=request.POST.get("page"),
+            failed={"pk": question.pk, "answer": answer, "error": problem},
+            status=400,
+        )
+    messages.success(request, "Done: the message is marked as handled.")
+    return redirect("office:questions")
+
+
+@require_safe
+@login_required
+def office(request):
+    """The managing editor's dashboard: the pipeline at a glance."""
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("The office dashboard is for editors.")
+    today = timezone.localdate()
+    by_state = office_figures.state_counts()
+    stages = office_figures.stage_counts(by_state)
+    states = [(ArticleState(value).label, count) for value, count in by_state.items()]
+    return render(
+        request,
+        "office/dashboard.html",
+        {
+            "state_chart": office_figures.chart(states),
+            "stage_chart": office_figures.chart(list(stages.items())),
+            "durations": office_figures.days_in_state(),
+            "reviews": office_figures.review_counts(today, viewer=request.user),
+            "workload": office_figures.reviewer_workload(today, viewer=request.user),
+            "window_days": office_figures.WINDOW_DAYS,
+        },
+    )
+
+
+@require_safe
+@login_required
+def queue(request):
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("The editorial queue is for editors.")
+    state = request.GET.get("state", "")
+    open_questions = ReaderQuestion.objects.filter(article=OuterRef("pk"), handled_at__isnull=True)
+    articles = (
+        Article.objects.handleable_by(request.user)
+        .filter(
+            Q(
+                state__in=[
+                    ArticleState.SUBMITTED,
+                    ArticleState.UNDER_REVIEW,
+                    ArticleState.CHANGES_REQUESTED,
+                    ArticleState.BOARD_REVIEW,
+                ]
+            )
+            | Q(state=ArticleState.APPROVED, rereview_due_since__isnull=False)
+            | Q(state=ArticleState.APPROVED) & Exists(open_questions)
+        )
+        .annotate(
+            open_questions=Count(
+                "reader_questions", filter=Q(reader_questions__handled_at__isnull=True)
+            )
+        )
+        .select_related("current_revision")
+        .prefetch_related(
+            "authors",
+            Prefetch(
+                "review_rounds",
+                queryset=ReviewRound.objects.order_by("number").prefetch_related(
+                    Prefetch(
+                        "assignments",
+                        queryset=ReviewAssignment.objects.select_related("reviewer"),
+                    )
+                ),
+            ),
+        )
+    )
+    if state in ArticleState.values:
+        articles = articles.filter(state=state)
+    rows = editor_queue_items(articles, today=timezone.localdate())
+    return render(
+        request,
+        "office/queue.html",
+        {
+            "rows": rows,
+            "state": state,
+            "states": [
+                (value, label)
+                for value, label in ArticleState.choices
+                if value
+                in {"submitted", "under_review", "changes_requested", "board_review", "approved"}
+            ],
+        },
+    )
+
+
+@require_safe
+@login_required
+def verification(request):
+    """For editors: every published article's signatures checked against the
+    hash recomputed from the published revision's content now."""
+    if not request.user.has_perm("accounts.handle_articles"):
+        raise PermissionDenied("Signature verification is for editors.")
+    articles = (
+        Article.objects.filter(published_revision__isnull=False)
+        .select_related("published_revision")
+        .prefetch_related(
+            "published_revision__references",
+            Prefetch(
+                "published_revision__signoffs",
+                queryset=BoardSignoff.objects.select_related("withdrawal"),
+            ),
+        )
+        .order_by("title")
+    )
+    rows = []
+    for article in articles:
+        revision = article.published_revision
+        current_hash = revision.compute_content_hash()
+        rows.append(
+            {
+                "article": article,
+                "revision": revision,
+                "hash": current_hash,
+                "signatures": [
+                    (signoff, signoff.counts_for(current_hash))
+                    for signoff in revision.signoffs.all()
+                ],
+            }
+        )
+    return render(request, "office/verification.html", {"rows": rows})
