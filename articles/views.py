@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import Role
+from accounts.rules import is_board_member, is_editor, may_write_articles, require_editor
 
 from . import office as office_figures
 from . import services
@@ -27,12 +27,17 @@ from .models import (
     Reference,
     Revision,
     TransitionRefused,
-    acts_in_role,
-    is_handling_editor,
 )
 from .policy import PolicyChanged
 from .readability import readability_report
 from .rendering import render_text
+from .rules import (
+    is_author_of,
+    is_handling_editor,
+    may_edit,
+    may_sign_off,
+    review_records_hidden,
+)
 from .services import REFERENCE_FIELDS
 
 
@@ -48,7 +53,7 @@ def desk(request):
     # What needs the author comes first, then the most recently changed.
     mine.sort(key=lambda pair: (not pair[1].needs_author, -pair[0].updated_at.timestamp()))
     context = {"mine": mine}
-    if user.has_perm("accounts.handle_articles"):
+    if is_editor(user):
         context["editor_queue"] = (
             Article.objects.handleable_by(user)
             .filter(
@@ -60,7 +65,7 @@ def desk(request):
             )
             .with_desk_details()
         )
-    if acts_in_role(user, Role.BOARD):
+    if is_board_member(user):
         context["board_queue"] = Article.objects.in_board_review_for(user).with_desk_details()
     return render(request, "articles/desk.html", context)
 
@@ -246,7 +251,7 @@ def _save_draft(request, article: Article | None, form, references: list[dict]) 
 
 @login_required
 def article_create(request):
-    if not request.user.has_perm("accounts.write_articles"):
+    if not may_write_articles(request.user):
         raise PermissionDenied(
             "Only people with the Author role can write articles. Ask an editor for the role."
         )
@@ -256,7 +261,7 @@ def article_create(request):
 @login_required
 def article_edit(request, pk: int):
     article = get_article_for(request.user, pk)
-    if not article.has_author(request.user):
+    if not is_author_of(request.user, article):
         raise PermissionDenied("Only the article's authors can edit it.")
     if not article.is_editable:
         raise PermissionDenied(
@@ -291,7 +296,7 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         ].label = f"Comment for “{spec.custom['label']}” ({'required' if required else 'optional'})"
         actions.append((spec, form))
     submit_problems = []
-    if article.has_author(user) and article.is_editable:
+    if may_edit(user, article):
         name = "resubmit" if article.state == ArticleState.CHANGES_REQUESTED else "submit"
         submit_problems = article.unmet_conditions(name)
     current = article.current_revision
@@ -307,19 +312,19 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
     )  # later entries overwrite earlier ones: the latest action per revision
     numbers = [revision.number for revision in revisions]
     changes_requested = article.state == ArticleState.CHANGES_REQUESTED
-    is_editor = is_handling_editor(article, user)
+    handles = is_handling_editor(user, article)
     # Decisions after review wait for the policy's reviews; say so rather
     # than only hiding the buttons.
     decision_problems = (
         article.unmet_conditions("send_to_board")
-        if is_editor and article.state == ArticleState.UNDER_REVIEW
+        if handles and article.state == ArticleState.UNDER_REVIEW
         else []
     )
     context = {
         "decision": article.latest_decision() if changes_requested else None,
         "feedback": author_feedback(article) if changes_requested else [],
         "review_rounds": list(article.review_rounds.select_related("revision"))
-        if is_editor
+        if handles
         else None,
         "compare_form": CompareForm(
             numbers=numbers,
@@ -334,8 +339,8 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "current_round_number": article.current_round().number
         if decision_problems and article.current_round()
         else None,
-        "can_edit": article.can_edit(user),
-        "can_sign_off": article.can_sign_off(user),
+        "can_edit": may_edit(user, article),
+        "can_sign_off": may_sign_off(user, article),
         "revisions": [
             (revision, article.revision_status(revision, last_actions.get(revision.pk, "")))
             for revision in revisions
@@ -343,7 +348,7 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "signoffs": current.signoffs.select_related("withdrawal", "revision") if current else [],
         # A member who stepped aside declared a competing interest: their
         # withdrawn signature shows, why stays with the review records.
-        "review_records_hidden": article.has_author(user),
+        "review_records_hidden": review_records_hidden(user, article),
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "audit_entries": _history_for(article, user),
@@ -419,7 +424,7 @@ def revision_detail(request, pk: int, number: int):
             else citation_problems(revision.all_bodies, references),
             "readability": _readability(revision),
             "signoffs": revision.signoffs.select_related("withdrawal", "revision"),
-            "review_records_hidden": article.has_author(request.user),
+            "review_records_hidden": review_records_hidden(request.user, article),
         },
     )
 
@@ -459,8 +464,7 @@ def revision_compare(request, pk: int):
 @login_required
 def policy_edit(request):
     """Editors change the policy's text and settings here, as a new version."""
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Only editors can change the editorial policy.")
+    require_editor(request.user, "Only editors can change the editorial policy.")
     policy = EditorialPolicy.current()
     latest = PolicyVersion.objects.order_by("-number").first()
     form = PolicyForm(
@@ -500,8 +504,7 @@ def policy_edit(request):
 @require_safe
 @login_required
 def reader_questions(request):
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Reader questions are handled by editors.")
+    require_editor(request.user, "Reader questions are handled by editors.")
     return _render_questions(request, page_number=request.GET.get("page"))
 
 
@@ -530,8 +533,7 @@ def _render_questions(request, *, page_number, failed: dict | None = None, statu
 @login_required
 @require_POST
 def reader_question_handle(request, pk: int):
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Reader questions are handled by editors.")
+    require_editor(request.user, "Reader questions are handled by editors.")
     question = get_object_or_404(ReaderQuestion, pk=pk)
     answer = request.POST.get("answer", "")[:5000]
     try:
@@ -557,8 +559,7 @@ def reader_question_handle(request, pk: int):
 @login_required
 def office(request):
     """The managing editor's dashboard: the pipeline at a glance."""
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("The office dashboard is for editors.")
+    require_editor(request.user, "The office dashboard is for editors.")
     today = timezone.localdate()
     by_state = office_figures.state_counts()
     stages = office_figures.stage_counts(by_state)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
-from accounts.permissions import require_editor
+from accounts.rules import require_editor
 
 from .csv_export import csv_download
 from .forms import AuditFilterForm, GlossaryTermForm

@@ -6,12 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
-from articles.models import (
-    AppendOnlyQuerySet,
-    ArticleState,
-    acts_in_role,
-    review_records_hidden_from,
-)
+from articles.models import AppendOnlyQuerySet, ArticleState, review_records_hidden_from
 
 SIGNOFF_MEANING = "I have read this revision and approve it for publication."
 
@@ -250,29 +245,11 @@ class ReminderSent(models.Model):
         return f"{self.step} reminder to {self.assignment.reviewer}"
 
 
-def reviewer_refusal(article, person, *, editor) -> str:
-    """Why `person` may not review `article` when `editor` invites them, or
-    "" if they may: never its authors, never whoever handles it as editor
-    (the inviting editor included: inviting is handling), and only people
-    who hold the Reviewer role themselves. `reviewer_candidates` lists the
-    people for whom this is empty."""
-    if article.has_author(person):
-        return f"{person} is an author of this article and cannot review it."
-    if person.pk == editor.pk or article.has_handled(person):
-        return (
-            f"{person} handles this article as its editor and cannot also review it: "
-            f"reviews are independent of the editor who decides on them."
-        )
-    if not acts_in_role(person, Role.REVIEWER):
-        return f"{person} does not have the Reviewer role."
-    return ""
-
-
 def reviewer_candidates(article, *, viewer):
     """People with the Reviewer role who may review this article when
-    `viewer` invites them (`reviewer_refusal`), with their open workload as
-    `viewer` may see it (not counting invitations to review the viewer's own
-    articles)."""
+    `viewer` invites them, with their open workload as `viewer` may see it
+    (not counting invitations to review the viewer's own articles): the
+    query form of `articles.rules.reviewer_refusal`."""
     from accounts.models import User
 
     counted = ~review_records_hidden_from(viewer, article_path="review_assignments__round__article")

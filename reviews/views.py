@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role, User
+from accounts.rules import is_board_member, is_reviewer, require_editor
 from articles.diffs import diff_revisions
 from articles.forms import TransitionForm
 from articles.models import (
@@ -17,12 +18,14 @@ from articles.models import (
     EditorialPolicy,
     ReaderQuestion,
     TransitionRefused,
-    acts_in_role,
+)
+from articles.readability import readability_report
+from articles.rules import (
     board_independence_problem,
+    may_sign_off,
     require_board_reader,
     require_handling_editor,
 )
-from articles.readability import readability_report
 from articles.views import get_article_for
 
 from . import services
@@ -51,15 +54,15 @@ def _get_article_for_editor(user, pk: int) -> Article:
     """The article for the editor handling it; its review records (names,
     recommendations, conflicts) are on every page that uses this."""
     article = get_article_for(user, pk)
-    require_handling_editor(article, user)
+    require_handling_editor(user, article)
     return article
 
 
 def _get_article_for_board(user, pk: int) -> Article:
     """The board's view of an article: members who did not write it only
-    (`reads_as_board`)."""
+    (`articles.rules.reads_as_board`)."""
     article = get_article_for(user, pk)
-    require_board_reader(article, user)
+    require_board_reader(user, article)
     return article
 
 
@@ -94,11 +97,7 @@ def _round_summary(review_round: ReviewRound | None) -> dict:
 def invite(request, pk: int):
     article = _get_article_for_editor(request.user, pk)
     review_round = article.current_round()
-    form = InviteForm(
-        request.POST or None,
-        article=article,
-        initial={"due_date": services.default_due_date()},
-    )
+    form = InviteForm(request.POST or None, initial={"due_date": services.default_due_date()})
     status = 200
     if request.method == "POST":
         status = 400
@@ -286,7 +285,7 @@ def round_fewer_reviews(request, pk: int, number: int):
 @require_safe
 @login_required
 def my_reviews(request):
-    if not acts_in_role(request.user, Role.REVIEWER):
+    if not is_reviewer(request.user):
         raise PermissionDenied("Only people with the Reviewer role have reviews.")
     today = timezone.localdate()
     assignments = list(ReviewAssignment.objects.for_reviewer(request.user).order_by("-invited_at"))
@@ -417,8 +416,7 @@ def assignment_respond(request, assignment_id: int):
 @require_safe
 @login_required
 def queue(request):
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("The editorial queue is for editors.")
+    require_editor(request.user, "The editorial queue is for editors.")
     state = request.GET.get("state", "")
     open_questions = ReaderQuestion.objects.filter(article=OuterRef("pk"), handled_at__isnull=True)
     articles = (
@@ -490,8 +488,8 @@ def _board_context(article: Article, user) -> dict:
         "my_signoff": revision.signoffs.counting_by(user).first(),
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
-        "can_sign": article.can_sign_off(user),
-        "not_independent_because": board_independence_problem(article, user),
+        "can_sign": may_sign_off(user, article),
+        "not_independent_because": board_independence_problem(user, article),
         "readability": readability_report(
             revision, EditorialPolicy.current().patient_readability_grade
         ),
@@ -513,7 +511,7 @@ def _board_context(article: Article, user) -> dict:
 @require_safe
 @login_required
 def board_queue(request):
-    if not acts_in_role(request.user, Role.BOARD):
+    if not is_board_member(request.user):
         raise PermissionDenied("The sign-off queue is for Advisory Board members.")
     user = request.user
     articles = (
@@ -611,8 +609,7 @@ def recuse(request, pk: int):
 def verification(request):
     """For editors: every published article's signatures checked against the
     hash recomputed from the published revision's content now."""
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Signature verification is for editors.")
+    require_editor(request.user, "Signature verification is for editors.")
     articles = (
         Article.objects.filter(published_revision__isnull=False)
         .select_related("published_revision")
