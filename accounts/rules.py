@@ -19,7 +19,8 @@ def acts_in_role(user, role: Role) -> bool:
     """Whether `user` holds `role` themselves. Acts that carry a personal
     responsibility (signing for the board, reviewing) need the role itself:
     has_perm() would also answer yes for every superuser, and a site
-    administrator's power is not a board member's or a reviewer's judgement."""
+    administrator's power is not a board member's or a reviewer's judgement.
+    Query form: `User.objects.acting_in(role)`."""
     return user.is_authenticated and user.is_active and user.has_role(role)
 
 

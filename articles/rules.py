@@ -10,7 +10,9 @@ How each rule is asked:
   the `TransitionPermission`s below, so django-fsm-2 asks these same
   predicates, and `transition_refusal` says why someone may not.
 - In templates, through values the view got from these predicates
-  (`can_edit`, `can_sign_off`), or `{% has_perm %}` with a registered name.
+  (`can_edit`, `can_sign_off`), or `{% has_perm %}` with a registered name
+  for a rule that site administrators pass anyway (`articles.start_article`
+  on the desk); see below.
 - Over many rows at once, through the query form of the same rule, a
   queryset method named in each docstring (and naming the rule back):
   `ArticleQuerySet.handleable_by`, `.handled_by`, `.readable_as_board_by`,
@@ -26,6 +28,11 @@ superuser before it asks a rule there, and these rules hold for site
 administrators too (an administrator who wrote an article does not handle
 it; administrator rights do not make someone a board member): code asks the
 predicate, or `rules.has_perm(name, user, article)`.
+
+Reviews' own objects need no rules module of their own: who may be invited
+to review is said here about the article (`reviewer_refusal`), and that an
+invitation is worked on only by the person invited is the reviews app's
+query (`ReviewAssignment.objects.for_reviewer`).
 
 The roles these rules start from (`is_editor`, `is_board_member`, ...) are
 the accounts app's, in accounts/rules.py.

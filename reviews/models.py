@@ -93,6 +93,9 @@ class AssignmentQuerySet(models.QuerySet):
         ).exclude(has_conflict=True, conflict_choice="")
 
     def for_reviewer(self, user):
+        """The person's own invitations: only the person invited answers one
+        or writes its review (`services._locked_assignment` refuses anyone
+        else)."""
         return self.filter(reviewer=user).select_related(
             "round__article", "round__revision", "review"
         )
@@ -254,7 +257,7 @@ def reviewer_candidates(article, *, viewer):
 
     counted = ~review_records_hidden_from(viewer, article_path="review_assignments__round__article")
     return (
-        User.objects.filter(groups__name=Role.REVIEWER, is_active=True)
+        User.objects.acting_in(Role.REVIEWER)
         .exclude(pk__in=article.authors.values("pk"))
         .exclude(pk=viewer.pk)
         .exclude(pk__in=article.audit_entries.editor_acts().values("actor"))

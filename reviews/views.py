@@ -70,11 +70,8 @@ def _get_assignment_for(user, assignment_id: int) -> ReviewAssignment:
     """The reviewer's own assignment; 404 for anyone else, so uninvited people
     cannot even learn which articles are in review."""
     return get_object_or_404(
-        ReviewAssignment.objects.select_related(
-            "round__article", "round__revision", "invited_by", "reviewer"
-        ),
+        ReviewAssignment.objects.for_reviewer(user).select_related("invited_by", "reviewer"),
         pk=assignment_id,
-        reviewer=user,
     )
 
 
@@ -651,7 +648,7 @@ def board_page(request):
         .order_by("-signed_at")
     )
     members = list(
-        User.objects.filter(groups__name=Role.BOARD, is_active=True)
+        User.objects.acting_in(Role.BOARD)
         .prefetch_related(Prefetch("signoffs", queryset=signed, to_attr="published_signoffs"))
         .order_by("display_name", "username")
     )
