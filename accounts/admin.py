@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from core.admin import ReadOnlyAdminMixin
 
 from .models import Invitation, ProfileChange, RoleChange, User
+from .rules import is_site_administrator
 from .services import profile_update
 
 
@@ -41,7 +42,7 @@ class UserAdmin(BaseUserAdmin):
     # would let them sign as a board member.
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), "groups", "user_permissions"]
-        if not request.user.is_superuser:
+        if not is_site_administrator(request.user):
             readonly += [
                 "username",
                 "password",
@@ -78,18 +79,18 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         people = super().get_queryset(request)
-        return people if request.user.is_superuser else people.filter(is_superuser=False)
+        return people if is_site_administrator(request.user) else people.filter(is_superuser=False)
 
     def user_change_password(self, request, id, form_url=""):
-        if not request.user.is_superuser:
+        if not is_site_administrator(request.user):
             raise PermissionDenied("Only a site administrator can set someone's password.")
         return super().user_change_password(request, id, form_url)
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return is_site_administrator(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_site_administrator(request.user)
 
 
 @admin.register(RoleChange)

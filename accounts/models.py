@@ -28,6 +28,11 @@ UNIQUE_EMAIL = "unique_email_ignoring_case"
 
 
 class UserQuerySet(models.QuerySet):
+    def acting_in(self, role: Role) -> "UserQuerySet":
+        """Active people who hold `role` themselves: the query form of
+        `accounts.rules.acts_in_role`."""
+        return self.filter(groups__name=role, is_active=True)
+
     def with_email(self, email: str) -> "UserQuerySet":
         """The account `email` belongs to, in any letter case: at most one,
         as the database's unique_email_ignoring_case constraint holds. Every

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core import outbox
 
 from .models import EMAIL_TAKEN, UNIQUE_EMAIL, Invitation, ProfileChange, Role, RoleChange, User
-from .permissions import require_editor, require_may_change_roles_of
+from .rules import require_editor, require_may_change_roles_of
 
 INVITATION_SALT = "accounts.invitation"
 INVITATION_MAX_AGE = datetime.timedelta(days=7)

@@ -27,7 +27,7 @@ from .forms import (
     ThrottledPasswordChangeForm,
 )
 from .models import Role, User
-from .permissions import may_change_roles_of, require_editor
+from .rules import is_same_person, may_change_roles_of, require_editor
 
 # Each request sends an email: without a limit the form would let anyone
 # flood a stranger's inbox, or this server's mail reputation.
@@ -165,6 +165,7 @@ def person(request, pk: int):
             "form": form,
             "roles": [(role, member.has_role(role)) for role in Role],
             "may_change_roles": may_change_roles_of(request.user, member),
+            "own_page": is_same_person(request.user, member),
             "history": member.role_changes.select_related("changed_by")[:50],
             "profile_history": member.profile_changes.select_related("changed_by")[:50],
             # One row per address and browser, all of them: what an unlock clears.

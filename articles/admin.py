@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.rules import is_site_administrator
 from core.admin import ReadOnlyAdminMixin
 
 from .models import (
@@ -34,7 +35,7 @@ class DeskVisibilityMixin:
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)
-        if request.user.is_superuser:
+        if is_site_administrator(request.user):
             return rows
         return self.visible_rows(rows, request.user)
 

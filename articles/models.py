@@ -1,7 +1,8 @@
 import calendar
+import functools
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote, urlsplit
@@ -21,53 +22,44 @@ from django_fsm import (
     ConcurrentTransitionMixin,
     FSMField,
     Transition,
+    can_proceed,
     transition,
 )
 
-from accounts.models import AudienceLevel, Role
+from accounts.models import AudienceLevel
+from accounts.rules import is_board_member, is_editor
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 from .policy import EditorialPolicy, PolicyVersion
+from .rules import (
+    AUTHORS,
+    DECIDING_EDITOR,
+    HANDLING_EDITOR,
+    INDEPENDENT_BOARD_MEMBER,
+    transition_refusal,
+)
 from .signals import article_transitioned
+from .states import (
+    EDITABLE_STATES,
+    PUBLIC_STAGE_OF_STATE,
+    REVIEW_SUBMITTED,
+    ArticleState,
+    PublicStage,
+)
 
 __all__ = [
+    "EDITABLE_STATES",
+    "PUBLIC_STAGE_OF_STATE",
     "Article",
     "ArticleState",
     "AuditEntry",
     "EditorialPolicy",
     "PolicyVersion",
+    "PublicStage",
     "Reference",
     "Revision",
 ]
-
-
-class ArticleState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    UNDER_REVIEW = "under_review", "Under review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    BOARD_REVIEW = "board_review", "Board review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class PublicStage(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    UNDER_REVIEW = "under_review", "Under Review"
-    APPROVED = "approved", "Approved"
-
-
-PUBLIC_STAGE_OF_STATE = {
-    ArticleState.SUBMITTED: PublicStage.SUBMITTED,
-    ArticleState.UNDER_REVIEW: PublicStage.UNDER_REVIEW,
-    ArticleState.CHANGES_REQUESTED: PublicStage.UNDER_REVIEW,
-    ArticleState.BOARD_REVIEW: PublicStage.UNDER_REVIEW,
-    ArticleState.APPROVED: PublicStage.APPROVED,
-}
-
-EDITABLE_STATES = (ArticleState.DRAFT, ArticleState.CHANGES_REQUESTED, ArticleState.APPROVED)
 
 
 class FrozenRevisionError(Exception):
@@ -92,119 +84,6 @@ def add_months(day: date | datetime, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-# ---------------------------------------------------------------------------
-# Who may fire a transition. Each check is (article, user) -> bool, passed to
-# @transition(permission=...), so django-fsm-2 is the one place that decides.
-
-
-def acts_in_role(user, role: Role) -> bool:
-    """Whether `user` holds `role` themselves. Acts that carry a personal
-    responsibility (signing for the board, reviewing) need the role itself:
-    has_perm() would also answer yes for every superuser, and a site
-    administrator's power is not a board member's or a reviewer's judgement."""
-    return user.is_authenticated and user.is_active and user.has_role(role)
-
-
-def _permission(who: str):
-    def decorate(check):
-        check.who = who
-        return check
-
-    return decorate
-
-
-@_permission("the article's authors")
-def _is_author(article: "Article", user) -> bool:
-    return user.is_authenticated and article.has_author(user)
-
-
-@_permission("editors")
-def is_handling_editor(article: "Article", user) -> bool:
-    """Who acts as the article's editor: an editor who did not write it. The
-    same rule decides who may read its review records (who was invited, what
-    they recommended, their declared conflicts), so an editor never learns
-    who reviewed their own article. `ArticleQuerySet.handleable_by` and
-    `review_records_hidden_from` say the same in a query."""
-    return user.has_perm("accounts.handle_articles") and not article.has_author(user)
-
-
-_is_handling_editor = is_handling_editor  # the name the transitions below use
-
-
-@_permission("editors who neither wrote nor reviewed this article")
-def _is_deciding_editor(article: "Article", user) -> bool:
-    """A decision after review weighs the reviews, so one of the reviewers
-    (an editor who also holds the Reviewer role) does not make it."""
-    return is_handling_editor(article, user) and not article.has_reviewer(user)
-
-
-def require_handling_editor(article: "Article", user) -> None:
-    """PermissionDenied, with why, unless `user` may handle the article as its editor."""
-    if not is_handling_editor(article, user):
-        raise PermissionDenied(
-            "You are an author of this article, so another editor must handle it."
-            if user.has_perm("accounts.handle_articles")
-            else "Only editors can manage reviewers."
-        )
-
-
-def reads_as_board(article: "Article", user) -> bool:
-    """Who may read the article as a board member: members who did not write
-    it. (The board's page names reviewers and the editor's note, which
-    authors never see.) `ArticleQuerySet.readable_as_board_by` says the same
-    in a query."""
-    return acts_in_role(user, Role.BOARD) and not article.has_author(user)
-
-
-def _board_reader_problem(article: "Article", user) -> str:
-    if reads_as_board(article, user):
-        return ""
-    if not acts_in_role(user, Role.BOARD):
-        return (
-            "Only members of the Medical Advisory Board can sign off articles; "
-            "administrator rights do not make someone a board member."
-        )
-    return "You are an author of this article, so you cannot sign it off."
-
-
-def require_board_reader(article: "Article", user) -> None:
-    """PermissionDenied, with why, unless `reads_as_board(article, user)`."""
-    if problem := _board_reader_problem(article, user):
-        raise PermissionDenied(problem)
-
-
-def board_independence_problem(article: "Article", user) -> str:
-    """Why `user` is not an independent board member for the article (may
-    not sign it, return it or approve it), or "" if they are. A signature
-    is a second, separate judgement: not the authors', not the handling
-    editor's (see `Article.has_handled`), not a reviewer's, and not from
-    someone who declared a competing interest. `ArticleQuerySet.signable_by`
-    says the same in a query."""
-    if problem := _board_reader_problem(article, user):
-        return problem
-    if article.has_declared_conflict(user):
-        return "You declared a competing interest on this article, so you do not sign it."
-    if article.has_handled(user):
-        return (
-            "You handled this article as its editor, so another board member must sign it: "
-            "the board's signature is a second, independent judgement."
-        )
-    if article.has_reviewer(user):
-        return (
-            "You reviewed this article, so another board member must sign it: "
-            "the board's signature is a second, independent judgement."
-        )
-    return ""
-
-
-@_permission(
-    "Advisory Board members who did not write, handle or review this article "
-    "and have not declared a competing interest on it"
-)
-def _is_independent_board_member(article: "Article", user) -> bool:
-    return not board_independence_problem(article, user)
 
 
 # ---------------------------------------------------------------------------
@@ -318,30 +197,33 @@ class ArticleQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         allowed = Q(authors=user)
-        if user.has_perm("accounts.handle_articles"):
+        if is_editor(user):
             # Never-submitted work stays private, also after it is withdrawn.
             allowed |= ~Q(state=ArticleState.DRAFT) & ~Q(
                 state=ArticleState.WITHDRAWN, submitted_at__isnull=True
             )
-        if user.has_perm("accounts.sign_off_articles"):
+        if is_board_member(user):
             allowed |= Q(state__in=[ArticleState.BOARD_REVIEW, ArticleState.APPROVED])
         return self.filter(pk__in=self.filter(allowed).values("pk"))
 
     def handleable_by(self, user) -> "ArticleQuerySet":
-        """Articles the person may handle as their editor (`is_handling_editor`)."""
-        if not user.has_perm("accounts.handle_articles"):
+        """Articles the person may handle as their editor: the query form of
+        `rules.is_handling_editor`."""
+        if not is_editor(user):
             return self.none()
         return self.exclude(authors=user)
 
     def handled_by(self, user) -> "ArticleQuerySet":
-        """Articles the person has acted on as editor (`Article.has_handled`)."""
+        """Articles the person has acted on as editor: the query form of
+        `rules.has_handled`."""
         return self.filter(
             pk__in=AuditEntry.objects.editor_acts().filter(actor=user).values("article")
         )
 
     def readable_as_board_by(self, user) -> "ArticleQuerySet":
-        """Articles the person reads as a board member (`reads_as_board`)."""
-        if not acts_in_role(user, Role.BOARD):
+        """Articles the person reads as a board member: the query form of
+        `rules.reads_as_board`."""
+        if not is_board_member(user):
             return self.none()
         return self.exclude(authors=user)
 
@@ -350,8 +232,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.readable_as_board_by(user).filter(state=ArticleState.BOARD_REVIEW)
 
     def signable_by(self, user) -> "ArticleQuerySet":
-        """Articles for which the person is an independent board member
-        (`board_independence_problem` is empty), in any state."""
+        """Articles for which the person is an independent board member, in
+        any state: the query form of `rules.is_independent_board_member`
+        (`rules.board_independence_problem` says why not)."""
         return (
             self.readable_as_board_by(user)
             .exclude(board_recusals__member=user)
@@ -460,35 +343,13 @@ class Article(ConcurrentTransitionMixin, models.Model):
         return frozenset(author.pk for author in self.authors.all())
 
     def has_author(self, user) -> bool:
+        """Whether `user` is on the author list (what authors may do is
+        articles/rules.py's `is_author_of`)."""
         return user.pk in self.author_ids
 
     def current_round(self):
         """The article's latest review round (`reviews.ReviewRound`), or None."""
         return self.review_rounds.order_by("-number").first()
-
-    def has_handled(self, user) -> bool:
-        """Whether `user` has acted as this article's editor: fired an
-        editor's transition on it, invited its reviewers, kept or replaced
-        one, closed a round or recorded a fewer-reviews exception
-        (`EDITOR_ACTIONS`). Such a person is no independent reviewer or
-        board member of it."""
-        return self.audit_entries.editor_acts().filter(actor=user).exists()
-
-    def has_reviewer(self, user) -> bool:
-        """Whether `user` submitted a review of any revision of the article."""
-        return self.review_rounds.filter(
-            assignments__reviewer=user, assignments__status=REVIEW_SUBMITTED
-        ).exists()
-
-    def has_declared_conflict(self, user) -> bool:
-        """Stepped aside as a board member, or declared a competing interest
-        when invited to review it."""
-        return (
-            self.board_recusals.filter(member=user).exists()
-            or self.review_rounds.filter(
-                assignments__reviewer=user, assignments__has_conflict=True
-            ).exists()
-        )
 
     @property
     def public_stage(self) -> PublicStage | None:
@@ -506,9 +367,6 @@ class Article(ConcurrentTransitionMixin, models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
-
-    def can_edit(self, user) -> bool:
-        return self.is_editable and _is_author(self, user)
 
     def tracker_steps(self) -> list["TrackerStep"]:
         current = self.public_stage
@@ -601,14 +459,6 @@ class Article(ConcurrentTransitionMixin, models.Model):
         (an author's open draft is private until submitted)."""
         return self.revisions.visible_to(user)
 
-    def can_sign_off(self, user) -> bool:
-        """An independent board member may sign the revision in board review once."""
-        return (
-            self.state == ArticleState.BOARD_REVIEW
-            and _is_independent_board_member(self, user)
-            and not self.current_revision.signoffs.counting_by(user).exists()
-        )
-
     def public_tracker_steps(self, shown: "Revision") -> list["TrackerStep"]:
         """The tracker for the revision readers see. While an update of a
         published article is in review, readers still see the approved text,
@@ -629,13 +479,14 @@ class Article(ConcurrentTransitionMixin, models.Model):
 
     # -- the workflow -----------------------------------------------------
     # Transition bodies only record dates and freeze content; `fire` wraps
-    # every call with the lock, the checks and the audit entry.
+    # every call with the lock, the checks and the audit entry. Who may fire
+    # each one (`permission=`) is a rule of articles/rules.py.
 
     @transition(
         field=state,
         source=[ArticleState.DRAFT, ArticleState.APPROVED],
         target=ArticleState.SUBMITTED,
-        permission=_is_author,
+        permission=AUTHORS,
         conditions=SUBMIT_CONDITIONS,
         custom={"label": "Submit for review", "style": "primary"},
     )
@@ -650,7 +501,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.SUBMITTED,
         target=ArticleState.UNDER_REVIEW,
-        permission=_is_handling_editor,
+        permission=HANDLING_EDITOR,
         # Review starts by inviting reviewers: the panel links to that page.
         custom={"label": "Invite reviewers", "style": "primary", "link": "reviews:invite"},
     )
@@ -664,7 +515,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.SUBMITTED,
         target=RETURN_VALUE(ArticleState.REJECTED, ArticleState.APPROVED),
-        permission=_is_handling_editor,
+        permission=HANDLING_EDITOR,
         custom={"label": "Reject without review", "style": "danger", "comment_required": True},
     )
     def desk_reject(self):
@@ -676,7 +527,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.CHANGES_REQUESTED,
-        permission=_is_deciding_editor,
+        permission=DECIDING_EDITOR,
         conditions=[_round_has_required_reviews],
         custom={"label": "Request changes", "style": "warning", "comment_required": True},
     )
@@ -687,7 +538,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.CHANGES_REQUESTED,
         target=ArticleState.UNDER_REVIEW,
-        permission=_is_author,
+        permission=AUTHORS,
         conditions=SUBMIT_CONDITIONS,
         custom={"label": "Resubmit revised draft", "style": "primary"},
     )
@@ -701,7 +552,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.BOARD_REVIEW,
-        permission=_is_deciding_editor,
+        permission=DECIDING_EDITOR,
         conditions=[_round_has_required_reviews],
         custom={"label": "Send to Advisory Board", "style": "success"},
     )
@@ -712,7 +563,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.UNDER_REVIEW,
         target=RETURN_VALUE(ArticleState.REJECTED, ArticleState.APPROVED),
-        permission=_is_deciding_editor,
+        permission=DECIDING_EDITOR,
         conditions=[_round_has_required_reviews],
         custom={"label": "Reject", "style": "danger", "comment_required": True},
     )
@@ -724,7 +575,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.BOARD_REVIEW,
         target=ArticleState.UNDER_REVIEW,
-        permission=_is_independent_board_member,
+        permission=INDEPENDENT_BOARD_MEMBER,
         custom={"label": "Return to editor", "style": "warning", "comment_required": True},
     )
     def return_to_editor(self):
@@ -734,7 +585,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ArticleState.BOARD_REVIEW,
         target=ArticleState.APPROVED,
-        permission=_is_independent_board_member,
+        permission=INDEPENDENT_BOARD_MEMBER,
         conditions=[_board_quorum_reached],
         custom={"label": "Approve for publication", "style": "success"},
     )
@@ -765,7 +616,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
             ArticleState.BOARD_REVIEW,
         ],
         target=RETURN_VALUE(ArticleState.WITHDRAWN, ArticleState.APPROVED),
-        permission=_is_author,
+        permission=AUTHORS,
         custom={"label": "Withdraw", "style": "outline-danger"},
     )
     def withdraw(self):
@@ -791,14 +642,14 @@ class Article(ConcurrentTransitionMixin, models.Model):
     # -- firing transitions ----------------------------------------------
 
     @classmethod
-    def transition_methods(cls) -> dict[str, object]:
-        field = cls._meta.get_field("state")
-        return dict(field.transitions[cls])
+    def transition_methods(cls) -> dict[str, Callable]:
+        """Every workflow action's method, by name."""
+        return {name: getattr(cls, name) for name in _transitions_of(cls)}
 
     @classmethod
     def transition_spec(cls, name: str) -> Transition:
-        method = cls.transition_methods()[name]
-        return next(iter(method._django_fsm.transitions.values()))
+        """The action's declaration: its permission, conditions and labels."""
+        return _transitions_of(cls)[name]
 
     def available_transitions_for(self, user) -> list[Transition]:
         """Exactly the transitions this person may fire now, from the FSM."""
@@ -830,7 +681,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
             article = Article.objects.select_for_update().get(pk=self.pk)
             label = spec.custom.get("label", name)
             if not spec.has_perm(article, by):
-                raise PermissionDenied(_refusal_reason(article, spec, by))
+                raise PermissionDenied(transition_refusal(spec.permission, label, by, article))
             if seen_state is not None and article.state != seen_state:
                 raise ArticleChanged(
                     f"This article was changed by someone else (it is now "
@@ -838,7 +689,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
                     f"before you act again."
                 )
             method = getattr(article, name)
-            if not method._django_fsm.has_transition(article.state):
+            if not can_proceed(method, check_conditions=False):
                 raise TransitionRefused(
                     [
                         f"“{label}” is not possible while the article is "
@@ -872,16 +723,14 @@ class Article(ConcurrentTransitionMixin, models.Model):
         return article
 
 
-def _refusal_reason(article: Article, spec: Transition, user) -> str:
-    label = spec.custom.get("label", spec.name)
-    if spec.permission is not _is_author and article.has_author(user):
-        return f"You are an author of this article, so you cannot use “{label}” on it."
-    if spec.permission is _is_deciding_editor and article.has_reviewer(user):
-        return (
-            f"You reviewed this article, so another editor decides on it "
-            f"(“{label}” weighs the reviews, yours among them)."
-        )
-    return f"Only {spec.permission.who} can use “{label}” on this article."
+@functools.cache
+def _transitions_of(model) -> dict[str, Transition]:
+    # An action declared from several states has one Transition for each,
+    # all with the same permission, conditions and labels.
+    found = {}
+    for spec in model._meta.get_field("state").get_all_transitions(model):
+        found.setdefault(spec.name, spec)
+    return found
 
 
 @dataclass(frozen=True)
@@ -1227,7 +1076,7 @@ class Reference(models.Model):
 def review_records_hidden_from(user, *, article_path: str = "article") -> Q:
     """Matches the records (reached through `article_path`) of articles
     `user` wrote, for `.exclude()` on review records: their authors never
-    see who reviewed them (see `is_handling_editor`)."""
+    see who reviewed them. The query form of `rules.review_records_hidden`."""
     return Q(**{f"{article_path}__in": Article.objects.filter(authors=user).values("pk")})
 
 
@@ -1262,10 +1111,8 @@ EDITOR_REVIEW_ACTIONS = frozenset(
 EDITOR_ACTIONS = EDITOR_REVIEW_ACTIONS | {
     name
     for name in Article.transition_methods()
-    if Article.transition_spec(name).permission is _is_handling_editor
+    if Article.transition_spec(name).permission is HANDLING_EDITOR
 }
-# reviews.ReviewAssignment.Status.SUBMITTED, read here through related names.
-REVIEW_SUBMITTED = "submitted"
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.rules import may_write_articles, require_editor
 from core import outbox
 
 from .models import (
@@ -19,10 +20,10 @@ from .models import (
     Reference,
     Revision,
     TransitionRefused,
-    is_handling_editor,
 )
 from .page_cache import article_changed
 from .policy import PolicyChanged
+from .rules import is_author_of, is_handling_editor
 
 REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
 
@@ -52,7 +53,7 @@ def article_create(
 ) -> Article:
     """Start a new article as a draft with revision 1, written by `author`.
     `audience_versions` may hold patient_/student_ summary and body texts."""
-    if not author.has_perm("accounts.write_articles"):
+    if not may_write_articles(author):
         raise PermissionDenied("Only people with the Author role can start articles.")
     with transaction.atomic():
         article = Article.objects.create_with_unique_slug(
@@ -101,7 +102,7 @@ def revision_save_draft(
     """
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        if not locked.has_author(author):
+        if not is_author_of(author, locked):
             raise PermissionDenied("Only the article's authors can edit it.")
         if not locked.is_editable:
             raise TransitionRefused(
@@ -178,8 +179,7 @@ def policy_update(*, editor, data: dict, note: str, seen_version: int | None) ->
     Only editors may; the old version stays on record with who changed what
     from which value to which. Settings apply from the next action on: code
     reads the policy when it acts, so nothing already done is recomputed."""
-    if not editor.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Only editors can change the editorial policy.")
+    require_editor(editor, "Only editors can change the editorial policy.")
     with transaction.atomic():
         policy = EditorialPolicy.objects.select_for_update().get(pk=EditorialPolicy.current().pk)
         latest = PolicyVersion.objects.order_by("-number").first()
@@ -220,8 +220,7 @@ def reader_question_handle(
     optionally answering by email (sent after commit, only if the reader left
     an address) and optionally putting the article back in the queue for
     re-review."""
-    if not editor.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Only editors handle reader questions.")
+    require_editor(editor, "Only editors handle reader questions.")
     answer = answer.strip()
     # No form stands between the desk and this field: its validators run here.
     ReaderQuestion._meta.get_field("answer").run_validators(answer)
@@ -229,7 +228,7 @@ def reader_question_handle(
         locked = (
             ReaderQuestion.objects.select_for_update().select_related("article").get(pk=question.pk)
         )
-        if not is_handling_editor(locked.article, editor):
+        if not is_handling_editor(editor, locked.article):
             raise PermissionDenied(
                 "You are an author of this article, so another editor handles its reader messages."
             )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import Role
+from accounts.rules import is_board_member, is_editor, may_write_articles
 
 from . import services
 from .citations import MAX_REFERENCES, citation_problems, parse_reference_block
@@ -23,11 +23,16 @@ from .models import (
     Reference,
     Revision,
     TransitionRefused,
-    acts_in_role,
-    is_handling_editor,
 )
 from .readability import readability_report
 from .rendering import render_text
+from .rules import (
+    is_author_of,
+    is_handling_editor,
+    may_edit,
+    may_sign_off,
+    review_records_hidden,
+)
 from .services import REFERENCE_FIELDS
 
 
@@ -43,7 +48,7 @@ def desk(request):
     # What needs the author comes first, then the most recently changed.
     mine.sort(key=lambda pair: (not pair[1].needs_author, -pair[0].updated_at.timestamp()))
     context = {"mine": mine}
-    if user.has_perm("accounts.handle_articles"):
+    if is_editor(user):
         context["editor_queue"] = (
             Article.objects.handleable_by(user)
             .filter(
@@ -55,7 +60,7 @@ def desk(request):
             )
             .with_desk_details()
         )
-    if acts_in_role(user, Role.BOARD):
+    if is_board_member(user):
         context["board_queue"] = Article.objects.in_board_review_for(user).with_desk_details()
     return render(request, "articles/desk.html", context)
 
@@ -241,7 +246,7 @@ def _save_draft(request, article: Article | None, form, references: list[dict]) 
 
 @login_required
 def article_create(request):
-    if not request.user.has_perm("accounts.write_articles"):
+    if not may_write_articles(request.user):
         raise PermissionDenied(
             "Only people with the Author role can write articles. Ask an editor for the role."
         )
@@ -251,7 +256,7 @@ def article_create(request):
 @login_required
 def article_edit(request, pk: int):
     article = get_article_for(request.user, pk)
-    if not article.has_author(request.user):
+    if not is_author_of(request.user, article):
         raise PermissionDenied("Only the article's authors can edit it.")
     if not article.is_editable:
         raise PermissionDenied(
@@ -286,7 +291,7 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         ].label = f"Comment for “{spec.custom['label']}” ({'required' if required else 'optional'})"
         actions.append((spec, form))
     submit_problems = []
-    if article.has_author(user) and article.is_editable:
+    if may_edit(user, article):
         name = "resubmit" if article.state == ArticleState.CHANGES_REQUESTED else "submit"
         submit_problems = article.unmet_conditions(name)
     current = article.current_revision
@@ -302,19 +307,19 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
     )  # later entries overwrite earlier ones: the latest action per revision
     numbers = [revision.number for revision in revisions]
     changes_requested = article.state == ArticleState.CHANGES_REQUESTED
-    is_editor = is_handling_editor(article, user)
+    handles = is_handling_editor(user, article)
     # Decisions after review wait for the policy's reviews; say so rather
     # than only hiding the buttons.
     decision_problems = (
         article.unmet_conditions("send_to_board")
-        if is_editor and article.state == ArticleState.UNDER_REVIEW
+        if handles and article.state == ArticleState.UNDER_REVIEW
         else []
     )
     context = {
         "decision": article.latest_decision() if changes_requested else None,
         "feedback": author_feedback(article) if changes_requested else [],
         "review_rounds": list(article.review_rounds.select_related("revision"))
-        if is_editor
+        if handles
         else None,
         "compare_form": CompareForm(
             numbers=numbers,
@@ -329,8 +334,8 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "current_round_number": article.current_round().number
         if decision_problems and article.current_round()
         else None,
-        "can_edit": article.can_edit(user),
-        "can_sign_off": article.can_sign_off(user),
+        "can_edit": may_edit(user, article),
+        "can_sign_off": may_sign_off(user, article),
         "revisions": [
             (revision, article.revision_status(revision, last_actions.get(revision.pk, "")))
             for revision in revisions
@@ -338,7 +343,7 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "signoffs": current.signoffs.select_related("withdrawal", "revision") if current else [],
         # A member who stepped aside declared a competing interest: their
         # withdrawn signature shows, why stays with the review records.
-        "review_records_hidden": article.has_author(user),
+        "review_records_hidden": review_records_hidden(user, article),
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "audit_entries": _history_for(article, user),
@@ -414,7 +419,7 @@ def revision_detail(request, pk: int, number: int):
             else citation_problems(revision.all_bodies, references),
             "readability": _readability(revision),
             "signoffs": revision.signoffs.select_related("withdrawal", "revision"),
-            "review_records_hidden": article.has_author(request.user),
+            "review_records_hidden": review_records_hidden(request.user, article),
         },
     )
 

@@ -3,7 +3,7 @@ audit log, glossary, reader questions, policy, signature verification)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
-from accounts.permissions import require_editor
+from accounts.rules import require_editor
 from articles import services
 from articles.models import (
     Article,
@@ -147,8 +147,7 @@ def audit_csv(request):
 @login_required
 def policy_edit(request):
     """Editors change the policy's text and settings here, as a new version."""
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Only editors can change the editorial policy.")
+    require_editor(request.user, "Only editors can change the editorial policy.")
     policy = EditorialPolicy.current()
     latest = PolicyVersion.objects.order_by("-number").first()
     form = PolicyForm(
@@ -188,8 +187,7 @@ def policy_edit(request):
 @require_safe
 @login_required
 def reader_questions(request):
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Reader questions are handled by editors.")
+    require_editor(request.user, "Reader questions are handled by editors.")
     return _render_questions(request, page_number=request.GET.get("page"))
 
 
@@ -218,8 +216,7 @@ def _render_questions(request, *, page_number, failed: dict | None = None, statu
 @login_required
 @require_POST
 def reader_question_handle(request, pk: int):
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Reader questions are handled by editors.")
+    require_editor(request.user, "Reader questions are handled by editors.")
     question = get_object_or_404(ReaderQuestion, pk=pk)
     answer = request.POST.get("answer", "")[:5000]
     try:
@@ -245,8 +242,7 @@ def reader_question_handle(request, pk: int):
 @login_required
 def office(request):
     """The managing editor's dashboard: the pipeline at a glance."""
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("The office dashboard is for editors.")
+    require_editor(request.user, "The office dashboard is for editors.")
     today = timezone.localdate()
     by_state = office_figures.state_counts()
     stages = office_figures.stage_counts(by_state)
@@ -268,8 +264,7 @@ def office(request):
 @require_safe
 @login_required
 def queue(request):
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("The editorial queue is for editors.")
+    require_editor(request.user, "The editorial queue is for editors.")
     state = request.GET.get("state", "")
     open_questions = ReaderQuestion.objects.filter(article=OuterRef("pk"), handled_at__isnull=True)
     articles = (
@@ -329,8 +324,7 @@ def queue(request):
 def verification(request):
     """For editors: every published article's signatures checked against the
     hash recomputed from the published revision's content now."""
-    if not request.user.has_perm("accounts.handle_articles"):
-        raise PermissionDenied("Signature verification is for editors.")
+    require_editor(request.user, "Signature verification is for editors.")
     articles = (
         Article.objects.filter(published_revision__isnull=False)
         .select_related("published_revision")

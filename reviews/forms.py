@@ -26,6 +26,8 @@ class ReviewerChoiceField(forms.ModelMultipleChoiceField):
 
 
 class InviteForm(RefuseControlCharacters, forms.Form):
+    # Whom the editor may invite is articles.rules.reviewer_refusal, which
+    # reviews.services.reviewers_invite asks.
     reviewers = ReviewerChoiceField(
         label="Reviewers to invite",
         queryset=User.objects.filter(groups__name=Role.REVIEWER),
@@ -44,10 +46,6 @@ class InviteForm(RefuseControlCharacters, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, article, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.article = article
-
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
         if due < timezone.localdate():
@@ -55,15 +53,6 @@ class InviteForm(RefuseControlCharacters, forms.Form):
         if due > timezone.localdate() + datetime.timedelta(days=365):
             raise forms.ValidationError("Choose a due date within the next year.")
         return due
-
-    def clean_reviewers(self):
-        chosen = self.cleaned_data["reviewers"]
-        for person in chosen:
-            if self.article.has_author(person):
-                raise forms.ValidationError(
-                    f"{person} is an author of this article and cannot review it."
-                )
-        return chosen
 
 
 class AcceptForm(RefuseControlCharacters, forms.Form):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
-from articles.models import ArticleState, acts_in_role, review_records_hidden_from
+from articles.models import ArticleState, review_records_hidden_from
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 SIGNOFF_MEANING = "I have read this revision and approve it for publication."
@@ -94,6 +94,9 @@ class AssignmentQuerySet(models.QuerySet):
         ).exclude(has_conflict=True, conflict_choice="")
 
     def for_reviewer(self, user):
+        """The person's own invitations: only the person invited answers one
+        or writes its review (`services._locked_assignment` refuses anyone
+        else)."""
         return self.filter(reviewer=user).select_related(
             "round__article", "round__revision", "review"
         )
@@ -246,32 +249,14 @@ class ReminderSent(models.Model):
         return f"{self.step} reminder to {self.assignment.reviewer}"
 
 
-def reviewer_refusal(article, person, *, editor) -> str:
-    """Why `person` may not review `article` when `editor` invites them, or
-    "" if they may: never its authors, never whoever handles it as editor
-    (the inviting editor included: inviting is handling), and only people
-    who hold the Reviewer role themselves. `reviewer_candidates` lists the
-    people for whom this is empty."""
-    if article.has_author(person):
-        return f"{person} is an author of this article and cannot review it."
-    if person.pk == editor.pk or article.has_handled(person):
-        return (
-            f"{person} handles this article as its editor and cannot also review it: "
-            f"reviews are independent of the editor who decides on them."
-        )
-    if not acts_in_role(person, Role.REVIEWER):
-        return f"{person} does not have the Reviewer role."
-    return ""
-
-
 def reviewer_candidates(article, *, viewer):
     """People with the Reviewer role who may review this article when
-    `viewer` invites them (`reviewer_refusal`), with their open workload as
-    `viewer` may see it (not counting invitations to review the viewer's own
-    articles)."""
+    `viewer` invites them, with their open workload as `viewer` may see it
+    (not counting invitations to review the viewer's own articles): the
+    query form of `articles.rules.reviewer_refusal`."""
     counted = ~review_records_hidden_from(viewer, article_path="review_assignments__round__article")
     return (
-        User.objects.filter(groups__name=Role.REVIEWER, is_active=True)
+        User.objects.acting_in(Role.REVIEWER)
         .exclude(pk__in=article.authors.values("pk"))
         .exclude(pk=viewer.pk)
         .exclude(pk__in=article.audit_entries.editor_acts().values("actor"))

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.authentication import password_reconfirm
-from accounts.models import Role
+from accounts.rules import is_board_member
 from articles.models import (
     Article,
     ArticleChanged,
@@ -14,9 +14,13 @@ from articles.models import (
     AuditEntry,
     EditorialPolicy,
     TransitionRefused,
-    acts_in_role,
+)
+from articles.rules import (
     board_independence_problem,
+    has_handled,
+    may_sign_off,
     require_handling_editor,
+    reviewer_refusal,
 )
 
 from . import notifications
@@ -27,7 +31,6 @@ from .models import (
     ReviewAssignment,
     ReviewRound,
     SignoffWithdrawal,
-    reviewer_refusal,
 )
 from .rounds import round_close
 
@@ -56,11 +59,11 @@ def reviewers_invite(
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": "The due date is in the past; choose a later date."})
     for person in reviewers:
-        if refusal := reviewer_refusal(article, person, editor=editor):
+        if refusal := reviewer_refusal(person, article, editor=editor):
             raise ValidationError({"reviewers": refusal})
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        require_handling_editor(locked, editor)
+        require_handling_editor(editor, locked)
         if locked.state == ArticleState.SUBMITTED:
             locked = locked.fire("start_review", by=editor)
         elif locked.state != ArticleState.UNDER_REVIEW:
@@ -138,7 +141,7 @@ def _locked_assignment(assignment: ReviewAssignment, reviewer) -> ReviewAssignme
 def _require_independent_reviewer(assignment: ReviewAssignment, reviewer) -> None:
     # Invited before they acted as the article's editor (another editor may
     # have invited them): the review would no longer be independent.
-    if assignment.round.article.has_handled(reviewer):
+    if has_handled(reviewer, assignment.round.article):
         raise PermissionDenied(
             "You have handled this article as its editor, so you cannot also review it: "
             "reviews are independent of the editor who decides on them."
@@ -207,7 +210,7 @@ def conflict_resolve(*, assignment: ReviewAssignment, editor, keep: bool) -> Rev
             .select_related("round__article")
             .get(pk=assignment.pk)
         )
-        require_handling_editor(locked.round.article, editor)
+        require_handling_editor(editor, locked.round.article)
         if not locked.awaits_conflict_decision:
             raise TransitionRefused(["There is no declared conflict waiting for a decision here."])
         if not locked.round.is_open:
@@ -282,7 +285,7 @@ def round_close_early(*, review_round: ReviewRound, editor) -> ReviewRound:
     with transaction.atomic():
         _lock_review_records(review_round.article_id)
         locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
-        require_handling_editor(locked.article, editor)
+        require_handling_editor(editor, locked.article)
         if not locked.is_open:
             raise TransitionRefused(["This round is already closed."])
         round_close(locked)
@@ -306,7 +309,7 @@ def round_allow_fewer_reviews(*, review_round: ReviewRound, editor, reason: str)
             .select_related("article")
             .get(pk=review_round.pk)
         )
-        require_handling_editor(locked.article, editor)
+        require_handling_editor(editor, locked.article)
         if problem := locked.undecidable_because():
             raise TransitionRefused([problem])
         if locked.fewer_reviews_reason:
@@ -366,8 +369,8 @@ def board_signoff_record(
             raise ArticleChanged(
                 "A newer revision replaced the one you read. Read it before you sign."
             )
-        if not locked.can_sign_off(member):
-            if problem := board_independence_problem(locked, member):
+        if not may_sign_off(member, locked):
+            if problem := board_independence_problem(member, locked):
                 raise PermissionDenied(problem)
             raise TransitionRefused([f"You have already signed revision {revision.number}."])
         try:
@@ -412,7 +415,7 @@ def board_recuse(*, article: Article, member, reason: str) -> BoardRecusal:
         raise ValidationError({"reason": "Please describe the competing interest."})
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        if not acts_in_role(member, Role.BOARD):
+        if not is_board_member(member):
             raise PermissionDenied("Only Advisory Board members can step aside from a sign-off.")
         if locked.board_recusals.filter(member=member).exists():
             raise TransitionRefused(["You have already stepped aside from this article."])

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role, User
+from accounts.rules import is_board_member, is_reviewer
 from articles.diffs import diff_revisions
 from articles.forms import TransitionForm
 from articles.models import (
@@ -16,12 +17,14 @@ from articles.models import (
     ArticleState,
     EditorialPolicy,
     TransitionRefused,
-    acts_in_role,
+)
+from articles.readability import readability_report
+from articles.rules import (
     board_independence_problem,
+    may_sign_off,
     require_board_reader,
     require_handling_editor,
 )
-from articles.readability import readability_report
 from articles.views import get_article_for
 
 from . import services
@@ -49,15 +52,15 @@ def _get_article_for_editor(user, pk: int) -> Article:
     """The article for the editor handling it; its review records (names,
     recommendations, conflicts) are on every page that uses this."""
     article = get_article_for(user, pk)
-    require_handling_editor(article, user)
+    require_handling_editor(user, article)
     return article
 
 
 def _get_article_for_board(user, pk: int) -> Article:
     """The board's view of an article: members who did not write it only
-    (`reads_as_board`)."""
+    (`articles.rules.reads_as_board`)."""
     article = get_article_for(user, pk)
-    require_board_reader(article, user)
+    require_board_reader(user, article)
     return article
 
 
@@ -65,11 +68,8 @@ def _get_assignment_for(user, assignment_id: int) -> ReviewAssignment:
     """The reviewer's own assignment; 404 for anyone else, so uninvited people
     cannot even learn which articles are in review."""
     return get_object_or_404(
-        ReviewAssignment.objects.select_related(
-            "round__article", "round__revision", "invited_by", "reviewer"
-        ),
+        ReviewAssignment.objects.for_reviewer(user).select_related("invited_by", "reviewer"),
         pk=assignment_id,
-        reviewer=user,
     )
 
 
@@ -92,11 +92,7 @@ def _round_summary(review_round: ReviewRound | None) -> dict:
 def invite(request, pk: int):
     article = _get_article_for_editor(request.user, pk)
     review_round = article.current_round()
-    form = InviteForm(
-        request.POST or None,
-        article=article,
-        initial={"due_date": services.default_due_date()},
-    )
+    form = InviteForm(request.POST or None, initial={"due_date": services.default_due_date()})
     status = 200
     if request.method == "POST":
         status = 400
@@ -284,7 +280,7 @@ def round_fewer_reviews(request, pk: int, number: int):
 @require_safe
 @login_required
 def my_reviews(request):
-    if not acts_in_role(request.user, Role.REVIEWER):
+    if not is_reviewer(request.user):
         raise PermissionDenied("Only people with the Reviewer role have reviews.")
     today = timezone.localdate()
     assignments = list(ReviewAssignment.objects.for_reviewer(request.user).order_by("-invited_at"))
@@ -429,8 +425,8 @@ def _board_context(article: Article, user) -> dict:
         "my_signoff": revision.signoffs.counting_by(user).first(),
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
-        "can_sign": article.can_sign_off(user),
-        "not_independent_because": board_independence_problem(article, user),
+        "can_sign": may_sign_off(user, article),
+        "not_independent_because": board_independence_problem(user, article),
         "readability": readability_report(
             revision, EditorialPolicy.current().patient_readability_grade
         ),
@@ -452,7 +448,7 @@ def _board_context(article: Article, user) -> dict:
 @require_safe
 @login_required
 def board_queue(request):
-    if not acts_in_role(request.user, Role.BOARD):
+    if not is_board_member(request.user):
         raise PermissionDenied("The sign-off queue is for Advisory Board members.")
     user = request.user
     articles = (
@@ -556,7 +552,7 @@ def board_page(request):
         .order_by("-signed_at")
     )
     members = list(
-        User.objects.filter(groups__name=Role.BOARD, is_active=True)
+        User.objects.acting_in(Role.BOARD)
         .prefetch_related(Prefetch("signoffs", queryset=signed, to_attr="published_signoffs"))
         .order_by("display_name", "username")
     )

@@ -49,6 +49,14 @@ def test_a_new_author_is_told_how_to_start(client, db):
     assert "Start a new article" in text
 
 
+def test_people_without_the_author_role_are_not_offered_a_new_article(client, db):
+    client.force_login(UserFactory(roles=[Role.REVIEWER]))
+    text = client.get(reverse("articles:desk")).content.decode()
+    assert "Start a new article" not in text
+    assert "You have not written an article yet." not in text
+    assert client.get(reverse("articles:create")).status_code == 403
+
+
 def test_author_sees_the_decision_letter_and_writes_a_response(
     client, author, editor, draft, advance
 ):

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "csp",
     "axes",
+    "rules",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.authentication.UsernameOrEmailBackend",
+    # Object rules (articles/rules.py, accounts/rules.py) in user.has_perm(name, obj).
+    "rules.permissions.ObjectPermissionBackend",
 ]
 # Sign-in throttling (accounts.authentication.AccountAndAddressHandler): wrong
 # passwords, typed at sign-in, when signing or when changing the password, and

@@ -1,0 +1,36 @@
+"""The workflow's states, apart from the models so that the rules
+(articles/rules.py), which the models' transitions use, can name them too."""
+
+from django.db import models
+
+
+class ArticleState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    BOARD_REVIEW = "board_review", "Board review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PublicStage(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under Review"
+    APPROVED = "approved", "Approved"
+
+
+PUBLIC_STAGE_OF_STATE = {
+    ArticleState.SUBMITTED: PublicStage.SUBMITTED,
+    ArticleState.UNDER_REVIEW: PublicStage.UNDER_REVIEW,
+    ArticleState.CHANGES_REQUESTED: PublicStage.UNDER_REVIEW,
+    ArticleState.BOARD_REVIEW: PublicStage.UNDER_REVIEW,
+    ArticleState.APPROVED: PublicStage.APPROVED,
+}
+
+EDITABLE_STATES = (ArticleState.DRAFT, ArticleState.CHANGES_REQUESTED, ArticleState.APPROVED)
+
+# reviews.ReviewAssignment.Status.SUBMITTED, read here through related names
+# (reviews builds on articles, not the other way round).
+REVIEW_SUBMITTED = "submitted"
