@@ -35,5 +35,4 @@ urlpatterns = [
     path("desk/articles/<int:pk>/step-aside/", views.recuse, name="recuse"),
     path("desk/board/", views.board_queue, name="board_queue"),
     path("desk/verification/", views.verification, name="verification"),
-    path("board/", views.board_page, name="board"),
 ]
