@@ -3,9 +3,11 @@ robots.txt and the page's structured data. Nothing unpublished leaks."""
 
 import json
 import re
+from io import StringIO
 
 import pytest
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Substr
@@ -14,7 +16,7 @@ from django.utils.html import escape
 
 from articles.models import EditorialPolicy
 from reader import search
-from reader.models import PublicArticle
+from reader.models import PublicArticle, SearchDocument
 
 
 @pytest.fixture
@@ -396,3 +398,34 @@ def test_sitemap_and_feed_cost_the_same_however_many_articles(
     with django_assert_max_num_queries(1):
         feed = client.get(reverse("reader:feed")).content.decode()
     assert sitemap.count("<url>") == 5 + 2 + 3 and feed.count("<entry>") == 5 + 1
+
+
+def test_work_withdrawn_from_review_leaves_search(client, library, advance):
+    in_review = library["in_review"]
+
+    def found():
+        return client.get(reverse("reader:search"), {"q": "myalgia"}).content.decode()
+
+    assert "Does statin myalgia go away?" in found()
+    advance(in_review, "withdraw")
+    assert "Does statin myalgia go away?" not in found()
+    assert not SearchDocument.objects.filter(article=in_review).exists()
+
+
+def test_rebuilding_the_index_finds_work_in_review_once_the_policy_shows_it(
+    client, make_article, advance, policy
+):
+    policy.public_in_review = False
+    policy.save()
+    advance(make_article(title="Does garlic lower blood pressure?"), "submit")
+    policy.public_in_review = True
+    policy.save()
+
+    def found():
+        return client.get(reverse("reader:search"), {"q": "garlic"}).content.decode()
+
+    assert "Does garlic lower blood pressure?" not in found()
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "Search index rebuilt for 1 articles." in out.getvalue()
+    assert "Does garlic lower blood pressure?" in found()
