@@ -62,7 +62,9 @@ def _vector(*weighted: tuple[str, str]) -> SearchVector:
 
 def search_index_update(article: Article) -> None:
     """Refresh what search finds for this article from its public text."""
-    article.refresh_from_db(fields=["state", "published_revision", "current_revision"])
+    article.refresh_from_db(
+        fields=["state", "submitted_at", "published_revision", "current_revision"]
+    )
     texts = _public_text(article)
     if texts is None:
         SearchDocument.objects.filter(article=article).delete()
