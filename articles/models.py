@@ -8,7 +8,6 @@ from datetime import date, datetime
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -309,17 +308,8 @@ class Article(ConcurrentTransitionMixin, models.Model):
     # Set by `manage.py open_due_reviews` when the periodic re-review falls due;
     # cleared by the next approval.
     rereview_due_since = models.DateField(null=True, blank=True)
-    # What readers can search: the public revision's title, summary and body
-    # as plain text, refreshed whenever the public text changes (search.py).
-    search_text = models.TextField(blank=True, editable=False)
-    # PostgreSQL only: the same text as a tsvector, GIN-indexed by migration.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # Title and summary only: small, so ranking thousands of matches stays cheap.
-    search_rank_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    SEARCH_FIELDS = ("search_text", "search_vector", "search_rank_vector")
 
     objects = ArticleQuerySet.as_manager()
 

@@ -21,9 +21,9 @@ from .models import (
     Revision,
     TransitionRefused,
 )
-from .page_cache import article_changed
 from .policy import PolicyChanged
 from .rules import is_author_of, is_handling_editor
+from .signals import rereview_opened
 
 REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
 
@@ -159,9 +159,9 @@ def articles_open_due_reviews(*, today) -> list[Article]:
             rereview_due_since__isnull=True,
         )
         for article in due:
-            article_changed(article.slug)  # the page may now say "review overdue"
             article.rereview_due_since = today
             article.save(update_fields=["rereview_due_since", "updated_at"])
+            rereview_opened.send(sender=Article, article=article)
             AuditEntry.note(
                 article,
                 None,
@@ -247,7 +247,7 @@ def reader_question_handle(
             if article.rereview_due_since is None:
                 article.rereview_due_since = timezone.localdate()
                 article.save(update_fields=["rereview_due_since", "updated_at"])
-                article_changed(article.slug)  # the page may now say "review overdue"
+                rereview_opened.send(sender=Article, article=article)
         AuditEntry.note(
             article,
             editor,

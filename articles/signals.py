@@ -4,3 +4,9 @@ from django.dispatch import Signal
 # entry is written: receivers' writes commit or roll back with the transition.
 # Arguments: article, name, actor, comment, entry.
 article_transitioned = Signal()
+
+# Sent when an approved article is flagged for re-review (its periodic date
+# came, or an editor reopened it over a reader's report), inside that
+# change's transaction: the public page may now say "review overdue".
+# Arguments: article.
+rereview_opened = Signal()

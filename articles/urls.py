@@ -1,25 +1,10 @@
 from django.urls import path
-from django.views.decorators.http import require_safe
 
-from . import views, views_public
-from .feeds import NewlyApprovedFeed
+from . import views
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views_public.home, name="home"),
-    path("search/", views_public.search, name="search"),
-    path("articles/<slug:slug>/", views_public.article_public, name="public"),
-    path("articles/<slug:slug>/audience/", views_public.choose_audience, name="audience"),
-    path("articles/<slug:slug>/question/", views_public.ask_question, name="question"),
-    path("editorial-policy/", views_public.editorial_policy, name="policy"),
-    path("editorial-policy/versions/", views_public.policy_versions, name="policy_versions"),
-    path(
-        "editorial-policy/versions/<int:number>/",
-        views_public.policy_version,
-        name="policy_version",
-    ),
-    path("feeds/approved/", require_safe(NewlyApprovedFeed()), name="feed"),
     path("desk/", views.desk, name="desk"),
     path("desk/articles/new/", views.article_create, name="create"),
     path("desk/articles/<int:pk>/", views.article_workspace, name="workspace"),

@@ -207,15 +207,17 @@ def fill(total: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            UPDATE articles_article AS a
-            SET search_text = r.title || E'\\n' || r.summary || E'\\n' || r.body,
-                search_rank_vector = setweight(to_tsvector('english', r.title), 'A')
-                    || setweight(to_tsvector('english', r.summary), 'B'),
-                search_vector = setweight(to_tsvector('english', r.title), 'A')
-                    || setweight(to_tsvector('english', r.summary), 'B')
-                    || setweight(to_tsvector('english', r.body), 'C')
-            FROM articles_revision AS r
-            WHERE r.id = a.published_revision_id AND a.search_vector IS NULL
+            INSERT INTO reader_searchdocument (article_id, text, rank_vector, vector)
+            SELECT a.id,
+                   r.title || E'\\n' || r.summary || E'\\n' || r.body,
+                   setweight(to_tsvector('english', r.title), 'A')
+                       || setweight(to_tsvector('english', r.summary), 'B'),
+                   setweight(to_tsvector('english', r.title), 'A')
+                       || setweight(to_tsvector('english', r.summary), 'B')
+                       || setweight(to_tsvector('english', r.body), 'C')
+            FROM articles_article AS a
+            JOIN articles_revision AS r ON r.id = a.published_revision_id
+            ON CONFLICT (article_id) DO NOTHING
             """
         )
         cursor.execute("ANALYZE")

@@ -1,14 +1,10 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView, TemplateView
 
-from articles.feeds import ArticleSitemap, PagesSitemap
+from reader.feeds import sitemap
 
 from . import views
-
-SITEMAPS = {"articles": ArticleSitemap, "pages": PagesSitemap}
 
 
 def moved(old: str, new: str, name: str):
@@ -38,6 +34,7 @@ MOVED = [
 ]
 
 urlpatterns = [
+    path("", include("reader.urls")),
     path("", include("articles.urls")),
     path("", include("reviews.urls")),
     path("office/", include("office.urls")),
@@ -48,7 +45,7 @@ urlpatterns = [
     path("admin/password_change/", RedirectView.as_view(pattern_name="accounts:password_change")),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

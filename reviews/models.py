@@ -323,9 +323,8 @@ class BoardSignoffQuerySet(AppendOnlyQuerySet):
         """The signatures that count for `revision`: not withdrawn, and given
         to exactly `content_hash` (by default the revision's stored
         fingerprint; pass one recomputed from the content to verify it).
-        Either may be an expression such as OuterRef. The public page's SQL
-        (articles/reader_queries.py) states the same rule, and
-        BoardSignoff.counts_for() for a signature already loaded."""
+        Either may be an expression such as OuterRef.
+        BoardSignoff.counts_for() says the same of a signature already loaded."""
         if content_hash is None:
             content_hash = revision.content_hash
         return self.counting().filter(revision=revision, content_hash=content_hash)

@@ -33,5 +33,4 @@ urlpatterns = [
     path("desk/articles/<int:pk>/sign-off/", views.signoff, name="signoff"),
     path("desk/articles/<int:pk>/step-aside/", views.recuse, name="recuse"),
     path("desk/board/", views.board_queue, name="board_queue"),
-    path("board/", views.board_page, name="board"),
 ]

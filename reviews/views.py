@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import Role, User
 from accounts.rules import is_board_member, is_reviewer
 from articles.diffs import diff_revisions
 from articles.forms import TransitionForm
@@ -539,31 +538,3 @@ def recuse(request, pk: int):
         return redirect("reviews:signoff", pk=article.pk)
     messages.success(request, "You stepped aside from this article; it is recorded.")
     return redirect("reviews:board_queue")
-
-
-@require_safe
-def board_page(request):
-    """Public: who is on the Medical Advisory Board and what they signed."""
-    signed = (
-        BoardSignoff.objects.counting()
-        .filter(revision__article__published_revision=F("revision"))
-        .select_related("revision__article", "withdrawal")
-        .prefetch_related("revision__references")
-        .order_by("-signed_at")
-    )
-    members = list(
-        User.objects.acting_in(Role.BOARD)
-        .prefetch_related(Prefetch("signoffs", queryset=signed, to_attr="published_signoffs"))
-        .order_by("display_name", "username")
-    )
-    fingerprints = {}
-    for member in members:
-        # Listed only while the published text still matches what they signed.
-        member.published_signoffs = [
-            s
-            for s in member.published_signoffs
-            if s.counts_for(
-                fingerprints.setdefault(s.revision_id, s.revision.compute_content_hash())
-            )
-        ]
-    return render(request, "reviews/board.html", {"members": members})

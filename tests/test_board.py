@@ -229,7 +229,7 @@ def test_public_board_page_lists_members_and_what_they_signed(
     board_member.save()
     advance(reviewed_and_sent, "sign")
     with django_assert_max_num_queries(5):
-        response = client.get(reverse("reviews:board"))  # anonymous
+        response = client.get(reverse("reader:board"))  # anonymous
     text = response.content.decode()
     assert response.status_code == 200
     assert "Bo Board, MD, PhD" in text

@@ -21,7 +21,7 @@ def test_production_refuses_the_page_cache_on_per_process_memory(settings):
     settings.DEBUG = False
     settings.PAGE_CACHE = True
     settings.CACHES = LOCMEM
-    with pytest.raises(SystemCheckError, match=r"(?s)articles.E001.*REDIS_URL"):
+    with pytest.raises(SystemCheckError, match=r"(?s)reader.E001.*REDIS_URL"):
         _deploy_check()
 
 

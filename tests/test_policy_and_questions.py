@@ -42,12 +42,12 @@ def test_editor_saves_a_new_version_and_the_old_one_stays_readable(client, edito
     assert "text" in changes
     assert EditorialPolicy.current().board_quorum == 3
 
-    public = client.get(reverse("articles:policy")).content.decode()
+    public = client.get(reverse("reader:policy")).content.decode()
     assert "New wording" in public and "Last updated" in public
-    first = client.get(reverse("articles:policy_version", args=[1])).content.decode()
+    first = client.get(reverse("reader:policy_version", args=[1])).content.decode()
     assert "This is an earlier version" in first
     assert old_text.split("\n")[0].lstrip("# ") in first
-    history = client.get(reverse("articles:policy_versions")).content.decode()
+    history = client.get(reverse("reader:policy_versions")).content.decode()
     assert "Board quorum: 1 → 3" in history or "board quorum: 1 → 3" in history.lower()
 
 
@@ -134,7 +134,7 @@ def published(draft, advance, policy):
 def _ask(client, article, **data):
     payload = {"kind": "question", "question": "Is it safe in pregnancy?", "audience": "patient"}
     payload.update(data)
-    return client.post(reverse("articles:question", args=[article.slug]), payload)
+    return client.post(reverse("reader:question", args=[article.slug]), payload)
 
 
 def test_questions_are_rate_limited_per_address(client, published):

@@ -34,7 +34,7 @@ def published(draft, advance, author, policy):
 
 
 def _page(client, article, **params):
-    return client.get(reverse("articles:public", args=[article.slug]), params)
+    return client.get(reverse("reader:public", args=[article.slug]), params)
 
 
 def _parts_in_order(text: str, markers: list[str]) -> bool:
@@ -176,10 +176,10 @@ def test_url_beats_profile_beats_cookie_beats_article_default(client, published)
 
 def test_choosing_a_level_without_javascript_is_remembered_for_visitors(client, published):
     response = client.post(
-        reverse("articles:audience", args=[published.slug]), {"audience": "professional"}
+        reverse("reader:audience", args=[published.slug]), {"audience": "professional"}
     )
     assert response.status_code == 302
-    assert response.url == reverse("articles:public", args=[published.slug])
+    assert response.url == reverse("reader:public", args=[published.slug])
     assert response.cookies["audience"].value == "professional"
     assert "Axonal injury" in client.get(response.url).content.decode()
 
@@ -187,14 +187,14 @@ def test_choosing_a_level_without_javascript_is_remembered_for_visitors(client, 
 def test_choosing_a_level_when_signed_in_updates_the_profile(client, published):
     reader = UserFactory(preferred_audience="patient")
     client.force_login(reader)
-    client.post(reverse("articles:audience", args=[published.slug]), {"audience": "student"})
+    client.post(reverse("reader:audience", args=[published.slug]), {"audience": "student"})
     reader.refresh_from_db()
     assert reader.preferred_audience == "student"
 
 
 def test_invalid_level_is_refused_politely(client, published):
     response = client.post(
-        reverse("articles:audience", args=[published.slug]), {"audience": "wizard"}, follow=True
+        reverse("reader:audience", args=[published.slug]), {"audience": "wizard"}, follow=True
     )
     assert "Please choose one of the three levels." in response.content.decode()
     assert "audience" not in client.cookies or client.cookies["audience"].value != "wizard"
@@ -236,7 +236,7 @@ def test_query_count_does_not_grow_with_references_signatures_or_glossary(
 
 def test_reader_question_reaches_the_editors(client, published):
     response = client.post(
-        reverse("articles:question", args=[published.slug]),
+        reverse("reader:question", args=[published.slug]),
         {"kind": "question", "question": "Does it also affect the hands?", "audience": "patient"},
     )
     assert response.status_code == 302
@@ -247,7 +247,7 @@ def test_reader_question_reaches_the_editors(client, published):
 
 def test_reader_question_errors_keep_the_text(client, published):
     response = client.post(
-        reverse("articles:question", args=[published.slug]),
+        reverse("reader:question", args=[published.slug]),
         {"kind": "question", "question": "", "email": "not-an-email", "audience": "patient"},
     )
     assert response.status_code == 400
@@ -259,7 +259,7 @@ def test_reader_question_errors_keep_the_text(client, published):
 
 def test_honeypot_posts_are_dropped_quietly(client, published):
     client.post(
-        reverse("articles:question", args=[published.slug]),
+        reverse("reader:question", args=[published.slug]),
         {
             "kind": "question",
             "question": "Buy now",
@@ -272,8 +272,8 @@ def test_honeypot_posts_are_dropped_quietly(client, published):
 
 def test_home_lists_public_articles_only(client, published, make_article, advance):
     hidden = make_article(title="Still a draft?")
-    text = client.get(reverse("articles:home")).content.decode()
-    assert reverse("articles:public", args=[published.slug]) in text
+    text = client.get(reverse("reader:home")).content.decode()
+    assert reverse("reader:public", args=[published.slug]) in text
     assert hidden.title not in text
 
 
@@ -281,7 +281,7 @@ def test_policy_page_states_the_current_settings(client, policy):
     policy.board_quorum = 2
     policy.rereview_interval_months = 18
     policy.save()
-    text = client.get(reverse("articles:policy")).content.decode()
+    text = client.get(reverse("reader:policy")).content.decode()
     assert "Advisory Board signatures needed to approve an article: 2." in text
     assert "checked again within 18 months" in text
 
@@ -300,7 +300,7 @@ def test_altered_published_text_is_not_presented_as_approved(client, published):
     assert "Approval could not be confirmed" in text
     assert "Approved by the Medical Advisory Board" not in text
     assert "Bo Board" not in text
-    board = client.get(reverse("reviews:board")).content.decode()
+    board = client.get(reverse("reader:board")).content.decode()
     assert published.title not in board
 
 
@@ -323,7 +323,7 @@ def test_signed_in_reader_without_a_choice_gets_the_article_default(client, publ
 
 
 def test_level_picker_does_not_reveal_unpublished_articles(client, draft):
-    response = client.post(reverse("articles:audience", args=[draft.slug]), {"audience": "student"})
+    response = client.post(reverse("reader:audience", args=[draft.slug]), {"audience": "student"})
     assert response.status_code == 404
 
 
@@ -339,9 +339,9 @@ def test_unsubmitted_draft_titles_never_reach_public_lists(client, draft, advanc
         body="b [1]",
         references=[reference(1)],
     )
-    assert "SECRET DRAFT TITLE" not in client.get(reverse("articles:home")).content.decode()
+    assert "SECRET DRAFT TITLE" not in client.get(reverse("reader:home")).content.decode()
     article = advance(article, "resubmit")
-    assert "SECRET DRAFT TITLE" in client.get(reverse("articles:home")).content.decode()
+    assert "SECRET DRAFT TITLE" in client.get(reverse("reader:home")).content.decode()
 
 
 def test_anonymous_readers_get_validators_and_a_304_while_nothing_changed(client, published):
@@ -350,7 +350,7 @@ def test_anonymous_readers_get_validators_and_a_304_while_nothing_changed(client
     assert first["Last-Modified"]
     assert "private" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
     again = client.get(
-        reverse("articles:public", args=[published.slug]),
+        reverse("reader:public", args=[published.slug]),
         {"audience": "patient"},
         HTTP_IF_NONE_MATCH=etag,
     )
@@ -363,7 +363,7 @@ def test_a_new_approval_changes_the_validator(client, published, advance):
     etag = _page(client, published, audience="professional")["ETag"]
     article = advance(published, "edit", "submit", "start_review", "send_to_board", "sign")
     response = client.get(
-        reverse("articles:public", args=[article.slug]),
+        reverse("reader:public", args=[article.slug]),
         {"audience": "professional"},
         HTTP_IF_NONE_MATCH=etag,
     )
@@ -383,9 +383,9 @@ def test_policy_page_query_count_is_bounded(client, policy, editor, django_asser
     for quorum in (2, 3, 4):
         policy_update(editor=editor, data={"board_quorum": quorum}, note="n", seen_version=None)
     with django_assert_max_num_queries(4):
-        assert client.get(reverse("articles:policy")).status_code == 200
+        assert client.get(reverse("reader:policy")).status_code == 200
     with django_assert_max_num_queries(4):
-        assert client.get(reverse("articles:policy_versions")).status_code == 200
+        assert client.get(reverse("reader:policy_versions")).status_code == 200
 
 
 @pytest.fixture
@@ -400,7 +400,7 @@ def test_anonymous_page_is_served_from_the_page_cache_with_a_fresh_token(
     other = __import__("django.test", fromlist=["Client"]).Client()
     with django_assert_max_num_queries(0):
         second = other.get(
-            reverse("articles:public", args=[published.slug]), {"audience": "patient"}
+            reverse("reader:public", args=[published.slug]), {"audience": "patient"}
         ).content.decode()
     token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
     assert token.search(first).group(1) != token.search(second).group(1)
@@ -476,7 +476,7 @@ def test_a_signed_in_reader_choosing_a_level_does_not_empty_the_page_cache(
     reader.force_login(stranger)
     with django_capture_on_commit_callbacks(execute=True):
         chosen = reader.post(
-            reverse("articles:audience", args=[published.slug]), {"audience": "student"}
+            reverse("reader:audience", args=[published.slug]), {"audience": "student"}
         )
     assert chosen.status_code == 302
     stranger.refresh_from_db()
@@ -524,7 +524,7 @@ def test_article_page_and_other_pages_share_one_site_layout(client, published, r
     if user:
         client.force_login(user)
     article_page = _page(client, published).content.decode()
-    home_page = client.get(reverse("articles:home")).content.decode()
+    home_page = client.get(reverse("reader:home")).content.decode()
     assert _chrome(article_page) == _chrome(home_page)
     signed_in = "Sign out" in article_page
     assert signed_in == bool(user)
@@ -563,7 +563,7 @@ def test_links_follow_the_address_the_site_is_served_under(client, published):
 def test_question_form_starts_empty_at_each_readers_level(client, published):
     """The empty form is drawn once per level and reused: what one reader
     typed never shows on another's page, and each sees their own level."""
-    question_url = reverse("articles:question", args=[published.slug])
+    question_url = reverse("reader:question", args=[published.slug])
     sent = client.post(
         question_url, {"kind": "question", "question": "About my own dose", "email": "nope"}
     )

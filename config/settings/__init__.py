@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "reviews",
+    "reader",
     "office",
     "demo",
     "django.contrib.admin",
@@ -140,7 +141,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "articles:desk"
-LOGOUT_REDIRECT_URL = "articles:home"
+LOGOUT_REDIRECT_URL = "reader:home"
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -195,7 +196,7 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
 )
 
 # Rendered article text and whole anonymous pages are cached (see
-# articles/public.py and articles/page_cache.py); switch off to measure.
+# reader/public_text.py and reader/page_cache.py); switch off to measure.
 RENDER_CACHE = env_bool("RENDER_CACHE", True)
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 

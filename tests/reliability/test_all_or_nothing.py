@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 
 from articles.models import Article, ArticleState, AuditEntry, Revision
 from core.models import PendingEmail
@@ -51,7 +52,7 @@ def test_mail_server_down_does_not_undo_the_action(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_dumpdata_and_loaddata_round_trip_all_content(draft, advance, tmp_path, policy):
+def test_dumpdata_and_loaddata_round_trip_all_content(client, draft, advance, tmp_path, policy):
     advance(draft, "submit", "start_review", "send_to_board", "sign")
     PendingEmail.objects.create(to=["reader@example.org"], subject="Held back", body="B")
     before = {
@@ -63,7 +64,7 @@ def test_dumpdata_and_loaddata_round_trip_all_content(draft, advance, tmp_path, 
     }
     dump = tmp_path / "backup.json"
     call_command(
-        "dumpdata", "core", "accounts", "articles", "reviews", "auth.group",
+        "dumpdata", "core", "accounts", "articles", "reviews", "reader", "auth.group",
         natural_foreign=True, natural_primary=True, output=str(dump), stdout=io.StringIO(),
     )  # fmt: skip
     call_command("flush", interactive=False, stdout=io.StringIO())
@@ -79,6 +80,8 @@ def test_dumpdata_and_loaddata_round_trip_all_content(draft, advance, tmp_path, 
     assert after == before
     restored = Article.objects.get()
     assert restored.published_revision.compute_content_hash() == after["signatures"][0]
+    found = client.get(reverse("reader:search"), {"q": "mechanism"}).content.decode()
+    assert restored.published_revision.title in found  # search finds it again
 
 
 def test_an_email_refused_by_the_mail_server_is_sent_by_the_next_run(

@@ -89,14 +89,14 @@ def test_hostile_text_in_every_rendered_field_stays_text(
     article = article.fire("send_to_board", by=editor, comment=PAYLOAD)
     article = advance(article, "sign")
     client.post(
-        reverse("articles:question", args=[article.slug]),
+        reverse("reader:question", args=[article.slug]),
         {"kind": "question", "question": PAYLOAD, "audience": "patient"},
     )
     pages = [
-        reverse("articles:public", args=[article.slug]) + "?audience=patient",
-        reverse("articles:home"),
-        reverse("articles:search") + "?q=alert",
-        reverse("reviews:board"),
+        reverse("reader:public", args=[article.slug]) + "?audience=patient",
+        reverse("reader:home"),
+        reverse("reader:search") + "?q=alert",
+        reverse("reader:board"),
     ]
     for url in pages:
         html = client.get(url).content.decode()
@@ -106,7 +106,7 @@ def test_hostile_text_in_every_rendered_field_stays_text(
     from articles.services import policy_update
 
     policy_update(editor=editor, data={"text": PAYLOAD}, note=PAYLOAD, seen_version=None)
-    public_policy = client.get(reverse("articles:policy")).content.decode().split("<body>")[1]
+    public_policy = client.get(reverse("reader:policy")).content.decode().split("<body>")[1]
     assert "<script>alert" not in public_policy
     client.force_login(editor)
     for url in [
@@ -114,7 +114,7 @@ def test_hostile_text_in_every_rendered_field_stays_text(
         reverse("office:questions") + "?show=",
         reverse("office:audit"),
         reverse("office:policy"),
-        reverse("articles:policy_versions"),
+        reverse("reader:policy_versions"),
         reverse("office:glossary"),
     ]:
         body = client.get(url).content.decode().split("<body>")[1]

@@ -41,9 +41,9 @@ NUMBER, TEXT, CHOICE, DATE = "number", "text", "choice", "date"
 
 # URL name -> {parameter: (kind, an ordinary value)}
 PARAMETERS = {
-    "articles:home": {"page": (NUMBER, "2")},
-    "articles:search": {"q": (TEXT, "the"), "stage": (CHOICE, "approved"), "page": (NUMBER, "2")},
-    "articles:public": {"audience": (CHOICE, "patient")},
+    "reader:home": {"page": (NUMBER, "2")},
+    "reader:search": {"q": (TEXT, "the"), "stage": (CHOICE, "approved"), "page": (NUMBER, "2")},
+    "reader:public": {"audience": (CHOICE, "patient")},
     "articles:compare": {"old": (NUMBER, "1"), "new": (NUMBER, "1")},
     "office:glossary": {"q": (TEXT, "dose"), "page": (NUMBER, "2")},
     "office:questions": {"show": (CHOICE, "handled"), "page": (NUMBER, "2")},

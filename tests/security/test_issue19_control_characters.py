@@ -95,7 +95,7 @@ def test_glossary_terms_refuse_control_characters(client, editor):
 
 def test_reader_questions_refuse_control_characters(client, published):
     response = client.post(
-        reverse("articles:question", args=[published.slug]),
+        reverse("reader:question", args=[published.slug]),
         {"kind": "question", "question": f"Is it safe{CONTROL}?", "audience": "patient"},
     )
     assert response.status_code == 400
@@ -177,7 +177,7 @@ def approved_with_control_characters(draft, advance, policy):
 
 
 def test_the_feed_survives_stored_control_characters(client, approved_with_control_characters):
-    response = client.get(reverse("articles:feed"))
+    response = client.get(reverse("reader:feed"))
     assert response.status_code == 200
     text = response.content.decode()
     assert "Can drug X cause symptom Y?" in text
@@ -189,9 +189,9 @@ def test_sitemap_page_and_search_survive_stored_control_characters(
 ):
     article = approved_with_control_characters
     assert client.get(reverse("sitemap")).status_code == 200
-    page = client.get(reverse("articles:public", args=[article.slug]))
+    page = client.get(reverse("reader:public", args=[article.slug]))
     assert page.status_code == 200
     assert "application/ld+json" in page.content.decode()
-    search = client.get(reverse("articles:search"), {"q": "mechanism"})
+    search = client.get(reverse("reader:search"), {"q": "mechanism"})
     assert search.status_code == 200
     assert "symptom" in search.content.decode()

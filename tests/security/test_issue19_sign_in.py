@@ -149,8 +149,8 @@ def test_board_page_identifies_members_without_their_login_names(
     client.logout()
     article.refresh_from_db()
     assert article.published_revision_id is not None
-    board = client.get(reverse("reviews:board")).content.decode()
-    public = client.get(reverse("articles:public", args=[article.slug])).content.decode()
+    board = client.get(reverse("reader:board")).content.decode()
+    public = client.get(reverse("reader:public", args=[article.slug])).content.decode()
     assert "Dana Doctor" in board and "Dana Doctor" in public
     assert "dr_private_login" not in board
     assert "dr_private_login" not in public

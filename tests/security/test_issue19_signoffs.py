@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import Role, User
-from articles import reader_queries
 from articles.models import ArticleState, AuditEntry
 from articles.rules import may_sign_off
 from reviews.models import BoardSignoff, SignoffWithdrawal
@@ -285,13 +284,13 @@ def test_every_place_that_lists_valid_signatures_leaves_the_withdrawn_one_out(
     revision = article.published_revision
     assert article.valid_signoff_count() == 2
 
-    public = client.get(reverse("articles:public", args=[article.slug])).content.decode()
+    public = client.get(reverse("reader:public", args=[article.slug])).content.decode()
     approval = public.split('aria-label="Approval"')[1].split("</section>")[0]
     assert approval.count("Bo Board, MD") == 1
     data = json.loads(public.split('application/ld+json">')[1].split("</script>")[0])
     assert sorted(person["name"] for person in data["reviewedBy"]) == ["Bea Board", "Bo Board"]
 
-    board = client.get(reverse("reviews:board")).content.decode()
+    board = client.get(reverse("reader:board")).content.decode()
     own = board.split(f'id="member-{board_member.pk}"')[1].split("</section>")[0]
     assert own.count(revision.title) == 1
 
@@ -301,7 +300,7 @@ def test_every_place_that_lists_valid_signatures_leaves_the_withdrawn_one_out(
     assert verification.count(">Valid<") == 2
 
 
-def test_public_page_sql_and_the_queryset_agree_on_which_signatures_count(
+def test_the_queryset_and_the_python_check_agree_on_which_signatures_count(
     approved_after_a_withdrawal,
 ):
     revision = approved_after_a_withdrawal.published_revision
@@ -310,7 +309,6 @@ def test_public_page_sql_and_the_queryset_agree_on_which_signatures_count(
         revision=revision, signer=stale, signer_name="Stale", content_hash="0" * 64
     )
     for content_hash in (revision.content_hash, "0" * 64):
-        from_sql = [s.pk for s in reader_queries.valid_signoffs(revision, content_hash)]
         from_orm = list(
             BoardSignoff.objects.valid_for(revision, content_hash)
             .order_by("signed_at", "pk")
@@ -321,9 +319,9 @@ def test_public_page_sql_and_the_queryset_agree_on_which_signatures_count(
             for s in revision.signoffs.select_related("withdrawal").order_by("signed_at", "pk")
             if s.counts_for(content_hash)
         ]
-        assert from_sql == from_orm == in_python
-        assert from_sql  # each rule has something to agree on
-    assert len(reader_queries.valid_signoffs(revision, revision.content_hash)) == 2
+        assert from_orm == in_python
+        assert from_orm  # each rule has something to agree on
+    assert BoardSignoff.objects.valid_for(revision).count() == 2
 
 
 # -- item 5: only Advisory Board members sign, superusers included ----------
@@ -399,14 +397,14 @@ def test_renaming_a_signer_later_does_not_change_who_signed(
         display_name="Someone Else", credentials="PhD (hon.)"
     )
 
-    public = client.get(reverse("articles:public", args=[in_board_review.slug])).content.decode()
+    public = client.get(reverse("reader:public", args=[in_board_review.slug])).content.decode()
     approval = public.split('aria-label="Approval"')[1].split("</section>")[0]
     assert "Bo Board, MD" in approval and "Someone Else" not in approval
     data = json.loads(public.split('application/ld+json">')[1].split("</script>")[0])
     assert data["reviewedBy"][0]["name"] == "Bo Board"
     assert data["reviewedBy"][0]["honorificSuffix"] == "MD"
 
-    board = client.get(reverse("reviews:board")).content.decode()
+    board = client.get(reverse("reader:board")).content.decode()
     assert "(signed as Bo Board, MD)" in board
 
     client.force_login(editor)

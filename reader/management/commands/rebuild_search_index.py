@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
-from articles.search import search_index_update
+from reader.search import search_index_update
 
 
 class Command(BaseCommand):

@@ -1,9 +1,11 @@
-"""The pages anyone can read: an article, the editorial policy."""
+"""The pages anyone can read: the home page, search, an article, the
+editorial policy and the Medical Advisory Board."""
 
 import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import F, Prefetch
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,38 +20,35 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
-from accounts.models import AudienceLevel
+from accounts.models import AudienceLevel, Role, User
+from articles.forms import AudienceForm, ReaderQuestionForm, blank_question_fields, question_fields
+from articles.models import PolicyVersion
+from articles.rendering import render_body
+from reviews.models import BoardSignoff
 
-from . import list_queries, page_cache, reader_queries
+from . import page_cache
 from . import search as reader_search
-from .forms import AudienceForm, ReaderQuestionForm, blank_question_fields, question_fields
-from .models import Article, EditorialPolicy, PolicyVersion
-from .public import (
-    AUDIENCE_COOKIE,
-    RENDER_VERSION,
-    audience_for,
-    glossary_version,
-    rendered_text,
-    shown_revision,
-)
-from .rendering import render_body
+from .audience import AUDIENCE_COOKIE, audience_for
+from .models import PublicArticle
+from .page_cache import RENDER_VERSION, glossary_version
+from .public_text import rendered_text
 from .structured_data import as_script, medical_web_page
+from .visibility import policy_for, shown_revision
 
 ONE_YEAR = 60 * 60 * 24 * 365
 QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flood
 
 
-def _public_article(slug: str) -> tuple[Article, EditorialPolicy]:
+def _public_article(slug: str) -> PublicArticle:
     # The current revision is loaded only when there is no published one to
     # show; with it joined, most pages fetched the same long texts twice.
-    return reader_queries.public_article(slug)
+    return get_object_or_404(PublicArticle.objects.select_related("published_revision"), slug=slug)
 
 
-def _render_article(
-    request, article: Article, policy: EditorialPolicy, *, question_form=None, status=200
-):
+def _render_article(request, article: PublicArticle, *, question_form=None, status=200):
+    policy = policy_for(request)
     revision = shown_revision(article, policy)
-    references = reader_queries.references(revision)
+    references = list(revision.references.all())
     audience, from_link = audience_for(request, article)
     text = rendered_text(revision, audience, len(references))
     published = revision.pk == article.published_revision_id
@@ -58,13 +57,17 @@ def _render_article(
         # Signatures are checked against the text as it is now, not a stored
         # fingerprint, so altered content never appears as signed.
         fingerprint = revision.compute_content_hash(references)
-        signoffs = reader_queries.valid_signoffs(revision, fingerprint)
+        signoffs = list(
+            BoardSignoff.objects.valid_for(revision, fingerprint)
+            .select_related("signer")
+            .order_by("signed_at", "pk")
+        )
     approved = published and bool(signoffs)
     today = timezone.localdate()
     structured = medical_web_page(
         article=article,
         revision=revision,
-        url=request.build_absolute_uri(reverse("articles:public", args=[article.slug])),
+        url=request.build_absolute_uri(reverse("reader:public", args=[article.slug])),
         audience=audience,
         signoffs=signoffs,
         references=references,
@@ -133,12 +136,12 @@ def _validators(request, article, revision, audience, from_link, signoffs, polic
 @require_safe
 def article_public(request, slug: str):
     if not page_cache.enabled(request):
-        return _render_article(request, *_public_article(slug))
+        return _render_article(request, _public_article(slug))
     key = page_cache.page_key(request, slug)
     cached = cache.get(key)
     if cached is not None:
         return _from_page_cache(request, cached)
-    response = _render_article(request, *_public_article(slug))
+    response = _render_article(request, _public_article(slug))
     if response.status_code == 200:
         page_cache.store(key, request, response)
     return response
@@ -163,10 +166,10 @@ def choose_audience(request, slug: str):
     """Remember the reader's level (profile when signed in, a cookie
     otherwise) and show the article in it. A plain form post; htmx only
     swaps the text instead of reloading."""
-    article, policy = _public_article(slug)
-    shown_revision(article, policy)  # 404 for anything not public
+    article = _public_article(slug)
+    shown_revision(article, policy_for(request))  # 404 for anything not public
     form = AudienceForm(request.POST)
-    response = redirect("articles:public", slug=article.slug)
+    response = redirect("reader:public", slug=article.slug)
     if not form.is_valid():
         messages.error(request, "Please choose one of the three levels.")
         return response
@@ -181,8 +184,8 @@ def choose_audience(request, slug: str):
 @require_POST
 @ratelimit(key="ip", rate=QUESTION_RATE, method="POST", block=False)
 def ask_question(request, slug: str):
-    article, policy = _public_article(slug)
-    revision = shown_revision(article, policy)
+    article = _public_article(slug)
+    revision = shown_revision(article, policy_for(request))
     form = ReaderQuestionForm(request.POST)
     if getattr(request, "limited", False):
         form.is_valid()
@@ -191,16 +194,16 @@ def ask_question(request, slug: str):
             "You have sent several messages in a short time, so this one was not sent. "
             "Please try again in an hour; your text is kept below.",
         )
-        return _render_article(request, article, policy, question_form=form, status=429)
+        return _render_article(request, article, question_form=form, status=429)
     if not form.is_valid():
-        return _render_article(request, article, policy, question_form=form, status=400)
+        return _render_article(request, article, question_form=form, status=400)
     if not form.cleaned_data["website"]:  # filled in only by bots
         question = form.save(commit=False)
         question.article = article
         question.revision = revision
         question.save()
     messages.success(request, "Thank you. Your message went to our editors.")
-    return redirect(reverse("articles:public", args=[article.slug]) + "#question-heading")
+    return redirect(reverse("reader:public", args=[article.slug]) + "#question-heading")
 
 
 def _policy_context(version: PolicyVersion, latest: PolicyVersion) -> dict:
@@ -214,25 +217,25 @@ def _policy_context(version: PolicyVersion, latest: PolicyVersion) -> dict:
 
 @require_safe
 def editorial_policy(request):
-    policy = EditorialPolicy.current()  # also makes sure version 1 exists
+    policy = policy_for(request)  # also makes sure version 1 exists
     latest = PolicyVersion.objects.select_related("changed_by").order_by("-number").first()
     context = _policy_context(latest, latest)
     # The live row is what the workflow obeys; show exactly that.
     context.update(text=render_body(policy.text, 0).html, settings=policy.settings_snapshot())
-    return render(request, "articles/policy.html", context)
+    return render(request, "reader/policy.html", context)
 
 
 @require_safe
 def policy_versions(request):
     versions = PolicyVersion.objects.select_related("changed_by").order_by("-number")
-    return render(request, "articles/policy_versions.html", {"versions": versions})
+    return render(request, "reader/policy_versions.html", {"versions": versions})
 
 
 @require_safe
 def policy_version(request, number: int):
     version = get_object_or_404(PolicyVersion.objects.select_related("changed_by"), number=number)
     latest = PolicyVersion.objects.order_by("-number").first()
-    return render(request, "articles/policy.html", _policy_context(version, latest))
+    return render(request, "reader/policy.html", _policy_context(version, latest))
 
 
 PAGE_SIZE = 20
@@ -288,17 +291,20 @@ def home(request):
 
 
 def _render_home(request):
-    page = LeanPage(list_queries.NewestApproved(), request.GET.get("page"))
+    policy = policy_for(request)
+    listed = PublicArticle.objects.listed()
+    page = LeanPage(listed.public(policy, "approved").newest_approved(), request.GET.get("page"))
     items = [(article, None) for article in page]
     if page.number == 1:
-        items += [(article, None) for article in list_queries.latest_in_review(10)]
+        in_review = listed.public(policy, "in_review").latest_submitted()[:10]
+        items += [(article, None) for article in in_review]
     return render(request, "articles/home.html", {"page": page, "items": items}, using="jinja2")
 
 
 @require_safe
 def search(request):
     query = request.GET.get("q", "")
-    results = reader_search.Results(query, request.GET.get("stage", ""))
+    results = reader_search.Results(query, request.GET.get("stage", ""), policy_for(request))
     page = LeanPage(results, request.GET.get("page"))
     return render(
         request,
@@ -306,3 +312,31 @@ def search(request):
         {"query": query, "stage": results.stage, "page": page, "hits": page.object_list},
         using="jinja2",
     )
+
+
+@require_safe
+def board_page(request):
+    """Public: who is on the Medical Advisory Board and what they signed."""
+    signed = (
+        BoardSignoff.objects.counting()
+        .filter(revision__article__published_revision=F("revision"))
+        .select_related("revision__article", "withdrawal")
+        .prefetch_related("revision__references")
+        .order_by("-signed_at")
+    )
+    members = list(
+        User.objects.acting_in(Role.BOARD)
+        .prefetch_related(Prefetch("signoffs", queryset=signed, to_attr="published_signoffs"))
+        .order_by("display_name", "username")
+    )
+    fingerprints = {}
+    for member in members:
+        # Listed only while the published text still matches what they signed.
+        member.published_signoffs = [
+            s
+            for s in member.published_signoffs
+            if s.counts_for(
+                fingerprints.setdefault(s.revision_id, s.revision.compute_content_hash())
+            )
+        ]
+    return render(request, "reader/board.html", {"members": members})

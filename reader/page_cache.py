@@ -10,7 +10,8 @@ and no database query. Pages are kept ten minutes at most, which also bounds
 how long text altered behind the application's back can be served before the
 page re-checks the signatures.
 
-Which changes bump which version is decided here alone (connect_receivers).
+Which changes bump which version is decided here alone (connect_receivers),
+for the whole pages and for the rendered text (reader/public_text.py) alike.
 The versions must be shared by every worker: the deploy check below refuses
 a per-process cache in production.
 """
@@ -27,14 +28,17 @@ from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 
 from accounts.models import AudienceLevel, User
+from articles.models import EditorialPolicy, GlossaryTerm
+from articles.signals import article_transitioned, rereview_opened
 
-from .models import GlossaryTerm
-from .policy import EditorialPolicy
-from .public import AUDIENCE_COOKIE, GLOSSARY_VERSION_KEY, RENDER_VERSION, glossary_changed
-from .signals import article_transitioned
+from .audience import AUDIENCE_COOKIE
 
 SITE_VERSION_KEY = "site-version"
 LIST_VERSION_KEY = "list-version"
+GLOSSARY_VERSION_KEY = "glossary-version"
+# Part of every cache key: bump it when the rendering or sanitising code
+# changes, so a deploy never serves HTML made by the old code.
+RENDER_VERSION = "4"
 PAGE_TTL = 600
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 
@@ -44,6 +48,8 @@ def _article_key(slug: str) -> str:
 
 
 def _bump(key: str) -> None:
+    # After commit: bumping earlier would let another process re-cache the
+    # old state under the new version before the change is visible to it.
     transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
 
 
@@ -54,6 +60,15 @@ def article_changed(slug: str) -> None:
 
 def site_changed(**kwargs) -> None:
     _bump(SITE_VERSION_KEY)
+
+
+def glossary_changed(**kwargs) -> None:
+    _bump(GLOSSARY_VERSION_KEY)
+
+
+def glossary_version() -> str:
+    """Part of every rendered text's key: a glossary edit orphans them all."""
+    return _stamp([GLOSSARY_VERSION_KEY])
 
 
 # What cached pages show of a person: their name (str(user) falls back from
@@ -82,7 +97,7 @@ def person_saved(sender, *, update_fields=None, **kwargs) -> None:
     site_changed()
 
 
-def _article_transitioned(sender, *, article, **kwargs) -> None:
+def _article_moved(sender, *, article, **kwargs) -> None:
     article_changed(article.slug)
 
 
@@ -92,7 +107,9 @@ def connect_receivers() -> None:
     # that every cached rendering's key includes.
     post_save.connect(glossary_changed, sender=GlossaryTerm, dispatch_uid="glossary-saved")
     post_delete.connect(glossary_changed, sender=GlossaryTerm, dispatch_uid="glossary-gone")
-    article_transitioned.connect(_article_transitioned, dispatch_uid="articles.page-cache")
+    article_transitioned.connect(_article_moved, dispatch_uid="reader.page-cache")
+    # The page may now say "review overdue".
+    rereview_opened.connect(_article_moved, dispatch_uid="reader.page-cache-rereview")
     # Public pages show the policy's settings and people's names.
     post_save.connect(site_changed, sender=EditorialPolicy, dispatch_uid="page-policy")
     post_save.connect(person_saved, sender=User, dispatch_uid="page-people")
@@ -112,7 +129,7 @@ def check_shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         checks.Error(
             "The page cache is on but the default cache is per-process local memory.",
             hint="Set REDIS_URL so every worker shares one cache, or set PAGE_CACHE=false.",
-            id="articles.E001",
+            id="reader.E001",
         )
     ]
 

@@ -1,0 +1,58 @@
+"""The article's text as readers see it, in their audience's words,
+rendered once per (revision, audience) and cached."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import AudienceLevel
+from articles.models import GlossaryTerm, Revision
+from articles.rendering import GlossaryEntry, render_text
+
+from .page_cache import RENDER_VERSION, glossary_version
+
+
+def _glossary_entries() -> list[GlossaryEntry]:
+    return [
+        GlossaryEntry(term=t.term, explanation=t.explanation, forms=tuple(t.forms))
+        for t in GlossaryTerm.objects.all()
+    ]
+
+
+@dataclass(frozen=True)
+class PublicText:
+    summary: SafeString
+    body: SafeString
+    cited: frozenset[int]
+    own_version: bool  # False: this level fell back to the professional text
+
+
+def rendered_text(revision: Revision, audience: str, reference_count: int) -> PublicText:
+    """Render once per (revision, content hash, audience, glossary version,
+    rendering code version), so a new revision, a glossary edit or a deploy
+    can never show stale text."""
+    key = (
+        f"article-html:{RENDER_VERSION}:{revision.pk}:{revision.content_hash}:"
+        f"{audience}:{glossary_version()}"
+    )
+    cached = cache.get(key) if settings.RENDER_CACHE else None
+    if cached is None:
+        summary, body, own = revision.text_for(audience)
+        glossary = _glossary_entries() if audience == AudienceLevel.PATIENT else None
+        text = render_text(summary, body, reference_count, glossary=glossary)
+        cached = {
+            "summary": str(text.summary),
+            "body": str(text.body),
+            "cited": sorted(set(text.cited)),
+            "own": own,
+        }
+        if settings.RENDER_CACHE:
+            cache.set(key, cached, 60 * 60 * 24)
+    return PublicText(
+        summary=mark_safe(cached["summary"]),  # sanitised by render_text before caching
+        body=mark_safe(cached["body"]),
+        cited=frozenset(cached["cited"]),
+        own_version=cached["own"],
+    )

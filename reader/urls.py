@@ -1,0 +1,20 @@
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from . import views
+from .feeds import NewlyApprovedFeed
+
+app_name = "reader"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("articles/<slug:slug>/", views.article_public, name="public"),
+    path("articles/<slug:slug>/audience/", views.choose_audience, name="audience"),
+    path("articles/<slug:slug>/question/", views.ask_question, name="question"),
+    path("editorial-policy/", views.editorial_policy, name="policy"),
+    path("editorial-policy/versions/", views.policy_versions, name="policy_versions"),
+    path("editorial-policy/versions/<int:number>/", views.policy_version, name="policy_version"),
+    path("board/", views.board_page, name="board"),
+    path("feeds/approved/", require_safe(NewlyApprovedFeed()), name="feed"),
+]

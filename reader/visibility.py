@@ -1,0 +1,125 @@
+"""Which revision of which article a reader may see: the one rule, for the
+article page, the home page, search, the feed, the sitemap, the structured
+data and the search index.
+
+An article shows its published revision while it is approved or while an
+update of it is in review. An article never published is shown in review
+(its latest submitted revision, with a caution) only when the editorial
+policy lets readers see work in review. Drafts, rejected and withdrawn
+articles are never public.
+
+The rule is written once, as Q objects (`_published_rule`,
+`_in_review_rule`). `PublicArticleQuerySet.public()` filters with them;
+`shown_revision()` asks the same Q objects of one loaded article.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from articles.models import Article, ArticleState, EditorialPolicy, Revision
+
+IN_REVIEW_STATES = (
+    ArticleState.SUBMITTED,
+    ArticleState.UNDER_REVIEW,
+    ArticleState.CHANGES_REQUESTED,
+    ArticleState.BOARD_REVIEW,
+)
+# While an update is in review, readers keep seeing the approved text.
+PUBLISHED_STATES = (ArticleState.APPROVED, *IN_REVIEW_STATES)
+
+# What the search's and lists' stage filter keeps ("" keeps both).
+STAGES = ("approved", "in_review")
+
+
+def _published_rule() -> Q:
+    return Q(published_revision__isnull=False, state__in=PUBLISHED_STATES)
+
+
+def _in_review_rule(policy: EditorialPolicy) -> Q:
+    # No state at all when the policy keeps work in review private.
+    states = IN_REVIEW_STATES if policy.public_in_review else ()
+    return Q(published_revision__isnull=True, state__in=states, submitted_at__isnull=False)
+
+
+class PublicArticleQuerySet(models.QuerySet):
+    def public(self, policy: EditorialPolicy, stage: str = "") -> "PublicArticleQuerySet":
+        """The articles a reader may open (see the module's docstring);
+        `stage` keeps only "approved" ones or only work "in_review"."""
+        if stage == "approved":
+            return self.approved()
+        if stage == "in_review":
+            return self.filter(_in_review_rule(policy))
+        return self.filter(_published_rule() | _in_review_rule(policy))
+
+    def approved(self) -> "PublicArticleQuerySet":
+        """The articles readers see approved text of, whatever the policy."""
+        return self.filter(_published_rule())
+
+    def listed(self) -> "PublicArticleQuerySet":
+        """What a list entry shows: the title and stage, and the published
+        revision's title and summary (templates/jinja2/articles/_article_list.html).
+        (django-fsm reads the state as each article loads: never defer it.)"""
+        return self.select_related("published_revision").only(
+            "title",
+            "slug",
+            "state",
+            "published_revision__title",
+            "published_revision__summary",
+        )
+
+    def newest_approved(self) -> "PublicArticleQuerySet":
+        # Walks the approved_at index (article_newest_approved).
+        return self.order_by("-approved_at", "-pk")
+
+    def latest_submitted(self) -> "PublicArticleQuerySet":
+        return self.order_by("-submitted_at", "-pk")
+
+
+def _holds(condition: Q, article: Article) -> bool:
+    """Whether an article already loaded meets `condition`, without a query.
+    Knows what the rule above uses: exact, `in` and `isnull` on the
+    article's own columns, joined by AND or OR."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(_holds(child, article))
+            continue
+        lookup, wanted = child
+        name, _, operator = lookup.partition("__")
+        value = getattr(article, Article._meta.get_field(name).attname)
+        if operator == "in":
+            results.append(value in wanted)
+        elif operator == "isnull":
+            results.append((value is None) == wanted)
+        elif operator == "":
+            results.append(value == wanted)
+        else:
+            raise ValueError(f"The visibility rule cannot check {lookup!r} in Python.")
+    met = all(results) if condition.connector == Q.AND else any(results)
+    return met != condition.negated
+
+
+def shown_revision(article: Article, policy: EditorialPolicy) -> Revision:
+    """The revision a reader sees of `article` under `policy`: the published
+    one if the rule shows it, else the latest submitted one if the rule
+    shows work in review; Http404 when the article is not public."""
+    if _holds(_published_rule(), article):
+        return article.published_revision
+    if _holds(_in_review_rule(policy), article):
+        current = article.current_revision
+        if current is not None and current.is_frozen:
+            return current
+        # Changes requested: the authors' new draft is private until submitted.
+        latest = article.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
+        if latest is not None:
+            return latest
+    raise Http404("No public article here.")
+
+
+def policy_for(request) -> EditorialPolicy:
+    """The editorial policy, read once per request however many parts of
+    the page ask for it."""
+    if not hasattr(request, "editorial_policy"):
+        request.editorial_policy = EditorialPolicy.current()
+    return request.editorial_policy
