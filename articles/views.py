@@ -67,9 +67,8 @@ def desk(request):
 
 def author_feedback(article: Article) -> list[tuple[str, str]]:
     """Reviewers' comments for the authors from the round that asked for changes."""
-    from reviews.rounds import feedback_for_authors
-
-    return feedback_for_authors(article.current_round())
+    review_round = article.current_round()
+    return review_round.feedback_for_authors() if review_round else []
 
 
 def get_article_for(user, pk: int) -> Article:

@@ -64,6 +64,16 @@ class ReviewRound(models.Model):
             assignment__round=self, status=Review.Status.SUBMITTED
         ).select_related("assignment__reviewer")
 
+    def feedback_for_authors(self) -> list[tuple[str, str]]:
+        """Reviewers' comments meant for the authors, labelled "Reviewer 1", …
+        so authors do not learn who reviewed. Confidential comments are never
+        here."""
+        return [
+            (f"Reviewer {index}", review.comments_to_author)
+            for index, review in enumerate(self.submitted_reviews(), start=1)
+            if review.comments_to_author.strip()
+        ]
+
     def missing_reviews(self, required: int, *, excused: bool = True) -> int:
         """How many more submitted reviews the policy's `required` asks for
         before the editor decides: none once the editor has recorded why

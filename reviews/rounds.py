@@ -39,25 +39,13 @@ def round_close(review_round: ReviewRound, *, decision: str = "", letter: str = 
     return review_round
 
 
-def feedback_for_authors(review_round: ReviewRound | None) -> list[tuple[str, str]]:
-    """Reviewers' comments meant for the authors, labelled "Reviewer 1", … so
-    authors do not learn who reviewed. Confidential comments are never here."""
-    if review_round is None:
-        return []
-    return [
-        (f"Reviewer {index}", review.comments_to_author)
-        for index, review in enumerate(review_round.submitted_reviews(), start=1)
-        if review.comments_to_author.strip()
-    ]
-
-
 def follow_the_article(sender, *, article, name, actor, comment, **kwargs) -> None:
     if name in CLOSES_A_ROUND:
         review_round = article.current_round()
         if review_round is not None and review_round.decision == "":
             round_close(review_round, decision=name, letter=comment, by=actor)
             if name != ReviewRound.Decision.WITHDRAWN:
-                notifications.decision(review_round, feedback_for_authors(review_round))
+                notifications.decision(review_round, review_round.feedback_for_authors())
     if name in OPENS_A_ROUND:
         previous = article.current_round()
         new_round = round_open(article)
