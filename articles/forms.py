@@ -8,10 +8,10 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.models import AudienceLevel
 from accounts.validators import RefuseControlCharacters
 
-from .citations import MAX_REFERENCES
 from .models import EditorialPolicy, GlossaryTerm, ReaderQuestion, Reference
 from .policy import SETTING_FIELDS
 from .services import REFERENCE_FIELDS
+from .text.citations import MAX_REFERENCES
 
 MAX_BODY = 200_000
 

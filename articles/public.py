@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.models import AudienceLevel
 
 from .models import Article, ArticleState, EditorialPolicy, GlossaryTerm, Revision
-from .rendering import GlossaryEntry, render_text
+from .text.rendering import GlossaryEntry, render_text
 
 AUDIENCE_COOKIE = "audience"
 IN_PROGRESS = (

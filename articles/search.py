@@ -20,8 +20,8 @@ from accounts.validators import without_control_characters
 
 from . import list_queries
 from .models import Article, EditorialPolicy, Revision
-from .readability import plain_text
 from .reader_queries import table
+from .text.readability import plain_text
 
 SEARCH_CONFIG = "english"
 

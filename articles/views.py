@@ -12,8 +12,6 @@ from accounts.models import Role
 
 from . import office as office_figures
 from . import services
-from .citations import MAX_REFERENCES, citation_problems, parse_reference_block
-from .diffs import diff_revisions
 from .forms import ArticleDraftForm, CompareForm, PolicyForm, ReferenceFormSet, TransitionForm
 from .models import (
     AUDIENCE_FIELDS,
@@ -31,9 +29,10 @@ from .models import (
     is_handling_editor,
 )
 from .policy import PolicyChanged
-from .readability import readability_report
-from .rendering import render_text
 from .services import REFERENCE_FIELDS
+from .text.citations import MAX_REFERENCES, citation_problems, parse_reference_block
+from .text.readability import readability_report
+from .text.rendering import render_text
 
 
 @require_safe
@@ -451,7 +450,7 @@ def revision_compare(request, pk: int):
             "form": form,
             "old": old,
             "new": new,
-            "diff": diff_revisions(old, new),
+            "diff": new.changes_since(old),
         },
     )
 

@@ -32,8 +32,8 @@ from .public import (
     rendered_text,
     shown_revision,
 )
-from .rendering import render_body
 from .structured_data import as_script, medical_web_page
+from .text.rendering import render_body
 
 ONE_YEAR = 60 * 60 * 24 * 365
 QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flood
