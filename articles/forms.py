@@ -8,9 +8,9 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.models import AudienceLevel
 from accounts.validators import RefuseControlCharacters
 
-from .citations import MAX_REFERENCES
 from .models import ReaderQuestion, Reference
 from .services import REFERENCE_FIELDS
+from .text.citations import MAX_REFERENCES
 
 MAX_BODY = 200_000
 

@@ -46,6 +46,9 @@ from .states import (
     ArticleState,
     PublicStage,
 )
+from .text.citations import citation_problems
+from .text.diffs import RevisionDiff, diff_revisions
+from .text.rendering import render_text
 
 __all__ = [
     "EDITABLE_STATES",
@@ -129,8 +132,6 @@ def _explains(explain):
 
 
 def _draft_citation_problems(article: "Article") -> list[str]:
-    from .citations import citation_problems
-
     revision = article.current_revision
     if revision is None:
         return []
@@ -851,23 +852,24 @@ class Revision(models.Model):
     def rendered(self):
         """Summary and body as readers see them, under an h1 title (uses
         prefetched references if present)."""
-        from .rendering import render_text
-
         return render_text(self.summary, self.body, len(self.references.all()))
 
     @cached_property
     def rendered_nested(self):
         """The same, for pages where the article sits under an h2."""
-        from .rendering import render_text
-
         count = len(self.references.all())
         return render_text(self.summary, self.body, count, heading_offset=1)
+
+    def changes_since(self, earlier: "Revision") -> RevisionDiff:
+        """What changed from `earlier` to this revision, references included
+        (uses prefetched references if present)."""
+        return diff_revisions(
+            earlier, self, list(earlier.references.all()), list(self.references.all())
+        )
 
     def audience_versions(self, reference_count: int | None = None) -> list[dict]:
         """The patient and student versions the author wrote, rendered, for
         the people who review and sign them."""
-        from .rendering import render_text
-
         count = len(self.references.all()) if reference_count is None else reference_count
         versions = []
         for level in (AudienceLevel.PATIENT, AudienceLevel.STUDENT):

@@ -10,8 +10,6 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.rules import is_board_member, is_editor, may_write_articles
 
 from . import services
-from .citations import MAX_REFERENCES, citation_problems, parse_reference_block
-from .diffs import diff_revisions
 from .forms import ArticleDraftForm, CompareForm, ReferenceFormSet, TransitionForm
 from .models import (
     AUDIENCE_FIELDS,
@@ -24,8 +22,6 @@ from .models import (
     Revision,
     TransitionRefused,
 )
-from .readability import readability_report
-from .rendering import render_text
 from .rules import (
     is_author_of,
     is_handling_editor,
@@ -34,6 +30,9 @@ from .rules import (
     review_records_hidden,
 )
 from .services import REFERENCE_FIELDS
+from .text.citations import MAX_REFERENCES, citation_problems, parse_reference_block
+from .text.readability import readability_report
+from .text.rendering import render_text
 
 
 @require_safe
@@ -450,6 +449,6 @@ def revision_compare(request, pk: int):
             "form": form,
             "old": old,
             "new": new,
-            "diff": diff_revisions(old, new),
+            "diff": new.changes_since(old),
         },
     )

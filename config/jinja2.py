@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django_htmx import jinja as htmx
 from jinja2 import Environment, Undefined, pass_context
 
-from articles.citations import reference_items
+from articles.text.citations import reference_items
 
 
 @pass_context

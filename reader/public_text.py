@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import AudienceLevel
 from articles.models import GlossaryTerm, Revision
-from articles.rendering import GlossaryEntry, render_text
+from articles.text.rendering import GlossaryEntry, render_text
 
 from .page_cache import RENDER_VERSION, glossary_version
 

@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 
 from accounts.validators import without_control_characters
 from articles.models import Article, EditorialPolicy
-from articles.readability import plain_text
 from articles.signals import article_transitioned
+from articles.text.readability import plain_text
 
 from .models import PublicArticle, SearchDocument
 from .visibility import STAGES, shown_revision

@@ -23,7 +23,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts.models import AudienceLevel, Role, User
 from articles.forms import AudienceForm, ReaderQuestionForm, blank_question_fields, question_fields
 from articles.models import PolicyVersion
-from articles.rendering import render_body
+from articles.text.rendering import render_body
 from reviews.models import BoardSignoff
 
 from . import page_cache

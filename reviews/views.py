@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.rules import is_board_member, is_reviewer
-from articles.diffs import diff_revisions
 from articles.forms import TransitionForm
 from articles.models import (
     Article,
@@ -17,13 +16,13 @@ from articles.models import (
     EditorialPolicy,
     TransitionRefused,
 )
-from articles.readability import readability_report
 from articles.rules import (
     board_independence_problem,
     may_sign_off,
     require_board_reader,
     require_handling_editor,
 )
+from articles.text.readability import readability_report
 from articles.views import get_article_for
 
 from . import services
@@ -324,7 +323,7 @@ def _reviewer_context(assignment: ReviewAssignment) -> dict:
         )
         if earlier is not None:
             context["previous_revision"] = earlier.revision
-            context["diff"] = diff_revisions(earlier.revision, revision)
+            context["diff"] = revision.changes_since(earlier.revision)
     return context
 
 
@@ -433,7 +432,7 @@ def _board_context(article: Article, user) -> dict:
     }
     if published is not None and published.pk != revision.pk:
         context["published"] = published
-        context["diff"] = diff_revisions(published, revision)
+        context["diff"] = revision.changes_since(published)
     returns = [
         spec for spec in article.available_transitions_for(user) if spec.name == "return_to_editor"
     ]

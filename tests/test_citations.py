@@ -2,8 +2,8 @@
 
 import pytest
 
-from articles.citations import citation_problems, parse_reference_block
 from articles.models import Reference
+from articles.text.citations import citation_problems, parse_reference_block
 
 
 def refs(*specs):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.diffs import diff_blocks, diff_words
+from articles.text.diffs import diff_blocks, diff_words
 
 from .factories import editor_payload, reference
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.rendering import GlossaryEntry, expand_citation, render_body
+from articles.text.rendering import GlossaryEntry, expand_citation, render_body
 
 
 def test_single_list_and_range_citations_link_to_their_references():

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.citations import reference_items as _reference_items
+from articles.text.citations import reference_items as _reference_items
 
 register = template.Library()
 

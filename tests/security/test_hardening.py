@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from articles.models import Article, ArticleState
-from articles.rendering import render_body
+from articles.text.rendering import render_body
 from core import outbox
 from reviews.models import ReminderSent, ReviewAssignment
 from reviews.reminders import send_due_reminders

@@ -8,9 +8,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.citations import citation_problems, parse_reference_block
 from articles.models import GlossaryTerm, Reference
-from articles.rendering import GlossaryEntry, render_text
+from articles.text.citations import citation_problems, parse_reference_block
+from articles.text.rendering import GlossaryEntry, render_text
 
 from ..factories import editor_payload, reference
 

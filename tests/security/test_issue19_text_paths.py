@@ -9,8 +9,8 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.readability import plain_text
-from articles.rendering import (
+from articles.text.readability import plain_text
+from articles.text.rendering import (
     MAX_DELIMITER_RUNS,
     MAX_NESTING,
     Glossary,

