@@ -517,9 +517,8 @@ def _chrome(html: str) -> str:
 
 @pytest.mark.parametrize("role", [None, "author", "editor", "reviewer", "board_member", "stranger"])
 def test_article_page_and_other_pages_share_one_site_layout(client, published, role, request):
-    """The article page is a Jinja2 template and the desk pages are Django
-    templates; both are drawn in the one layout, so every role sees the same
-    navigation everywhere."""
+    """The reader's pages and the desk pages are drawn in the one layout, so
+    every role sees the same navigation everywhere."""
     user = request.getfixturevalue(role) if role else None
     if user:
         client.force_login(user)
