@@ -181,10 +181,16 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
 
-# Rendered article text and whole anonymous pages are cached (see
+# Rendered article text, parts of the article page ({% cache ... using="fragments" %}
+# in templates/reader/article.html) and whole anonymous pages are cached (see
 # reader/public_text.py and reader/page_cache.py); switch off to measure.
 RENDER_CACHE = env_bool("RENDER_CACHE", True)
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+CACHES["fragments"] = (
+    dict(CACHES["default"])
+    if RENDER_CACHE
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
