@@ -71,6 +71,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# No "loaders" option: Django then keeps each compiled template for the life of
+# the process (its cached loader).
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
