@@ -1,9 +1,4 @@
-import functools
-
 from django import forms
-from django.forms.renderers import Jinja2
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import AudienceLevel
 from accounts.validators import RefuseControlCharacters
@@ -176,34 +171,9 @@ class AudienceForm(forms.Form):
     )
 
 
-class BootstrapBoundField(forms.BoundField):
-    """Bootstrap's classes on the widget itself, so a template can render the
-    field with `{{ field }}` instead of crispy-forms' heavier templates."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        if isinstance(widget, forms.RadioSelect):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        if self.errors:
-            css += " is-invalid"
-        attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
-        return attrs
-
-
 class ReaderQuestionForm(forms.ModelForm):
-    """On every article page, so it is drawn by the light Jinja2 macro in
-    jinja2/articles/_field.html (see BootstrapBoundField), not by crispy-forms, and
-    its widgets by Django's Jinja2 form renderer, which takes half the time
-    of the default one. (The admin's widgets exist only as Django templates,
-    so the rest of the site keeps the default.)"""
-
-    bound_field_class = BootstrapBoundField
-    default_renderer = Jinja2()  # one instance: it compiles each template once
+    """A reader's follow-up question or error report, at the foot of every
+    article page (templates/reader/_question_fields.html)."""
 
     # A field people never see: bots fill it in, and such posts are dropped.
     website = forms.CharField(
@@ -229,19 +199,3 @@ class ReaderQuestionForm(forms.ModelForm):
             "question": "Please do not include personal medical details. For urgent "
             "problems contact a doctor or emergency services.",
         }
-
-
-def question_fields(form: ReaderQuestionForm) -> SafeString:
-    """The reader-question form's fields, with their errors once sent."""
-    html = render_to_string(
-        "articles/_question_fields.html", {"question_form": form}, using="jinja2"
-    )
-    return mark_safe(html)  # a Jinja2 template with autoescape on
-
-
-@functools.cache
-def blank_question_fields(audience: str) -> SafeString:
-    """The empty form is the same for every reader of a level, so it is drawn
-    once per process and level: drawing it took a seventh of an uncached
-    article page. Only code decides its markup, never stored data."""
-    return question_fields(ReaderQuestionForm(initial={"audience": audience, "kind": "question"}))

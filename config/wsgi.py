@@ -1,7 +1,6 @@
 import os
 
 from django.core.wsgi import get_wsgi_application
-from django.template import engines
 from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -10,8 +9,3 @@ application = get_wsgi_application()
 # this module once (preload_app), so each recycled worker starts with them
 # instead of spending about 0.2 s on imports during its first request.
 get_resolver().url_patterns  # noqa: B018 (evaluated for its import)
-# The same for the Jinja2 templates (the reader's pages): compiled here once,
-# not again by every new worker while readers wait.
-jinja = engines["jinja2"].env
-for name in jinja.list_templates():
-    jinja.get_template(name)

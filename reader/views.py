@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel, Role, User
-from articles.forms import AudienceForm, ReaderQuestionForm, blank_question_fields, question_fields
+from articles.forms import AudienceForm, ReaderQuestionForm
 from articles.models import PolicyVersion
 from articles.text.rendering import render_body
 from reviews.models import BoardSignoff
@@ -90,9 +90,8 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         "signoffs": signoffs,
         "steps": article.public_tracker_steps(revision),
         "show_overdue": approved and article.is_review_overdue and policy.show_overdue_publicly,
-        "question_fields": question_fields(question_form)
-        if question_form
-        else blank_question_fields(audience),
+        "question_form": question_form
+        or ReaderQuestionForm(initial={"audience": audience, "kind": "question"}),
     }
     validators = _validators(request, article, revision, audience, from_link, signoffs, policy)
     if validators and status == 200:
@@ -100,10 +99,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified
-    # Jinja2 (templates/jinja2/): see config/jinja2.py for why.
-    response = render(
-        request, "articles/article_public.html", context, status=status, using="jinja2"
-    )
+    response = render(request, "reader/article.html", context, status=status)
     patch_vary_headers(response, ["Cookie"])
     if validators and status == 200:
         response["ETag"], response["Last-Modified"] = (
@@ -298,7 +294,7 @@ def _render_home(request):
     if page.number == 1:
         in_review = listed.public(policy, "in_review").latest_submitted()[:10]
         items += [(article, None) for article in in_review]
-    return render(request, "articles/home.html", {"page": page, "items": items}, using="jinja2")
+    return render(request, "reader/home.html", {"page": page, "items": items})
 
 
 @require_safe
@@ -308,9 +304,8 @@ def search(request):
     page = LeanPage(results, request.GET.get("page"))
     return render(
         request,
-        "articles/search.html",
+        "reader/search.html",
         {"query": query, "stage": results.stage, "page": page, "hits": page.object_list},
-        using="jinja2",
     )
 
 

@@ -58,7 +58,7 @@ class PublicArticleQuerySet(models.QuerySet):
 
     def listed(self) -> "PublicArticleQuerySet":
         """What a list entry shows: the title and stage, and the published
-        revision's title and summary (templates/jinja2/articles/_article_list.html).
+        revision's title and summary (templates/reader/_article_list.html).
         (django-fsm reads the state as each article loads: never defer it.)"""
         return self.select_related("published_revision").only(
             "title",

@@ -90,6 +90,16 @@ def test_work_in_review_is_shown_with_a_caution_when_the_policy_allows(
     assert _page(client, article).status_code == 404
 
 
+def test_the_tracker_moves_on_with_the_workflow(client, draft, advance):
+    """The tracker is kept between views; the next step still shows at once."""
+    article = advance(draft, "submit")
+    current = _page(client, article).content.decode().split('aria-current="step"')[1]
+    assert "Submitted" in current.split("</li>")[0]
+    advance(article, "start_review")
+    current = _page(client, article).content.decode().split('aria-current="step"')[1]
+    assert "Under Review" in current.split("</li>")[0]
+
+
 @pytest.mark.parametrize("steps", [[], ["submit", "desk_reject"], ["withdraw"]])
 def test_drafts_rejected_and_withdrawn_articles_are_not_public(client, draft, advance, steps):
     article = advance(draft, *steps)
@@ -118,6 +128,32 @@ def test_audience_version_and_fallback_note(client, published):
     student = _page(client, published, audience="student").content.decode()
     assert "Axonal injury" in student
     assert "no separate version for your reading level" in student
+
+
+def test_each_level_links_back_only_to_the_citations_its_text_has(
+    client, make_article, advance, author
+):
+    """The reference list is kept between views, once per level: the patient
+    text cites one reference, the professional text both."""
+    article = make_article(body="## Why\n\nTwo findings [1] [2].", references=2)
+    revision_save_draft(
+        article=article,
+        author=author,
+        seen_hash=article.current_revision.content_hash,
+        title=article.title,
+        primary_audience="professional",
+        summary="Yes, sometimes.",
+        body="## Why\n\nTwo findings [1] [2].",
+        references=[reference(1), reference(2)],
+        audience_versions={"patient_summary": "Sometimes.", "patient_body": "One finding [1]."},
+    )
+    article = advance(article, "submit", "start_review", "send_to_board", "sign")
+    for _ in range(2):
+        professional = _page(client, article, audience="professional").content.decode()
+        assert 'href="#cite-1"' in professional and 'href="#cite-2"' in professional
+        patient = _page(client, article, audience="patient").content.decode()
+        assert 'href="#cite-1"' in patient and 'href="#cite-2"' not in patient
+        assert 'id="ref-2"' in patient  # listed, not cited
 
 
 def test_disclaimer_wording_depends_on_the_level(client, published):
@@ -517,9 +553,8 @@ def _chrome(html: str) -> str:
 
 @pytest.mark.parametrize("role", [None, "author", "editor", "reviewer", "board_member", "stranger"])
 def test_article_page_and_other_pages_share_one_site_layout(client, published, role, request):
-    """The article page is a Jinja2 template and the desk pages are Django
-    templates; both are drawn in the one layout, so every role sees the same
-    navigation everywhere."""
+    """The reader's pages and the desk pages are drawn in the one layout, so
+    every role sees the same navigation everywhere."""
     user = request.getfixturevalue(role) if role else None
     if user:
         client.force_login(user)

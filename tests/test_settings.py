@@ -76,6 +76,29 @@ def test_nothing_set_means_local_sqlite_with_debug():
     assert "/db.sqlite3" in (ROOT / ".gitignore").read_text()
 
 
+@pytest.mark.parametrize("render_cache", ["true", "false"])
+def test_render_cache_switches_the_article_page_fragments_too(render_cache):
+    """RENDER_CACHE=false measures the article page drawn in full: the parts
+    its template keeps ({% cache ... using="fragments" %}) are drawn each time."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+            "from django.core.cache import caches;"
+            "print(type(caches['default']).__name__, type(caches['fragments']).__name__)",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "RENDER_CACHE": render_cache, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    default, fragments = result.stdout.split()
+    assert fragments == (default if render_cache == "true" else "DummyCache")
+
+
 def test_health_check_answers_without_the_database(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz")

@@ -71,6 +71,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# No "loaders" option: Django then keeps each compiled template for the life of
+# the process (its cached loader).
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -79,20 +81,6 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-            ],
-        },
-    },
-    {
-        # The site layout, the public pages (home, search, article) and the partials
-        # shared with Django-template pages (see config/jinja2.py).
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "config.jinja2.environment",
-            "context_processors": [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -195,10 +183,16 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
 
-# Rendered article text and whole anonymous pages are cached (see
+# Rendered article text, parts of the article page ({% cache ... using="fragments" %}
+# in templates/reader/article.html) and whole anonymous pages are cached (see
 # reader/public_text.py and reader/page_cache.py); switch off to measure.
 RENDER_CACHE = env_bool("RENDER_CACHE", True)
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+CACHES["fragments"] = (
+    dict(CACHES["default"])
+    if RENDER_CACHE
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
