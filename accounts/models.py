@@ -135,14 +135,6 @@ class User(AbstractUser):
             self._role_names = frozenset(self.groups.values_list("name", flat=True))
         return self._role_names
 
-    @property
-    def is_editor(self) -> bool:
-        return self.has_role(Role.EDITOR)
-
-    @property
-    def is_board_member(self) -> bool:
-        return self.has_role(Role.BOARD)
-
 
 class RoleChange(AppendOnlyModel):
     """Append-only record of every role granted or removed, and by whom."""

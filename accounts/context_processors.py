@@ -1,0 +1,32 @@
+from functools import cached_property
+
+from .rules import is_board_member, is_editor, is_reviewer, may_write_articles
+
+
+class DeskLinks:
+    """Which work pages the header links to, asked of the same rules the
+    pages enforce, so a link is offered exactly when its page opens. Each is
+    asked only when a signed-in page draws the header."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def office(self) -> bool:
+        return is_editor(self.user)
+
+    @cached_property
+    def sign_off(self) -> bool:
+        return is_board_member(self.user)
+
+    @cached_property
+    def reviews(self) -> bool:
+        return is_reviewer(self.user)
+
+    @cached_property
+    def write(self) -> bool:
+        return may_write_articles(self.user)
+
+
+def desk_links(request) -> dict:
+    return {"desk_links": DeskLinks(request.user)}
