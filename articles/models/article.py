@@ -30,25 +30,25 @@ from accounts.rules import is_board_member, is_editor
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
-from .policy import EditorialPolicy, PolicyVersion
-from .rules import (
+from ..rules import (
     AUTHORS,
     DECIDING_EDITOR,
     HANDLING_EDITOR,
     INDEPENDENT_BOARD_MEMBER,
     transition_refusal,
 )
-from .signals import article_transitioned
-from .states import (
+from ..signals import article_transitioned
+from ..states import (
     EDITABLE_STATES,
     PUBLIC_STAGE_OF_STATE,
     REVIEW_SUBMITTED,
     ArticleState,
     PublicStage,
 )
-from .text.citations import citation_problems
-from .text.diffs import RevisionDiff, diff_revisions
-from .text.rendering import render_text
+from ..text.citations import citation_problems
+from ..text.diffs import RevisionDiff, diff_revisions
+from ..text.rendering import render_text
+from .policy import EditorialPolicy, PolicyVersion
 
 __all__ = [
     "EDITABLE_STATES",
