@@ -1,11 +1,10 @@
-import calendar
+"""The article: who wrote it, where it stands, and its workflow transitions,
+fired only through `Article.fire()`."""
+
 import functools
-import hashlib
-import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime
-from urllib.parse import quote, urlsplit
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,8 +26,7 @@ from django_fsm import (
 
 from accounts.models import AudienceLevel
 from accounts.rules import is_board_member, is_editor
-from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
-from core.models import AppendOnlyModel, AppendOnlyQuerySet
+from accounts.validators import refuse_control_characters_and_line_breaks
 
 from ..rules import (
     AUTHORS,
@@ -45,150 +43,34 @@ from ..states import (
     ArticleState,
     PublicStage,
 )
-from ..text.citations import citation_problems
-from ..text.diffs import RevisionDiff, diff_revisions
-from ..text.rendering import render_text
-from .policy import EditorialPolicy, PolicyVersion
+from .policy import EditorialPolicy
+from .workflow import (
+    SUBMIT_CONDITIONS,
+    ArticleChanged,
+    AuthorStatus,
+    TrackerStep,
+    TransitionRefused,
+    add_months,
+    board_quorum_reached,
+    round_has_required_reviews,
+)
 
-__all__ = [
-    "EDITABLE_STATES",
-    "PUBLIC_STAGE_OF_STATE",
-    "Article",
-    "ArticleState",
-    "AuditEntry",
-    "EditorialPolicy",
-    "PolicyVersion",
-    "PublicStage",
-    "Reference",
-    "Revision",
-]
+if TYPE_CHECKING:  # annotations only: these modules import this one
+    from .audit import AuditEntry
+    from .revision import Revision
 
-
-class FrozenRevisionError(Exception):
-    """A submitted revision was about to change. Reviews and signatures point at
-    revisions, so their content must stay exactly as it was judged."""
+# Each failed attempt means someone else took that slug a moment before;
+# ten in a row is not people writing articles, so stop and say so.
+SLUG_ATTEMPTS = 10
 
 
-class ArticleChanged(Exception):
-    """Someone else moved the article on between page load and this action."""
-
-
-class TransitionRefused(Exception):
-    """The transition exists but cannot run now; `problems` says why."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(" ".join(problems))
-
-
-def add_months(day: date | datetime, months: int) -> date:
-    """Same day of the month `months` later, clamped to the month's end."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-# ---------------------------------------------------------------------------
-# What must be true first. Each condition carries the sentence shown when it fails.
-
-
-def _condition(message: str):
-    def decorate(check):
-        check.failure_message = message
-        return check
-
-    return decorate
-
-
-@_condition("There is no new draft to submit: edit the article first.")
-def _has_open_draft(article: "Article") -> bool:
-    revision = article.current_revision
-    return revision is not None and not revision.is_frozen
-
-
-@_condition("The draft needs a title (the reader's question).")
-def _draft_has_title(article: "Article") -> bool:
-    return bool(article.current_revision and article.current_revision.title.strip())
-
-
-@_condition("The draft needs a body.")
-def _draft_has_body(article: "Article") -> bool:
-    return bool(article.current_revision and article.current_revision.body.strip())
-
-
-@_condition("The draft needs at least one reference.")
-def _draft_has_reference(article: "Article") -> bool:
-    return bool(article.current_revision and article.current_revision.references.exists())
-
-
-def _explains(explain):
-    """Attach a function that lists each problem, for conditions with many."""
-
-    def decorate(check):
-        check.explain = explain
-        return check
-
-    return decorate
-
-
-def _draft_citation_problems(article: "Article") -> list[str]:
-    revision = article.current_revision
-    if revision is None:
-        return []
-    return citation_problems(revision.all_bodies, list(revision.references.all()))
-
-
-@_explains(_draft_citation_problems)
-@_condition("The citations and references do not match.")
-def _draft_citations_intact(article: "Article") -> bool:
-    return not _draft_citation_problems(article)
-
-
-def _review_shortfall_problems(article: "Article") -> list[str]:
-    required = EditorialPolicy.current().reviewers_per_round
-    review_round = article.current_round()
-    if review_round is None:
-        return [f"The policy asks for {_reviews(required)} before a decision; none is in."]
-    missing = review_round.missing_reviews(required)
-    if not missing:
-        return []
-    in_so_far = required - missing
-    asks = (
-        f"The policy asks for {_reviews(required)} in round {review_round.number} before a "
-        f"decision; {in_so_far} {'is' if in_so_far == 1 else 'are'} in."
-    )
-    if not review_round.assignments.exists():
-        return [
-            f"{asks} No reviewers are invited in round {review_round.number} yet: invite "
-            f"reviewers, or record on the round's page why you decide with fewer."
-        ]
-    return [
-        f"{asks} Wait for the reviewers, or record on the round's page why you decide with fewer."
-    ]
-
-
-def _reviews(count: int) -> str:
-    return f"{count} submitted review{'' if count == 1 else 's'}"
-
-
-@_explains(_review_shortfall_problems)
-@_condition("The round does not have the reviews the policy asks for yet.")
-def _round_has_required_reviews(article: "Article") -> bool:
-    return not _review_shortfall_problems(article)
-
-
-@_condition("Not enough valid Advisory Board sign-offs yet for the policy's quorum.")
-def _board_quorum_reached(article: "Article") -> bool:
-    return article.valid_signoff_count() >= EditorialPolicy.current().board_quorum
-
-
-SUBMIT_CONDITIONS = [
-    _has_open_draft,
-    _draft_has_title,
-    _draft_has_body,
-    _draft_has_reference,
-    _draft_citations_intact,
-]
+def unique_slug_for(title: str) -> str:
+    base = slugify(title)[:100].strip("-") or "article"
+    slug, counter = base, 2
+    while Article.objects.filter(slug=slug).exists():
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -217,7 +99,7 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the person has acted on as editor: the query form of
         `rules.has_handled`."""
         return self.filter(
-            pk__in=AuditEntry.objects.editor_acts().filter(actor=user).values("article")
+            pk__in=_audit_entry_model().objects.editor_acts().filter(actor=user).values("article")
         )
 
     def readable_as_board_by(self, user) -> "ArticleQuerySet":
@@ -519,7 +401,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.CHANGES_REQUESTED,
         permission=DECIDING_EDITOR,
-        conditions=[_round_has_required_reviews],
+        conditions=[round_has_required_reviews],
         custom={"label": "Request changes", "style": "warning", "comment_required": True},
     )
     def request_changes(self):
@@ -544,7 +426,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.BOARD_REVIEW,
         permission=DECIDING_EDITOR,
-        conditions=[_round_has_required_reviews],
+        conditions=[round_has_required_reviews],
         custom={"label": "Send to Advisory Board", "style": "success"},
     )
     def send_to_board(self):
@@ -555,7 +437,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         source=ArticleState.UNDER_REVIEW,
         target=RETURN_VALUE(ArticleState.REJECTED, ArticleState.APPROVED),
         permission=DECIDING_EDITOR,
-        conditions=[_round_has_required_reviews],
+        conditions=[round_has_required_reviews],
         custom={"label": "Reject", "style": "danger", "comment_required": True},
     )
     def reject(self):
@@ -577,7 +459,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         source=ArticleState.BOARD_REVIEW,
         target=ArticleState.APPROVED,
         permission=INDEPENDENT_BOARD_MEMBER,
-        conditions=[_board_quorum_reached],
+        conditions=[board_quorum_reached],
         custom={"label": "Approve for publication", "style": "success"},
     )
     def approve(self):
@@ -699,7 +581,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
                 raise ArticleChanged(
                     "This article was changed by someone else. Reload the page and try again."
                 ) from exc
-            entry = AuditEntry.objects.create(
+            entry = _audit_entry_model().objects.create(
                 article=article,
                 revision=article.current_revision,
                 actor=by,
@@ -714,6 +596,12 @@ class Article(ConcurrentTransitionMixin, models.Model):
         return article
 
 
+def _audit_entry_model() -> type["AuditEntry"]:
+    # AuditEntry's module imports this one, so this one reaches the model
+    # through the relation rather than an import back.
+    return Article._meta.get_field("audit_entries").related_model
+
+
 @functools.cache
 def _transitions_of(model) -> dict[str, Transition]:
     # An action declared from several states has one Transition for each,
@@ -722,518 +610,3 @@ def _transitions_of(model) -> dict[str, Transition]:
     for spec in model._meta.get_field("state").get_all_transitions(model):
         found.setdefault(spec.name, spec)
     return found
-
-
-@dataclass(frozen=True)
-class AuthorStatus:
-    words: str
-    action: str | None
-    action_view: str | None  # "edit" or "workspace"
-    needs_author: bool
-
-
-@dataclass(frozen=True)
-class TrackerStep:
-    label: str
-    reached_at: datetime | None
-    is_done: bool
-    is_current: bool
-
-
-# ---------------------------------------------------------------------------
-# Revisions: content is immutable once submitted.
-
-
-# Audience versions are optional; the main summary and body are the
-# healthcare-professional text every other level falls back to.
-AUDIENCE_FIELDS = ("patient_summary", "patient_body", "student_summary", "student_body")
-CONTENT_FIELDS = ("title", "summary", "body", *AUDIENCE_FIELDS)
-# Frozen with the content, but not part of what readers see or signers sign.
-SUBMISSION_FIELDS = ("change_summary", "response_letter")
-FROZEN_FIELDS = (*CONTENT_FIELDS, *SUBMISSION_FIELDS, "content_hash")
-
-
-class RevisionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "RevisionQuerySet":
-        """Revisions the person may open in the desk: of articles they may
-        open, and only submitted ones unless they wrote the article."""
-        if not user.is_authenticated:
-            return self.none()
-        authored = Article.objects.filter(authors=user).values("pk")
-        return self.filter(article__in=Article.objects.visible_to(user)).filter(
-            Q(submitted_at__isnull=False) | Q(article__in=authored)
-        )
-
-    def update(self, **kwargs):
-        if set(kwargs) & set(FROZEN_FIELDS) and self.filter(submitted_at__isnull=False).exists():
-            raise FrozenRevisionError("Submitted revisions cannot be changed.")
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.filter(submitted_at__isnull=False).exists():
-            raise FrozenRevisionError("Submitted revisions cannot be deleted.")
-        return super().delete()
-
-
-class Revision(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
-    number = models.PositiveIntegerField()
-    title = models.CharField(max_length=300, validators=[refuse_control_characters_and_line_breaks])
-    summary = models.TextField(
-        blank=True,
-        max_length=3000,
-        help_text="The answer first, in two or three sentences.",
-        validators=[refuse_control_characters],
-    )
-    body = models.TextField(
-        blank=True,
-        max_length=200_000,
-        help_text="Markdown.",
-        validators=[refuse_control_characters],
-    )
-    primary_audience = models.CharField(
-        max_length=20, choices=AudienceLevel.choices, default=AudienceLevel.PATIENT
-    )
-    patient_summary = models.TextField(
-        "summary for patients and caregivers",
-        blank=True,
-        max_length=3000,
-        validators=[refuse_control_characters],
-    )
-    patient_body = models.TextField(
-        "body for patients and caregivers",
-        blank=True,
-        max_length=200_000,
-        validators=[refuse_control_characters],
-    )
-    student_summary = models.TextField(
-        "summary for students", blank=True, max_length=3000, validators=[refuse_control_characters]
-    )
-    student_body = models.TextField(
-        "body for students", blank=True, max_length=200_000, validators=[refuse_control_characters]
-    )
-    change_summary = models.CharField(
-        "what changed and why",
-        max_length=500,
-        blank=True,
-        validators=[refuse_control_characters_and_line_breaks],
-    )
-    response_letter = models.TextField(
-        "response to the reviewers",
-        blank=True,
-        max_length=20_000,
-        help_text="How this revision answers the editor's decision and the reviewers' comments.",
-        validators=[refuse_control_characters],
-    )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    content_hash = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    review_started_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = RevisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["article_id", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.article.title} — revision {self.number}"
-
-    @property
-    def is_frozen(self) -> bool:
-        return self.submitted_at is not None
-
-    @cached_property
-    def rendered(self):
-        """Summary and body as readers see them, under an h1 title (uses
-        prefetched references if present)."""
-        return render_text(self.summary, self.body, len(self.references.all()))
-
-    @cached_property
-    def rendered_nested(self):
-        """The same, for pages where the article sits under an h2."""
-        count = len(self.references.all())
-        return render_text(self.summary, self.body, count, heading_offset=1)
-
-    def changes_since(self, earlier: "Revision") -> RevisionDiff:
-        """What changed from `earlier` to this revision, references included
-        (uses prefetched references if present)."""
-        return diff_revisions(
-            earlier, self, list(earlier.references.all()), list(self.references.all())
-        )
-
-    def audience_versions(self, reference_count: int | None = None) -> list[dict]:
-        """The patient and student versions the author wrote, rendered, for
-        the people who review and sign them."""
-        count = len(self.references.all()) if reference_count is None else reference_count
-        versions = []
-        for level in (AudienceLevel.PATIENT, AudienceLevel.STUDENT):
-            summary, body, own = self.text_for(level)
-            if own:
-                text = render_text(summary, body, count, id_prefix=f"{level}-", heading_offset=1)
-                versions.append(
-                    {
-                        "level": level.value,
-                        "label": level.label,
-                        "summary": text.summary,
-                        "body": text.body,
-                    }
-                )
-        return versions
-
-    def text_for(self, audience: str) -> tuple[str, str, bool]:
-        """(summary, body, is_own_version) for an audience level; levels
-        without their own body fall back to the professional text."""
-        body = getattr(self, f"{audience}_body", "") if audience != "professional" else ""
-        if not body.strip():
-            return self.summary, self.body, audience == "professional"
-        summary = getattr(self, f"{audience}_summary", "") or self.summary
-        return summary, body, True
-
-    @property
-    def all_bodies(self) -> str:
-        """Every body version, for checks that cover all of them (citations)."""
-        return "\n\n".join(b for b in (self.body, self.patient_body, self.student_body) if b)
-
-    def compute_content_hash(self, references: Sequence["Reference"] | None = None) -> str:
-        """SHA-256 over everything a reviewer or signer judges: title, summary,
-        body and the ordered references (pass them when already loaded)."""
-        if references is None:
-            references = self.references.all() if self.pk else []
-        references = [ref.as_hashable() for ref in references]
-        payload = {name: getattr(self, name) for name in ("title", "summary", "body")}
-        # Audience versions join the hash only when written, so revisions
-        # signed before they existed keep the same fingerprint.
-        payload.update(
-            {name: getattr(self, name) for name in AUDIENCE_FIELDS if getattr(self, name)}
-        )
-        payload["references"] = references
-        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            stored = (
-                Revision.objects.filter(pk=self.pk).values("submitted_at", *FROZEN_FIELDS).first()
-            )
-            if (
-                stored
-                and stored["submitted_at"] is not None
-                and any(stored[name] != getattr(self, name) for name in FROZEN_FIELDS)
-            ):
-                raise FrozenRevisionError(
-                    f"Revision {self.number} was submitted and cannot change; edit the "
-                    f"article to start a new revision."
-                )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if (
-            self.is_frozen
-            or Revision.objects.filter(pk=self.pk, submitted_at__isnull=False).exists()
-        ):
-            raise FrozenRevisionError("Submitted revisions cannot be deleted.")
-        return super().delete(*args, **kwargs)
-
-    def refresh_hash(self) -> None:
-        if self.is_frozen:
-            raise FrozenRevisionError("Submitted revisions cannot change.")
-        self.content_hash = self.compute_content_hash()
-        super().save(update_fields=["content_hash", "updated_at"])
-
-    def freeze(self) -> None:
-        self.content_hash = self.compute_content_hash()
-        self.submitted_at = timezone.now()
-        # Straight to the database: save() would refuse once submitted_at is set.
-        super().save(update_fields=["content_hash", "submitted_at"])
-
-    def mark_review_started(self, when: datetime) -> None:
-        if self.review_started_at is None:
-            self.review_started_at = when
-            super().save(update_fields=["review_started_at"])
-
-    def mark_approved(self, when: datetime) -> None:
-        self.approved_at = when
-        super().save(update_fields=["approved_at"])
-
-
-class ReferenceQuerySet(models.QuerySet):
-    def _touches_frozen(self) -> bool:
-        return self.filter(revision__submitted_at__isnull=False).exists()
-
-    def update(self, **kwargs):
-        if self._touches_frozen():
-            raise FrozenRevisionError("References of a submitted revision cannot change.")
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self._touches_frozen():
-            raise FrozenRevisionError("References of a submitted revision cannot be deleted.")
-        return super().delete()
-
-
-class Reference(models.Model):
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="references")
-    position = models.PositiveSmallIntegerField()
-    authors = models.CharField(
-        max_length=500, blank=True, validators=[refuse_control_characters_and_line_breaks]
-    )
-    title = models.CharField(max_length=500, validators=[refuse_control_characters_and_line_breaks])
-    journal = models.CharField(
-        "journal or publisher",
-        max_length=300,
-        blank=True,
-        validators=[refuse_control_characters_and_line_breaks],
-    )
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
-    pmid = models.CharField(
-        "PMID", max_length=20, blank=True, validators=[refuse_control_characters_and_line_breaks]
-    )
-    doi = models.CharField(
-        "DOI", max_length=200, blank=True, validators=[refuse_control_characters_and_line_breaks]
-    )
-    # Checked (http/https) by the citation integrity check, so a draft can be
-    # saved with a typo and fixed later.
-    url = models.CharField(
-        "URL", max_length=500, blank=True, validators=[refuse_control_characters_and_line_breaks]
-    )
-
-    objects = ReferenceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["revision_id", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["revision", "position"], name="unique_reference_position"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"[{self.position}] {self.title}"
-
-    @property
-    def authors_text(self) -> str:
-        return self.authors.rstrip(". ")
-
-    @property
-    def http_url(self) -> str:
-        """The URL only if it is safe to link (http or https)."""
-        parts = urlsplit(self.url)
-        return self.url if parts.scheme in {"http", "https"} and parts.netloc else ""
-
-    @property
-    def pubmed_url(self) -> str:
-        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid.isdigit() else ""
-
-    @property
-    def doi_url(self) -> str:
-        return (
-            f"https://doi.org/{quote(self.doi, safe='/:()')}" if self.doi.startswith("10.") else ""
-        )
-
-    def as_hashable(self) -> list:
-        return [
-            self.position,
-            self.authors,
-            self.title,
-            self.journal,
-            self.year,
-            self.pmid,
-            self.doi,
-            self.url,
-        ]
-
-    def _check_revision_open(self) -> None:
-        if Revision.objects.filter(pk=self.revision_id, submitted_at__isnull=False).exists():
-            raise FrozenRevisionError("References of a submitted revision cannot change.")
-
-    def save(self, *args, **kwargs):
-        self._check_revision_open()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._check_revision_open()
-        return super().delete(*args, **kwargs)
-
-
-# ---------------------------------------------------------------------------
-# The audit trail: append-only.
-
-
-def review_records_hidden_from(user, *, article_path: str = "article") -> Q:
-    """Matches the records (reached through `article_path`) of articles
-    `user` wrote, for `.exclude()` on review records: their authors never
-    see who reviewed them. The query form of `rules.review_records_hidden`."""
-    return Q(**{f"{article_path}__in": Article.objects.filter(authors=user).values("pk")})
-
-
-# Peer-review steps that would tell authors who reviewed them, what each
-# reviewer recommended and which competing interests were declared (by
-# reviewers, or by board members stepping aside); authors see the workflow
-# transitions instead.
-REVIEWER_PRIVATE_ACTIONS = frozenset(
-    {
-        "reviewers_invited",
-        "review_accepted",
-        "review_declined",
-        "review_submitted",
-        "conflict_kept",
-        "reviewer_replaced",
-        "board_recused",
-    }
-)
-
-
-# The review-side acts (reviews/services.py) that only the handling editor
-# performs; with the editor's transitions they make up EDITOR_ACTIONS.
-EDITOR_REVIEW_ACTIONS = frozenset(
-    {
-        "reviewers_invited",
-        "conflict_kept",
-        "reviewer_replaced",
-        "round_closed",
-        "fewer_reviews_accepted",
-    }
-)
-EDITOR_ACTIONS = EDITOR_REVIEW_ACTIONS | {
-    name
-    for name in Article.transition_methods()
-    if Article.transition_spec(name).permission is HANDLING_EDITOR
-}
-
-
-class AuditEntryQuerySet(AppendOnlyQuerySet):
-    def editor_acts(self) -> "AuditEntryQuerySet":
-        """Entries that show their actor handled the article as its editor."""
-        return self.filter(action__in=EDITOR_ACTIONS)
-
-    def visible_to(self, user) -> "AuditEntryQuerySet":
-        """Entries of articles the person may open in the desk, without the
-        review steps of articles they wrote."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(article__in=Article.objects.visible_to(user)).exclude(
-            Q(action__in=REVIEWER_PRIVATE_ACTIONS) & review_records_hidden_from(user)
-        )
-
-
-class AuditEntry(AppendOnlyModel):
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="audit_entries")
-    revision = models.ForeignKey(
-        Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    action = models.CharField(max_length=50)
-    from_state = models.CharField(max_length=20, choices=ArticleState.choices)
-    to_state = models.CharField(max_length=20, choices=ArticleState.choices)
-    comment = models.TextField(blank=True, max_length=5000, validators=[refuse_control_characters])
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    objects = AuditEntryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name_plural = "audit entries"
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor}: {self.action}"
-
-    @classmethod
-    def note(cls, article: "Article", actor, action: str, comment: str, revision=None):
-        """Record an event that does not change the article's state (a review
-        step, a signature, a reader message handled)."""
-        return cls.objects.create(
-            article=article,
-            revision=revision or article.current_revision,
-            actor=actor,
-            action=action,
-            from_state=article.state,
-            to_state=article.state,
-            comment=comment,
-        )
-
-    @property
-    def action_label(self) -> str:
-        if self.action in Article.transition_methods():
-            return Article.transition_spec(self.action).custom.get("label", self.action)
-        return self.action.replace("_", " ").capitalize()
-
-
-# Each failed attempt means someone else took that slug a moment before;
-# ten in a row is not people writing articles, so stop and say so.
-SLUG_ATTEMPTS = 10
-
-
-def unique_slug_for(title: str) -> str:
-    base = slugify(title)[:100].strip("-") or "article"
-    slug, counter = base, 2
-    while Article.objects.filter(slug=slug).exists():
-        slug = f"{base}-{counter}"
-        counter += 1
-    return slug
-
-
-# ---------------------------------------------------------------------------
-# Glossary and reader questions
-
-
-class GlossaryTerm(models.Model):
-    """A term explained in plain words on the patient-level page."""
-
-    term = models.CharField(
-        max_length=100, unique=True, validators=[refuse_control_characters_and_line_breaks]
-    )
-    explanation = models.CharField(
-        "plain explanation", max_length=300, validators=[refuse_control_characters_and_line_breaks]
-    )
-    synonyms = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="Other spellings or forms, separated by commas.",
-        validators=[refuse_control_characters_and_line_breaks],
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["term"]
-
-    def __str__(self) -> str:
-        return self.term
-
-    @property
-    def forms(self) -> list[str]:
-        return [self.term, *(s.strip() for s in self.synonyms.split(",") if s.strip())]
-
-
-class ReaderQuestion(models.Model):
-    """A follow-up question or error report from a reader, for the editors."""
-
-    class Kind(models.TextChoices):
-        QUESTION = "question", "A follow-up question"
-        ERROR = "error", "Report an error in the article"
-
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="reader_questions")
-    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUESTION)
-    audience = models.CharField(max_length=20, choices=AudienceLevel.choices)
-    question = models.TextField(max_length=2000, validators=[refuse_control_characters])
-    email = models.EmailField(blank=True, validators=[refuse_control_characters_and_line_breaks])
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    handled_at = models.DateTimeField(null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    answer = models.TextField(blank=True, max_length=5000, validators=[refuse_control_characters])
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} on “{self.article}”"
