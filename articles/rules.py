@@ -6,7 +6,7 @@ How each rule is asked:
 - In Python, by calling the predicate (`is_handling_editor(user, article)`)
   or the companion that says why not (`board_independence_problem`,
   `require_handling_editor`, ...), whose sentences the 403 pages show.
-- By the workflow: each `@transition(permission=...)` in models.py is one of
+- By the workflow: each `@transition(permission=...)` in models/article.py is one of
   the `TransitionPermission`s below, so django-fsm-2 asks these same
   predicates, and `transition_refusal` says why someone may not.
 - In templates, through values the view got from these predicates

@@ -15,13 +15,13 @@ from .models import (
     ArticleState,
     AuditEntry,
     EditorialPolicy,
+    PolicyChanged,
     PolicyVersion,
     ReaderQuestion,
     Reference,
     Revision,
     TransitionRefused,
 )
-from .policy import PolicyChanged
 from .rules import is_author_of, is_handling_editor
 from .signals import rereview_opened
 

@@ -3,8 +3,7 @@
 from django import forms
 
 from accounts.validators import RefuseControlCharacters
-from articles.models import EditorialPolicy, GlossaryTerm
-from articles.policy import SETTING_FIELDS
+from articles.models import SETTING_FIELDS, EditorialPolicy, GlossaryTerm
 
 
 class PolicyForm(RefuseControlCharacters, forms.ModelForm):

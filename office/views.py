@@ -19,11 +19,11 @@ from articles.models import (
     AuditEntry,
     EditorialPolicy,
     GlossaryTerm,
+    PolicyChanged,
     PolicyVersion,
     ReaderQuestion,
     TransitionRefused,
 )
-from articles.policy import PolicyChanged
 from reviews.models import BoardSignoff, ReviewAssignment, ReviewRound
 
 from . import figures as office_figures

@@ -4,8 +4,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from articles.models import AuditEntry, EditorialPolicy, PolicyVersion, ReaderQuestion
-from articles.policy import PolicyChanged
+from articles.models import (
+    AuditEntry,
+    EditorialPolicy,
+    PolicyChanged,
+    PolicyVersion,
+    ReaderQuestion,
+)
 from articles.services import policy_update
 
 EDIT = reverse("office:policy")

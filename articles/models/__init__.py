@@ -1,0 +1,44 @@
+"""The articles app's models, one module per subject:
+
+- `policy`: the editorial policy the workflow reads, and its versions;
+- `workflow`: the workflow's exceptions, the conditions a transition checks
+  first, and the article's standing in words;
+- `article`: the article and its transitions;
+- `revision`: revisions and their references, frozen once submitted;
+- `audit`: the append-only audit trail;
+- `glossary` and `reader_questions`: the glossary and readers' messages.
+
+Imports run one way (policy <- workflow <- article <- revision <- audit), so
+a module reaches a model defined after it through a relation instead.
+"""
+
+from ..states import EDITABLE_STATES, PUBLIC_STAGE_OF_STATE, ArticleState, PublicStage
+from .article import Article
+from .audit import AuditEntry, review_records_hidden_from
+from .glossary import GlossaryTerm
+from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion
+from .reader_questions import ReaderQuestion
+from .revision import AUDIENCE_FIELDS, Reference, Revision
+from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
+
+__all__ = [
+    "AUDIENCE_FIELDS",
+    "EDITABLE_STATES",
+    "PUBLIC_STAGE_OF_STATE",
+    "SETTING_FIELDS",
+    "Article",
+    "ArticleChanged",
+    "ArticleState",
+    "AuditEntry",
+    "EditorialPolicy",
+    "FrozenRevisionError",
+    "GlossaryTerm",
+    "PolicyChanged",
+    "PolicyVersion",
+    "PublicStage",
+    "ReaderQuestion",
+    "Reference",
+    "Revision",
+    "TransitionRefused",
+    "review_records_hidden_from",
+]
