@@ -103,7 +103,8 @@ def _marked(headline: str):
 class Results:
     """A reader's search over the articles public under `policy`, best
     matches first, sliced like a queryset: `results[40:61]` runs the search
-    for that window only and gives (article, highlighted snippet) pairs.
+    for that window only and gives (entry, highlighted snippet) pairs, each
+    entry a dictionary as `PublicArticle.objects.listed()` gives it.
     `stage` narrows it to approved articles or to work in review ("" for
     both)."""
 
@@ -147,7 +148,7 @@ def ranked_matches(public, query: str):
 
 def _postgres_window(public, query: str, start: int, stop: int) -> list:
     window = ranked_matches(public, query)[start:stop]
-    return [(article, _marked(article.headline)) for article in window]
+    return [(article, _marked(article["headline"])) for article in window]
 
 
 def _simple_window(public, query: str, start: int, stop: int) -> list:
@@ -165,5 +166,6 @@ def _simple_window(public, query: str, start: int, stop: int) -> list:
         rank=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
     ).order_by("-rank", "-approved_at", "-pk")
     return [
-        (article, _marked(_snippet(article.search_text, words))) for article in ranked[start:stop]
+        (article, _marked(_snippet(article["search_text"], words)))
+        for article in ranked[start:stop]
     ]
