@@ -74,7 +74,7 @@ def test_two_board_members_sign_and_readers_see_who_approved_it(demo_site, brows
     approval = reader.get_by_role("region", name="Approval")
     expect(approval.get_by_role("link", name="Grace Okafor, MD, PhD")).to_be_visible()
     expect(approval.get_by_role("link", name="Erik Lindqvist, MD")).to_be_visible()
-    expect(reader.get_by_text("Not yet fully reviewed")).to_have_count(0)
+    expect(reader.get_by_text("Not yet approved.")).to_have_count(0)
 
 
 def test_visitor_switches_the_reading_level_and_the_wording_changes(demo_site, page):
