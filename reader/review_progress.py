@@ -84,9 +84,10 @@ def _in_review(latest, previous) -> str:
     elif previous is not None and previous.decision == ReviewRound.Decision.BOARD:
         start = "Our Medical Advisory Board sent it back for more review. "
     if latest is None or not latest.sent:
-        when = latest.opened_at if latest is not None else None
-        started = f"{start}An editor started its review on {_day(when)}"
-        return f"{started}; no reviewers have been invited yet."
+        when = _day(latest.opened_at if latest is not None else None)
+        if previous is None:
+            return f"An editor started its review on {when}; no reviewers have been invited yet."
+        return f"{start}Back with an editor since {when}; no reviewers have been invited yet."
     reviewers = number_of(latest.sent, "clinical reviewer", "clinical reviewers")
     sentence = f"{start}Sent to {reviewers} on {_day(latest.first_sent_at)}."
     if latest.reviewed:
