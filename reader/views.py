@@ -102,7 +102,9 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         "question_form": question_form
         or ReaderQuestionForm(initial={"audience": audience, "kind": "question"}),
     }
-    validators = _validators(request, article, revision, audience, from_link, signoffs, policy)
+    validators = _validators(
+        request, article, revision, audience, from_link, signoffs, policy, progress
+    )
     if validators and status == 200:
         etag, last_modified = validators
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -121,7 +123,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     return response
 
 
-def _validators(request, article, revision, audience, from_link, signoffs, policy):
+def _validators(request, article, revision, audience, from_link, signoffs, policy, progress):
     """(ETag, Last-Modified) for an anonymous reader's view of the page, or
     None when the page is personal (signed in, or carrying a message)."""
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
@@ -132,6 +134,9 @@ def _validators(request, article, revision, audience, from_link, signoffs, polic
         RENDER_VERSION, revision.pk, revision.content_hash, audience, from_link,
         glossary_version(), article.state, article.next_review_due, article.rereview_due_since,
         [signoff.pk for signoff in signoffs], policy.updated_at.isoformat(),
+        # The byline and what the banner says of review.
+        progress, [(a.pk, a.name_with_credentials, a.disclosure) for a in article.authors.all()],
+        [signoff.signer.disclosure for signoff in signoffs],
     ]  # fmt: skip
     etag = quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
     dates = [revision.submitted_at, revision.approved_at, policy.updated_at]

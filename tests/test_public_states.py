@@ -306,3 +306,37 @@ def test_the_page_costs_the_same_however_many_authors_and_reviews(
         html = _page(client, article).content.decode()
     assert "Peer reviewed by six clinicians (names withheld)." in html
     assert html.count("Competing interests:") == 7 + 1  # the authors, then the signer
+
+
+def test_a_cached_page_follows_review_and_the_byline(
+    client, draft, advance, editor, reviewer, second_reviewer, author, settings,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    settings.PAGE_CACHE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        article = advance(draft, "submit")
+        first, _second = _invite(article, editor, reviewer, second_reviewer)
+    assert "No review has come back yet." in _page(client, article).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        _review(first)
+    assert "One review has come back so far." in _page(client, article).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        author.disclosure = "Consultant for Gamma Labs."
+        author.save(update_fields=["disclosure"])
+    assert "Consultant for Gamma Labs." in _page(client, article).content.decode()
+
+
+def test_a_browser_revalidating_sees_the_new_review_count(client, sent_out, second_reviewer):
+    response = _page(client, sent_out)
+    etag = response["ETag"]
+    assert (
+        client.get(
+            reverse("reader:public", args=[sent_out.slug]), headers={"if-none-match": etag}
+        ).status_code
+        == 304
+    )
+    _review(sent_out.current_round().assignments.get(reviewer=second_reviewer))
+    again = client.get(
+        reverse("reader:public", args=[sent_out.slug]), headers={"if-none-match": etag}
+    )
+    assert again.status_code == 200 and "Two reviews have come back" in again.content.decode()
