@@ -32,7 +32,7 @@ from .audience import AUDIENCE_COOKIE, audience_for
 from .models import PublicArticle
 from .page_cache import RENDER_VERSION, glossary_version
 from .public_text import rendered_text
-from .review_progress import review_progress
+from .review_progress import ReviewProgress, review_progress
 from .structured_data import as_script, medical_web_page
 from .visibility import policy_for, shown_revision, shows_work_in_review
 
@@ -70,7 +70,11 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
             .order_by("signed_at", "pk")
         )
     approved = published and bool(signoffs)
-    progress = review_progress(article, revision, approved=approved)
+    if published and not approved:
+        # Altered behind the app's back: nobody reviewed these words either.
+        progress = ReviewProgress(peer_reviewers=0)
+    else:
+        progress = review_progress(article, revision, approved=approved)
     today = timezone.localdate()
     structured = medical_web_page(
         article=article,

@@ -154,6 +154,7 @@ def test_a_page_whose_approval_fails_to_verify_claims_nothing(client, approved):
     assert "Approval could not be confirmed" in html
     assert NOINDEX in html and BADGE not in html
     assert "reviewed and signed off" not in html
+    assert "Peer reviewed by" not in html
     data = _structured(html)
     assert "reviewedBy" not in data and "lastReviewed" not in data
 
