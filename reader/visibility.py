@@ -43,9 +43,6 @@ _VISIBLE_BEFORE_APPROVAL = {
 # While an update is in review, readers keep seeing the approved text.
 PUBLISHED_STATES = (ArticleState.APPROVED, *IN_REVIEW_STATES)
 
-# What the search's and lists' stage filter keeps ("" keeps both).
-STAGES = ("approved", "in_review")
-
 
 def shows_work_in_review(policy: EditorialPolicy) -> bool:
     """Whether readers may open any article before its approval."""
