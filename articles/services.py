@@ -196,13 +196,15 @@ def policy_update(*, editor, data: dict, note: str, seen_version: int | None) ->
                 value = value.replace("\r\n", "\n").strip()
                 old = old.replace("\r\n", "\n").strip()
             if old != value:
-                label = EditorialPolicy._meta.get_field(name).verbose_name
+                field = EditorialPolicy._meta.get_field(name)
+                # A choice is recorded by its label: the history is read by people.
+                shown = dict(field.choices or ())
                 changes.append(
                     {
                         "field": name,
-                        "label": str(label),
-                        "old": old if name != "text" else "(previous text)",
-                        "new": value if name != "text" else "(new text)",
+                        "label": str(field.verbose_name),
+                        "old": shown.get(old, old) if name != "text" else "(previous text)",
+                        "new": shown.get(value, value) if name != "text" else "(new text)",
                     }
                 )
                 setattr(policy, name, value)

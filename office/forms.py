@@ -16,7 +16,7 @@ class PolicyForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = EditorialPolicy
         fields = ["text", *SETTING_FIELDS]
-        widgets = {"text": forms.Textarea(attrs={"rows": 20})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 20}), "public_from": forms.RadioSelect}
 
 
 class GlossaryTermForm(forms.ModelForm):

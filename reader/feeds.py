@@ -65,8 +65,10 @@ class ArticleSitemap(Sitemap):
         self.policy = policy
 
     def items(self):
+        # Approved articles only: a page in review is noindex, so search
+        # engines are not pointed at it.
         return (
-            PublicArticle.objects.public(self.policy)
+            PublicArticle.objects.approved()
             # The state too: django-fsm reads it as each article loads.
             .only("slug", "state", "published_revision_id", "approved_at", "submitted_at")
             .order_by("pk")
@@ -76,7 +78,7 @@ class ArticleSitemap(Sitemap):
         return reverse("reader:public", args=[article.slug])
 
     def lastmod(self, article):
-        return article.approved_at if article.published_revision_id else article.submitted_at
+        return article.approved_at
 
 
 class PagesSitemap(Sitemap):

@@ -24,12 +24,13 @@ from django.core import checks
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.middleware.csrf import get_token
 
 from accounts.models import AudienceLevel, User
-from articles.models import EditorialPolicy, GlossaryTerm
+from articles.models import Article, EditorialPolicy, GlossaryTerm
 from articles.signals import article_transitioned, rereview_opened
+from reviews.models import ReviewAssignment, ReviewRound
 
 from .audience import AUDIENCE_COOKIE
 
@@ -101,6 +102,24 @@ def _article_moved(sender, *, article, **kwargs) -> None:
     article_changed(article.slug)
 
 
+def _review_moved(sender, *, instance, **kwargs) -> None:
+    # An unapproved page says how far review has gone ("Sent to two clinical
+    # reviewers ...; one review has come back") and every page how many
+    # clinicians reviewed its text: invitations, answers, reviews and rounds
+    # change that without any workflow transition.
+    if isinstance(instance, ReviewRound):
+        articles = Article.objects.filter(pk=instance.article_id)
+    else:
+        articles = Article.objects.filter(review_rounds=instance.round_id)
+    if slug := articles.values_list("slug", flat=True).first():
+        article_changed(slug)
+
+
+def _authors_changed(sender, *, instance, action, **kwargs) -> None:
+    if action.startswith("post_") and isinstance(instance, Article):
+        article_changed(instance.slug)
+
+
 def connect_receivers() -> None:
     """Every change that makes a cached page or rendering stale, in one place."""
     # Any glossary edit must show on the next page view: bump the version
@@ -113,6 +132,12 @@ def connect_receivers() -> None:
     # Public pages show the policy's settings and people's names.
     post_save.connect(site_changed, sender=EditorialPolicy, dispatch_uid="page-policy")
     post_save.connect(person_saved, sender=User, dispatch_uid="page-people")
+    # The byline and what the page says about review.
+    post_save.connect(_review_moved, sender=ReviewAssignment, dispatch_uid="page-assignment")
+    post_save.connect(_review_moved, sender=ReviewRound, dispatch_uid="page-round")
+    m2m_changed.connect(
+        _authors_changed, sender=Article.authors.through, dispatch_uid="page-authors"
+    )
 
 
 _LOCMEM = f"{LocMemCache.__module__}.{LocMemCache.__qualname__}"

@@ -23,7 +23,7 @@ from articles.signals import article_transitioned
 from articles.text.readability import plain_text
 
 from .models import PublicArticle, SearchDocument
-from .visibility import STAGES, shown_revision
+from .visibility import shown_revision
 
 SEARCH_CONFIG = "english"
 
@@ -35,6 +35,10 @@ _START, _STOP = "\x02", "\x03"  # sentinels: the headline is escaped, then marke
 # body, are where a reader's words usually are; a match further in is still
 # found and ranked, with the start of the text as its snippet.
 HEADLINE_SPAN = 500
+
+# The search form's stage choices and the visibility rule's stage each
+# keeps: readers find approved articles unless they ask for more.
+SEARCH_STAGES = {"approved": "approved", "any": "", "in_review": "in_review"}
 
 
 def _public_text(article: Article) -> tuple[str, str, str] | None:
@@ -105,12 +109,13 @@ class Results:
     matches first, sliced like a queryset: `results[40:61]` runs the search
     for that window only and gives (entry, highlighted snippet) pairs, each
     entry a dictionary as `PublicArticle.objects.listed()` gives it.
-    `stage` narrows it to approved articles or to work in review ("" for
-    both)."""
+    `stage` as the reader chose it: "approved" (also the default, and
+    what anything unknown means), "in_review" or "any" for both."""
 
     def __init__(self, query: str, stage: str, policy: EditorialPolicy):
         self.query = query.strip()[:200]
-        self.stage = stage if stage in STAGES else ""
+        self.stage_asked = stage if stage in SEARCH_STAGES else "approved"
+        self.stage = SEARCH_STAGES[self.stage_asked]
         self.policy = policy
 
     def __getitem__(self, window: slice) -> list:

@@ -52,7 +52,8 @@ def medical_web_page(*, article, revision, url, audience, signoffs, references, 
     }
     if first_published:
         data["datePublished"] = first_published.isoformat()
-    if revision.pk == article.published_revision_id and article.approved_at:
+    # Only text whose approval verified (signatures that still match it).
+    if signoffs and revision.pk == article.published_revision_id and article.approved_at:
         data["lastReviewed"] = article.approved_at.date().isoformat()
         data["reviewedBy"] = [_signer(signoff) for signoff in signoffs]
     return {key: value for key, value in data.items() if value is not None}

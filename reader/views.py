@@ -22,7 +22,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel, Role, User
 from articles.forms import AudienceForm, ReaderQuestionForm
-from articles.models import PolicyVersion
+from articles.models import PolicyVersion, PublicFrom
 from articles.text.rendering import render_body
 from reviews.models import BoardSignoff
 
@@ -32,8 +32,9 @@ from .audience import AUDIENCE_COOKIE, audience_for
 from .models import PublicArticle
 from .page_cache import RENDER_VERSION, glossary_version
 from .public_text import rendered_text
+from .review_progress import ReviewProgress, review_progress
 from .structured_data import as_script, medical_web_page
-from .visibility import policy_for, shown_revision
+from .visibility import policy_for, shown_revision, shows_work_in_review
 
 ONE_YEAR = 60 * 60 * 24 * 365
 QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flood
@@ -42,7 +43,13 @@ QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flo
 def _public_article(slug: str) -> PublicArticle:
     # The current revision is loaded only when there is no published one to
     # show; with it joined, most pages fetched the same long texts twice.
-    return get_object_or_404(PublicArticle.objects.select_related("published_revision"), slug=slug)
+    # The authors for the byline, with the article in one more query.
+    return get_object_or_404(
+        PublicArticle.objects.select_related("published_revision").prefetch_related(
+            Prefetch("authors", queryset=User.objects.order_by("pk"))
+        ),
+        slug=slug,
+    )
 
 
 def _render_article(request, article: PublicArticle, *, question_form=None, status=200):
@@ -63,6 +70,11 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
             .order_by("signed_at", "pk")
         )
     approved = published and bool(signoffs)
+    if published and not approved:
+        # Altered behind the app's back: nobody reviewed these words either.
+        progress = ReviewProgress(peer_reviewers=0)
+    else:
+        progress = review_progress(article, revision, approved=approved)
     today = timezone.localdate()
     structured = medical_web_page(
         article=article,
@@ -85,6 +97,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         "from_link": from_link,
         "approved": approved,
         "approval_unverified": published and not approved,
+        "progress": progress,
         "last_updated": revision.approved_at if approved else revision.submitted_at,
         "review_due_passed": bool(article.next_review_due and article.next_review_due < today),
         "signoffs": signoffs,
@@ -93,7 +106,9 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         "question_form": question_form
         or ReaderQuestionForm(initial={"audience": audience, "kind": "question"}),
     }
-    validators = _validators(request, article, revision, audience, from_link, signoffs, policy)
+    validators = _validators(
+        request, article, revision, audience, from_link, signoffs, policy, progress
+    )
     if validators and status == 200:
         etag, last_modified = validators
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -112,7 +127,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     return response
 
 
-def _validators(request, article, revision, audience, from_link, signoffs, policy):
+def _validators(request, article, revision, audience, from_link, signoffs, policy, progress):
     """(ETag, Last-Modified) for an anonymous reader's view of the page, or
     None when the page is personal (signed in, or carrying a message)."""
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
@@ -123,6 +138,9 @@ def _validators(request, article, revision, audience, from_link, signoffs, polic
         RENDER_VERSION, revision.pk, revision.content_hash, audience, from_link,
         glossary_version(), article.state, article.next_review_due, article.rereview_due_since,
         [signoff.pk for signoff in signoffs], policy.updated_at.isoformat(),
+        # The byline and what the banner says of review.
+        progress, [(a.pk, a.name_with_credentials, a.disclosure) for a in article.authors.all()],
+        [signoff.signer.disclosure for signoff in signoffs],
     ]  # fmt: skip
     etag = quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
     dates = [revision.submitted_at, revision.approved_at, policy.updated_at]
@@ -202,12 +220,34 @@ def ask_question(request, slug: str):
     return redirect(reverse("reader:public", args=[article.slug]) + "#question-heading")
 
 
+# What each `public_from` setting means for readers, in the policy page's words.
+BEFORE_APPROVAL_SENTENCES = {
+    PublicFrom.APPROVAL: "Only approved articles are shown to readers.",
+    PublicFrom.REVIEW: "Articles can be read once an editor has started their review, "
+    "with a warning saying how far review has gone; search engines are asked not to list them.",
+    PublicFrom.SUBMISSION: "Articles can be read as soon as they are submitted, "
+    "with a warning saying how far review has gone; search engines are asked not to list them.",
+}
+
+
+def before_approval_sentence(settings: dict) -> str:
+    """What a policy version's settings say about unapproved articles.
+    Versions saved before issue 21 recorded a yes/no `public_in_review`,
+    which then meant "from submission"."""
+    if "public_from" in settings:
+        return BEFORE_APPROVAL_SENTENCES.get(settings["public_from"], "")
+    if settings.get("public_in_review"):
+        return BEFORE_APPROVAL_SENTENCES[PublicFrom.SUBMISSION]
+    return BEFORE_APPROVAL_SENTENCES[PublicFrom.APPROVAL]
+
+
 def _policy_context(version: PolicyVersion, latest: PolicyVersion) -> dict:
     return {
         "version": version,
         "latest": latest,
         "text": render_body(version.text, 0).html,
         "settings": version.settings_snapshot,
+        "before_approval": before_approval_sentence(version.settings_snapshot),
     }
 
 
@@ -217,7 +257,11 @@ def editorial_policy(request):
     latest = PolicyVersion.objects.select_related("changed_by").order_by("-number").first()
     context = _policy_context(latest, latest)
     # The live row is what the workflow obeys; show exactly that.
-    context.update(text=render_body(policy.text, 0).html, settings=policy.settings_snapshot())
+    context.update(
+        text=render_body(policy.text, 0).html,
+        settings=policy.settings_snapshot(),
+        before_approval=before_approval_sentence(policy.settings_snapshot()),
+    )
     return render(request, "reader/policy.html", context)
 
 
@@ -291,10 +335,23 @@ def _render_home(request):
     listed = PublicArticle.objects.listed()
     page = LeanPage(listed.public(policy, "approved").newest_approved(), request.GET.get("page"))
     items = [(article, None) for article in page]
+    in_review = []
     if page.number == 1:
-        in_review = listed.public(policy, "in_review").latest_submitted()[:10]
-        items += [(article, None) for article in in_review]
-    return render(request, "reader/home.html", {"page": page, "items": items})
+        # Listed apart, under their own heading: they are not approved.
+        in_review = [
+            (article, None)
+            for article in listed.public(policy, "in_review").latest_submitted()[:10]
+        ]
+    return render(
+        request,
+        "reader/home.html",
+        {
+            "page": page,
+            "items": items,
+            "in_review": in_review,
+            "offers_in_review": shows_work_in_review(policy),
+        },
+    )
 
 
 @require_safe
@@ -305,7 +362,13 @@ def search(request):
     return render(
         request,
         "reader/search.html",
-        {"query": query, "stage": results.stage, "page": page, "hits": page.object_list},
+        {
+            "query": query,
+            "stage": results.stage_asked,
+            "page": page,
+            "hits": page.object_list,
+            "offers_in_review": shows_work_in_review(policy_for(request)),
+        },
     )
 
 

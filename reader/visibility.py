@@ -4,9 +4,10 @@ data and the search index.
 
 An article shows its published revision while it is approved or while an
 update of it is in review. An article never published is shown in review
-(its latest submitted revision, with a caution) only when the editorial
-policy lets readers see work in review. Drafts, rejected and withdrawn
-articles are never public.
+(its latest submitted revision, with a caution) only as far as the
+editorial policy's `public_from` lets readers see it: never, once an editor
+has started review (the default), or from submission. Drafts, rejected and
+withdrawn articles are never public.
 
 The rule is written once, as Q objects (`_published_rule`,
 `_in_review_rule`). `PublicArticleQuerySet.public()` filters with them;
@@ -18,7 +19,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from articles.models import Article, ArticleState, EditorialPolicy, Revision
+from articles.models import Article, ArticleState, EditorialPolicy, PublicFrom, Revision
 
 IN_REVIEW_STATES = (
     ArticleState.SUBMITTED,
@@ -26,11 +27,26 @@ IN_REVIEW_STATES = (
     ArticleState.CHANGES_REQUESTED,
     ArticleState.BOARD_REVIEW,
 )
+# Once an editor has started review (resubmitted work goes straight back to
+# UNDER_REVIEW, so SUBMITTED is only ever the bare, untriaged submission).
+REVIEW_STARTED_STATES = (
+    ArticleState.UNDER_REVIEW,
+    ArticleState.CHANGES_REQUESTED,
+    ArticleState.BOARD_REVIEW,
+)
+# Which unapproved states each policy setting lets readers open.
+_VISIBLE_BEFORE_APPROVAL = {
+    PublicFrom.APPROVAL: (),
+    PublicFrom.REVIEW: REVIEW_STARTED_STATES,
+    PublicFrom.SUBMISSION: IN_REVIEW_STATES,
+}
 # While an update is in review, readers keep seeing the approved text.
 PUBLISHED_STATES = (ArticleState.APPROVED, *IN_REVIEW_STATES)
 
-# What the search's and lists' stage filter keeps ("" keeps both).
-STAGES = ("approved", "in_review")
+
+def shows_work_in_review(policy: EditorialPolicy) -> bool:
+    """Whether readers may open any article before its approval."""
+    return bool(_VISIBLE_BEFORE_APPROVAL.get(policy.public_from))
 
 
 def _published_rule() -> Q:
@@ -39,7 +55,7 @@ def _published_rule() -> Q:
 
 def _in_review_rule(policy: EditorialPolicy) -> Q:
     # No state at all when the policy keeps work in review private.
-    states = IN_REVIEW_STATES if policy.public_in_review else ()
+    states = _VISIBLE_BEFORE_APPROVAL.get(policy.public_from, ())
     return Q(published_revision__isnull=True, state__in=states, submitted_at__isnull=False)
 
 

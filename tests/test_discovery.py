@@ -14,7 +14,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.html import escape
 
-from articles.models import EditorialPolicy
+from articles.models import EditorialPolicy, PublicFrom
 from reader import search
 from reader.models import PublicArticle, SearchDocument
 
@@ -59,7 +59,7 @@ def test_list_entries_show_the_start_of_a_long_summary(client, make_article, adv
 
 
 def test_home_hides_work_in_review_when_the_policy_does(client, library, policy):
-    policy.public_in_review = False
+    policy.public_from = PublicFrom.APPROVAL
     policy.save()
     text = client.get(reverse("reader:home")).content.decode()
     assert "Does statin myalgia go away?" not in text
@@ -95,7 +95,7 @@ def test_home_cache_follows_the_policy_and_skips_signed_in_readers(
     home = reverse("reader:home")
     assert "Does statin myalgia go away?" in client.get(home).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        policy.public_in_review = False
+        policy.public_from = PublicFrom.APPROVAL
         policy.save()
     assert "Does statin myalgia go away?" not in client.get(home).content.decode()
     client.force_login(editor)
@@ -136,7 +136,10 @@ def test_home_lists_match_the_visibility_rule(
         "submit", "start_review", "send_to_board", "sign",
     )  # fmt: skip
     if policy_row == "hides it":
-        policy.public_in_review = False
+        policy.public_from = PublicFrom.APPROVAL
+        policy.save()
+    elif policy_row == "shows work in review":
+        policy.public_from = PublicFrom.SUBMISSION
         policy.save()
     elif policy_row == "not saved yet":
         EditorialPolicy.objects.all().delete()
@@ -163,7 +166,9 @@ def test_home_lists_match_the_visibility_rule(
         .filter(published_revision__isnull=True)
         .order_by("-submitted_at", "-pk")
     )
-    assert len(newest) == 2 and len(in_review) == (0 if policy_row == "hides it" else 2)
+    # The default shows work once review has started: not the bare submission.
+    assert len(newest) == 2
+    assert len(in_review) == {"hides it": 0, "not saved yet": 1}.get(policy_row, 2)
     assert shown == [[_expected_entry(a) for a in newest[window]] for window in windows]
     assert shown_in_review == [_expected_entry(a) for a in in_review[:10]]
 
@@ -178,13 +183,35 @@ def test_search_finds_public_text_ranks_titles_and_highlights(client, library):
 
 
 def test_search_matches_the_body_and_filters_by_stage(client, library):
-    text = client.get(reverse("reader:search"), {"q": "myalgia"}).content.decode()
+    text = client.get(reverse("reader:search"), {"q": "myalgia", "stage": "any"}).content.decode()
     assert "Can statins cause muscle pain?" in text and "Does statin myalgia go away?" in text
+    assert "Under Review, not yet approved" in text  # the in-review hit is marked
     approved_only = client.get(
         reverse("reader:search"), {"q": "myalgia", "stage": "approved"}
     ).content.decode()
     assert "Does statin myalgia go away?" not in approved_only
     assert "Can statins cause muscle pain?" in approved_only
+
+
+def test_search_finds_approved_articles_unless_asked_for_more(client, library):
+    text = client.get(reverse("reader:search"), {"q": "myalgia"}).content.decode()
+    assert "Can statins cause muscle pain?" in text
+    assert "Does statin myalgia go away?" not in text
+    assert '<label class="form-label" for="search-stage">Show</label>' in text
+    assert '<option value="approved" selected>Approved articles only</option>' in text
+    in_review = client.get(
+        reverse("reader:search"), {"q": "myalgia", "stage": "in_review"}
+    ).content.decode()
+    assert "Does statin myalgia go away?" in in_review
+    assert "Can statins cause muscle pain?" not in in_review
+
+
+def test_search_offers_no_stage_choice_when_nothing_in_review_is_public(client, library, policy):
+    policy.public_from = PublicFrom.APPROVAL
+    policy.save()
+    text = client.get(reverse("reader:search"), {"q": "myalgia", "stage": "any"}).content.decode()
+    assert 'name="stage"' not in text
+    assert "Can statins cause muscle pain?" in text and "Does statin myalgia go away?" not in text
 
 
 def test_search_highlights_safely(client, make_article, advance, policy):
@@ -218,12 +245,14 @@ def test_postgres_ranks_title_matches_above_body_matches(client, make_article, a
 def test_search_pages_through_many_results(
     client, make_article, advance, policy, django_assert_max_num_queries
 ):
+    policy.public_from = PublicFrom.SUBMISSION
+    policy.save()
     for number in range(23):
         advance(make_article(title=f"Does zinc shorten colds, case {number}?"), "submit")
     search = reverse("reader:search")
     with django_assert_max_num_queries(2):  # the policy, then the search
-        first = client.get(search, {"q": "zinc"}).content.decode()
-    second = client.get(search, {"q": "zinc", "page": 2}).content.decode()
+        first = client.get(search, {"q": "zinc", "stage": "in_review"}).content.decode()
+    second = client.get(search, {"q": "zinc", "stage": "in_review", "page": 2}).content.decode()
 
     def shown(html):
         return set(re.findall(r"colds, case (\d+)\?", html))
@@ -234,11 +263,11 @@ def test_search_pages_through_many_results(
     assert 'page=1">Previous</a>' in second and "Next</a>" not in second
 
 
-def test_an_unknown_stage_searches_everything(client, library):
+def test_an_unknown_stage_searches_approved_articles(client, library):
     text = client.get(
         reverse("reader:search"), {"q": "myalgia", "stage": "<b>odd</b>"}
     ).content.decode()
-    assert "Can statins cause muscle pain?" in text and "Does statin myalgia go away?" in text
+    assert "Can statins cause muscle pain?" in text and "Does statin myalgia go away?" not in text
     assert "<b>odd</b>" not in text and "odd" not in text
 
 
@@ -268,7 +297,7 @@ postgres_only = pytest.mark.skipif(
 
 
 @postgres_only
-@pytest.mark.parametrize("stage", ["", "approved", "in_review"])
+@pytest.mark.parametrize("stage", ["any", "approved", "in_review"])
 @pytest.mark.parametrize(
     "query", ["statins", "myalgia", "statin muscle", '"muscle pain"', "statin -liver", "zzz", "!!"]
 )
@@ -288,7 +317,7 @@ def test_compiled_search_matches_the_orm_query(
         ),
         "submit", "start_review", "send_to_board", "sign",
     )  # fmt: skip
-    expected = _orm_search(query, stage, policy)
+    expected = _orm_search(query, search.SEARCH_STAGES[stage], policy)
     for window in [slice(0, 21), slice(0, 1), slice(1, 3)]:
         with django_assert_num_queries(1):
             hits = search.Results(query, stage, policy)[window]
@@ -300,11 +329,11 @@ def test_compiled_search_matches_the_orm_query(
 
 @postgres_only
 def test_compiled_search_follows_the_policy_on_work_in_review(library, policy):
-    found = {entry["slug"] for entry, _ in search.Results("statin", "", policy)[0:21]}
+    found = {entry["slug"] for entry, _ in search.Results("statin", "any", policy)[0:21]}
     assert found == {library["approved"].slug, library["in_review"].slug}
-    policy.public_in_review = False
+    policy.public_from = PublicFrom.APPROVAL
     policy.save()
-    assert [entry["slug"] for entry, _ in search.Results("statin", "", policy)[0:21]] == [
+    assert [entry["slug"] for entry, _ in search.Results("statin", "any", policy)[0:21]] == [
         library["approved"].slug
     ]
     assert _orm_search("statin", "", policy) == [library["approved"]]
@@ -317,10 +346,11 @@ def test_search_query_count_is_bounded(client, library, django_assert_max_num_qu
         client.get(reverse("reader:home"))
 
 
-def test_sitemap_lists_public_pages_only(client, library):
+def test_sitemap_lists_approved_pages_only(client, library):
+    """A page in review is noindex, so the sitemap does not point at it."""
     text = client.get("/sitemap.xml").content.decode()
     assert reverse("reader:public", args=[library["approved"].slug]) in text
-    assert reverse("reader:public", args=[library["in_review"].slug]) in text
+    assert reverse("reader:public", args=[library["in_review"].slug]) not in text
     assert library["draft"].slug not in text and library["rejected"].slug not in text
     assert "/editorial-policy/" in text and "/board/" in text
     assert "<lastmod>" in text
@@ -402,14 +432,16 @@ def test_sitemap_and_feed_cost_the_same_however_many_articles(
         sitemap = client.get("/sitemap.xml").content.decode()
     with django_assert_max_num_queries(1):
         feed = client.get(reverse("reader:feed")).content.decode()
-    assert sitemap.count("<url>") == 5 + 2 + 3 and feed.count("<entry>") == 5 + 1
+    assert sitemap.count("<url>") == 5 + 1 + 3 and feed.count("<entry>") == 5 + 1
 
 
 def test_work_withdrawn_from_review_leaves_search(client, library, advance):
     in_review = library["in_review"]
 
     def found():
-        return client.get(reverse("reader:search"), {"q": "myalgia"}).content.decode()
+        return client.get(
+            reverse("reader:search"), {"q": "myalgia", "stage": "any"}
+        ).content.decode()
 
     assert "Does statin myalgia go away?" in found()
     advance(in_review, "withdraw")
@@ -420,14 +452,15 @@ def test_work_withdrawn_from_review_leaves_search(client, library, advance):
 def test_rebuilding_the_index_finds_work_in_review_once_the_policy_shows_it(
     client, make_article, advance, policy
 ):
-    policy.public_in_review = False
+    policy.public_from = PublicFrom.APPROVAL
     policy.save()
     advance(make_article(title="Does garlic lower blood pressure?"), "submit")
-    policy.public_in_review = True
+    policy.public_from = PublicFrom.SUBMISSION
     policy.save()
 
     def found():
-        return client.get(reverse("reader:search"), {"q": "garlic"}).content.decode()
+        search = reverse("reader:search")
+        return client.get(search, {"q": "garlic", "stage": "any"}).content.decode()
 
     assert "Does garlic lower blood pressure?" not in found()
     out = StringIO()

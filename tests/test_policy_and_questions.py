@@ -9,6 +9,7 @@ from articles.models import (
     EditorialPolicy,
     PolicyChanged,
     PolicyVersion,
+    PublicFrom,
     ReaderQuestion,
 )
 from articles.services import policy_update
@@ -24,11 +25,10 @@ def _policy_form(policy, **changes):
         "board_quorum": policy.board_quorum,
         "rereview_interval_months": policy.rereview_interval_months,
         "patient_readability_grade": policy.patient_readability_grade,
+        "public_from": policy.public_from,
         "note": "Routine update.",
         "seen_version": PolicyVersion.objects.order_by("-number").first().number,
     }
-    if policy.public_in_review:
-        data["public_in_review"] = "on"
     data.update(changes)
     return data
 
@@ -54,6 +54,59 @@ def test_editor_saves_a_new_version_and_the_old_one_stays_readable(client, edito
     assert old_text.split("\n")[0].lstrip("# ") in first
     history = client.get(reverse("reader:policy_versions")).content.decode()
     assert "Board quorum: 1 → 3" in history or "board quorum: 1 → 3" in history.lower()
+
+
+def test_editor_chooses_from_when_readers_see_unapproved_work(client, editor, policy):
+    client.force_login(editor)
+    form = client.get(EDIT).content.decode()
+    assert form.count('name="public_from"') == 3 and "From submission" in form
+    response = client.post(EDIT, _policy_form(policy, public_from=PublicFrom.APPROVAL))
+    assert response.status_code == 302
+    assert EditorialPolicy.current().public_from == PublicFrom.APPROVAL
+    history = client.get(reverse("reader:policy_versions")).content.decode()
+    assert (
+        "Readers may see an article: From when an editor starts review → Only once approved"
+        in history
+    )
+    public = client.get(reverse("reader:policy")).content.decode()
+    assert "Only approved articles are shown to readers." in public
+
+
+def test_an_unknown_choice_is_refused_with_the_text_kept(client, editor, policy):
+    client.force_login(editor)
+    response = client.post(
+        EDIT, _policy_form(policy, public_from="always", text="## Kept wording\n\nMine.")
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert "Kept wording" in response.content.decode()
+    assert EditorialPolicy.current().public_from == PublicFrom.REVIEW
+
+
+def test_versions_saved_before_the_choice_still_read_sensibly(client, policy):
+    """Versions are records: those saved with the old yes/no keep it."""
+    old = PolicyVersion.objects.get(number=1)
+    for number, shown in ((2, True), (3, False)):
+        PolicyVersion.objects.create(
+            number=number,
+            text=old.text,
+            settings_snapshot={
+                **{k: v for k, v in old.settings_snapshot.items() if k != "public_from"},
+                "public_in_review": shown,
+            },
+            changes=[
+                {"field": "public_in_review", "label": "readers may see work in review",
+                 "old": not shown, "new": shown}
+            ],
+            note="Before issue 21.",
+        )  # fmt: skip
+    shown_then = client.get(reverse("reader:policy_version", args=[2])).content.decode()
+    assert "Articles can be read as soon as they are submitted" in shown_then
+    hidden_then = client.get(reverse("reader:policy_version", args=[3])).content.decode()
+    assert "Only approved articles are shown to readers." in hidden_then
+    history = client.get(reverse("reader:policy_versions"))
+    assert history.status_code == 200
+    assert "Readers may see work in review: False → True" in history.content.decode()
 
 
 def test_a_setting_change_applies_to_the_next_action_only(

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import GlossaryTerm, ReaderQuestion, Reference
+from articles.models import GlossaryTerm, PublicFrom, ReaderQuestion, Reference
 from articles.services import revision_save_draft
 
 from .factories import PASSWORD, UserFactory, reference
@@ -80,18 +80,20 @@ def test_work_in_review_is_shown_with_a_caution_when_the_policy_allows(
 ):
     article = advance(draft, "submit", "start_review")
     text = _page(client, article).content.decode()
-    assert "Not yet fully reviewed" in text
+    assert "Not yet approved." in text
     current = text.split('aria-current="step"')[1].split("</li>")[0]
     assert "Under Review" in current
     assert "Next review due" not in text
 
-    policy.public_in_review = False
+    policy.public_from = PublicFrom.APPROVAL
     policy.save()
     assert _page(client, article).status_code == 404
 
 
-def test_the_tracker_moves_on_with_the_workflow(client, draft, advance):
+def test_the_tracker_moves_on_with_the_workflow(client, draft, advance, policy):
     """The tracker is kept between views; the next step still shows at once."""
+    policy.public_from = PublicFrom.SUBMISSION
+    policy.save()
     article = advance(draft, "submit")
     current = _page(client, article).content.decode().split('aria-current="step"')[1]
     assert "Submitted" in current.split("</li>")[0]
@@ -459,7 +461,7 @@ def test_a_policy_change_replaces_the_cached_page(
     article = advance(draft, "submit", "start_review")
     assert _page(client, article).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        policy.public_in_review = False
+        policy.public_from = PublicFrom.APPROVAL
         policy.save()
     assert _page(client, article).status_code == 404
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import EditorialPolicy, Reference
+from articles.models import EditorialPolicy, PublicFrom, Reference
 from reader.models import PublicArticle
 from reader.visibility import shown_revision
 from reviews.models import BoardSignoff
@@ -74,15 +74,25 @@ def _expected(article, shown):
     return None
 
 
-@pytest.mark.parametrize("in_review_public", [True, False], ids=["shows-review", "hides-review"])
-def test_the_queryset_and_the_function_agree_in_every_state(every_state, policy, in_review_public):
-    policy.public_in_review = in_review_public
+# Which stages of unapproved work each setting shows.
+_SHOWN_UNAPPROVED = {
+    PublicFrom.APPROVAL: set(),
+    PublicFrom.REVIEW: {"under_review", "changes_requested", "changes_drafted", "board_review"},
+    PublicFrom.SUBMISSION: {
+        "submitted", "under_review", "changes_requested", "changes_drafted", "board_review",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("public_from", list(PublicFrom), ids=[p.value for p in PublicFrom])
+def test_the_queryset_and_the_function_agree_in_every_state(every_state, policy, public_from):
+    policy.public_from = public_from
     policy.save()
     public = set(PublicArticle.objects.public(policy).values_list("pk", flat=True))
     approved = set(PublicArticle.objects.public(policy, "approved").values_list("pk", flat=True))
     in_review = set(PublicArticle.objects.public(policy, "in_review").values_list("pk", flat=True))
     for name, (article, shown) in every_state.items():
-        if shown != "published" and not in_review_public:
+        if shown != "published" and name not in _SHOWN_UNAPPROVED[public_from]:
             shown = None
         expected = _expected(article, shown)
         if expected is None:
@@ -96,6 +106,14 @@ def test_the_queryset_and_the_function_agree_in_every_state(every_state, policy,
         assert (article.pk in approved) == (shown == "published"), name
         assert (article.pk in in_review) == (expected is not None and shown != "published"), name
     assert approved | in_review == public
+
+
+def test_the_default_policy_shows_work_once_review_has_started(every_state, policy):
+    assert policy.public_from == PublicFrom.REVIEW
+    with pytest.raises(Http404):
+        shown_revision(every_state["submitted"][0], policy)
+    article = every_state["under_review"][0]
+    assert shown_revision(article, policy) == article.current_revision
 
 
 def test_the_stage_filter_ignores_unknown_stages(every_state, policy):
@@ -138,7 +156,7 @@ def test_only_signatures_on_this_exact_text_count(client, published, board_membe
 def test_the_policy_is_read_as_saved_and_created_on_a_new_site(client, policy, draft, advance):
     in_review = advance(draft, "submit", "start_review")
     page = reverse("reader:public", args=[in_review.slug])
-    policy.public_in_review = False
+    policy.public_from = PublicFrom.APPROVAL
     policy.save()
     assert client.get(page).status_code == 404
     EditorialPolicy.objects.all().delete()

@@ -16,7 +16,7 @@ from ..states import EDITABLE_STATES, PUBLIC_STAGE_OF_STATE, ArticleState, Publi
 from .article import Article
 from .audit import AuditEntry, review_records_hidden_from
 from .glossary import GlossaryTerm
-from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion
+from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
@@ -35,6 +35,7 @@ __all__ = [
     "GlossaryTerm",
     "PolicyChanged",
     "PolicyVersion",
+    "PublicFrom",
     "PublicStage",
     "ReaderQuestion",
     "Reference",

@@ -37,10 +37,19 @@ SETTING_FIELDS = (
     "review_due_days",
     "board_quorum",
     "rereview_interval_months",
-    "public_in_review",
+    "public_from",
     "show_overdue_publicly",
     "patient_readability_grade",
 )
+
+
+class PublicFrom(models.TextChoices):
+    """From which point of the workflow readers may open an article that is
+    not approved yet (always with a banner saying what has happened)."""
+
+    APPROVAL = "approval", "Only once approved"
+    REVIEW = "review", "From when an editor starts review"
+    SUBMISSION = "submission", "From submission, before anyone has reviewed it"
 
 
 class PolicyChanged(Exception):
@@ -73,10 +82,13 @@ class EditorialPolicy(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Months after approval when an article is due for review again.",
     )
-    public_in_review = models.BooleanField(
-        "readers may see work in review",
-        default=True,
-        help_text="Show submitted articles publicly with a caution banner before approval.",
+    public_from = models.CharField(
+        "readers may see an article",
+        max_length=20,
+        choices=PublicFrom.choices,
+        default=PublicFrom.REVIEW,
+        help_text="Before approval, pages carry a banner saying what has happened so far, "
+        "are kept out of search engines and are listed apart from approved articles.",
     )
     show_overdue_publicly = models.BooleanField(
         "mark overdue re-reviews publicly",

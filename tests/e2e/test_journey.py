@@ -206,7 +206,7 @@ def test_the_editorial_journey(demo_site, browser):
     expect(approval).to_contain_text("Grace Okafor")
     expect(approval).to_contain_text("Erik Lindqvist")
     expect(visitor.get_by_text("Next review due")).to_be_visible()
-    expect(visitor.get_by_text("Not yet fully reviewed")).to_have_count(0)
+    expect(visitor.get_by_text("Not yet approved.")).to_have_count(0)
     visitor.get_by_label("Patient or caregiver").check()
     visitor.get_by_role("button", name="Show this version").click()
     expect(visitor.locator(".article-body")).to_contain_text("This medicine can cause")

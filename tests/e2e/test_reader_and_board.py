@@ -74,7 +74,7 @@ def test_two_board_members_sign_and_readers_see_who_approved_it(demo_site, brows
     approval = reader.get_by_role("region", name="Approval")
     expect(approval.get_by_role("link", name="Grace Okafor, MD, PhD")).to_be_visible()
     expect(approval.get_by_role("link", name="Erik Lindqvist, MD")).to_be_visible()
-    expect(reader.get_by_text("Not yet fully reviewed")).to_have_count(0)
+    expect(reader.get_by_text("Not yet approved.")).to_have_count(0)
 
 
 def test_visitor_switches_the_reading_level_and_the_wording_changes(demo_site, page):
@@ -165,3 +165,29 @@ def test_desk_pages_satisfy_the_content_security_policy(demo_site, csp_page):
         csp_page.goto(demo_site.url + path)
         csp_page.wait_for_load_state("networkidle")
         assert csp_page.evaluate("window.__cspViolations") == [], path
+
+
+IBUPROFEN = "Is it safe to take ibuprofen with an ACE inhibitor?"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_visitor_reads_work_in_review_under_an_honest_banner(demo_site, browser, width):
+    visitor = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    visitor.goto(demo_site.url)
+    in_review = visitor.get_by_role("heading", name="Still in review")
+    expect(in_review).to_be_visible()
+    visitor.get_by_role("link", name=IBUPROFEN).click()
+    caution = visitor.get_by_role("region", name="Caution")
+    expect(caution).to_contain_text("Reviewed by two clinicians; changes were asked for on")
+    expect(caution).to_contain_text("The author is revising it. Not yet approved.")
+    expect(visitor.locator('meta[name="robots"]')).to_have_attribute("content", "noindex")
+    badge = visitor.get_by_text("checked for accuracy by our Medical Advisory Board")
+    expect(badge).to_have_count(0)
+    byline = visitor.get_by_role("region", name="Authors and peer review")
+    expect(byline).to_contain_text("Competing interests:")
+    expect(byline).to_contain_text("Peer reviewed by two clinicians (names withheld).")
+    assert serious_accessibility_violations(visitor) == []
+    visitor.goto(demo_site.url + BORTEZOMIB)
+    expect(visitor.get_by_role("region", name="Approval")).to_contain_text("Competing interests:")
+    assert serious_accessibility_violations(visitor) == []
+    visitor.context.close()
