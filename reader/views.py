@@ -22,7 +22,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel, Role, User
 from articles.forms import AudienceForm, ReaderQuestionForm
-from articles.models import PolicyVersion
+from articles.models import ArticleNotice, NoticeKind, PolicyVersion
 from articles.text.rendering import render_body
 from reviews.models import BoardSignoff
 
@@ -33,7 +33,7 @@ from .models import PublicArticle
 from .page_cache import RENDER_VERSION, glossary_version
 from .public_text import rendered_text
 from .structured_data import as_script, medical_web_page
-from .visibility import policy_for, shown_revision
+from .visibility import is_retracted, policy_for, shown_revision
 
 ONE_YEAR = 60 * 60 * 24 * 365
 QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flood
@@ -52,8 +52,10 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     audience, from_link = audience_for(request, article)
     text = rendered_text(revision, audience, len(references))
     published = revision.pk == article.published_revision_id
+    retracted = is_retracted(article)
+    notices = list(ArticleNotice.objects.filter(article=article)) if published else []
     signoffs = []
-    if published:
+    if published and not retracted:
         # Signatures are checked against the text as it is now, not a stored
         # fingerprint, so altered content never appears as signed.
         fingerprint = revision.compute_content_hash(references)
@@ -72,6 +74,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         signoffs=signoffs,
         references=references,
         first_published=article.first_approved_at,
+        retracted=retracted,
     )
     context = {
         "structured_data": as_script(structured),
@@ -84,7 +87,15 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         "audience_choices": AudienceLevel.choices,
         "from_link": from_link,
         "approved": approved,
-        "approval_unverified": published and not approved,
+        "approval_unverified": published and not approved and not retracted,
+        "retracted": retracted,
+        "retraction": next((n for n in notices if n.kind == NoticeKind.RETRACTION), None),
+        "notices": [n for n in notices if n.kind != NoticeKind.RETRACTION],
+        # An earlier approval than the shown one: there is a history to see.
+        "updated": published
+        and article.first_approved_at is not None
+        and revision.approved_at is not None
+        and revision.approved_at > article.first_approved_at,
         "last_updated": revision.approved_at if approved else revision.submitted_at,
         "review_due_passed": bool(article.next_review_due and article.next_review_due < today),
         "signoffs": signoffs,
@@ -93,7 +104,9 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         "question_form": question_form
         or ReaderQuestionForm(initial={"audience": audience, "kind": "question"}),
     }
-    validators = _validators(request, article, revision, audience, from_link, signoffs, policy)
+    validators = _validators(
+        request, article, revision, audience, from_link, signoffs, policy, notices
+    )
     if validators and status == 200:
         etag, last_modified = validators
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -112,7 +125,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     return response
 
 
-def _validators(request, article, revision, audience, from_link, signoffs, policy):
+def _validators(request, article, revision, audience, from_link, signoffs, policy, notices):
     """(ETag, Last-Modified) for an anonymous reader's view of the page, or
     None when the page is personal (signed in, or carrying a message)."""
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
@@ -123,9 +136,11 @@ def _validators(request, article, revision, audience, from_link, signoffs, polic
         RENDER_VERSION, revision.pk, revision.content_hash, audience, from_link,
         glossary_version(), article.state, article.next_review_due, article.rereview_due_since,
         [signoff.pk for signoff in signoffs], policy.updated_at.isoformat(),
+        [notice.pk for notice in notices],
     ]  # fmt: skip
     etag = quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
     dates = [revision.submitted_at, revision.approved_at, policy.updated_at]
+    dates += [notice.created_at for notice in notices]
     return etag, max(d for d in dates if d)
 
 
