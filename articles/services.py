@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.rules import may_write_articles, require_editor
+from accounts.rules import is_editor, may_write_articles, require_editor
 from core import outbox
 
 from .models import (
@@ -307,7 +307,7 @@ def article_notice_issue(
             if not is_handling_editor(editor, locked):
                 raise PermissionDenied(
                     "You are an author of this article, so another editor must publish its notices."
-                    if locked.has_author(editor)
+                    if is_editor(editor)
                     else "Only editors can publish corrections, updates and retractions."
                 )
             if seen_state is not None and locked.state != seen_state:

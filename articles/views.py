@@ -482,7 +482,7 @@ def article_notice(request, pk: int):
     if not is_handling_editor(request.user, article):
         raise PermissionDenied(
             "You are an author of this article, so another editor must publish its notices."
-            if is_author_of(request.user, article)
+            if is_editor(request.user)
             else "Only editors can publish corrections, updates and retractions."
         )
     if request.method not in ("GET", "HEAD", "POST"):
