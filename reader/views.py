@@ -330,6 +330,8 @@ def board_page(request):
     signed = (
         BoardSignoff.objects.counting()
         .filter(revision__article__published_revision=F("revision"))
+        # A retracted article is no longer work the board stands behind.
+        .filter(revision__article__in=PublicArticle.objects.approved().values("pk"))
         .select_related("revision__article", "withdrawal")
         .prefetch_related("revision__references")
         .order_by("-signed_at")

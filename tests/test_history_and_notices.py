@@ -506,3 +506,9 @@ def test_superseded_versions_of_a_retracted_article_say_so(client, updated, edit
     article_notice_issue(article=updated, editor=editor, kind="retraction", reason="Unsafe.")
     text = _text(_get(client, "reader:version", updated.slug, 1))
     assert "the article has since been retracted" in text
+
+
+def test_the_board_page_no_longer_lists_a_retracted_article(client, published, editor):
+    assert published.title in _text(_get(client, "reader:board"))
+    article_notice_issue(article=published, editor=editor, kind="retraction", reason="Unsafe.")
+    assert published.title not in _text(_get(client, "reader:board"))
