@@ -2,10 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.rules import is_board_member, is_editor, may_write_articles
 
@@ -370,9 +370,9 @@ def article_transition(request, pk: int, name: str):
     if not form.is_valid():
         return _render_workspace(request, article, failed=(name, form), status=400)
     spec = Article.transition_spec(name)
-    if spec.custom.get("link") and spec.custom.get("comment_required"):
-        # Its comment is more than a comment (a retraction's public notice):
-        # only its own page records it.
+    if spec.custom.get("records_notice"):
+        # Its comment is the public notice, a record of its own: only the
+        # notice page (articles.services.article_notice_issue) fires it.
         return redirect(spec.custom["link"], article.pk)
     label = spec.custom.get("label", name)
     try:
@@ -475,6 +475,7 @@ def _notice_page(request, article: Article, form, *, status=200):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def article_notice(request, pk: int):
     """An editor who handles the article publishes a correction, update or
     retraction notice on its published text; 403 for anyone else."""
@@ -485,8 +486,6 @@ def article_notice(request, pk: int):
             if is_editor(request.user)
             else "Only editors can publish corrections, updates and retractions."
         )
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     if request.method != "POST":
         kind = request.GET.get("kind")
         initial = {"seen_state": article.state}

@@ -492,6 +492,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
             "style": "outline-danger",
             "comment_required": True,
             "link": "articles:notice",
+            "records_notice": True,
         },
     )
     def retract(self):
