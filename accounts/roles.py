@@ -25,6 +25,7 @@ ROLE_PERMISSIONS = {
         "articles.change_glossaryterm",
         "articles.delete_glossaryterm",
         "articles.view_readerquestion",
+        "articles.view_articlenotice",
         "reviews.view_boardsignoff",
         "reviews.view_signoffwithdrawal",
         "reviews.view_reviewround",

@@ -8,6 +8,7 @@ from core.admin import ReadOnlyAdminMixin
 
 from .models import (
     Article,
+    ArticleNotice,
     AuditEntry,
     EditorialPolicy,
     GlossaryTerm,
@@ -117,6 +118,14 @@ class AuditEntryAdmin(DeskQuerySetMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("action", "to_state")
     list_select_related = ("article", "actor")
     search_fields = ("article__title", "comment", "actor__username")
+
+
+@admin.register(ArticleNotice)
+class ArticleNoticeAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Published from the article's notice page, which audits them; public anyway.
+    list_display = ("created_at", "article", "kind", "issued_by")
+    list_filter = ("kind",)
+    list_select_related = ("article", "issued_by")
 
 
 @admin.register(EditorialPolicy)

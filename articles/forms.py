@@ -3,7 +3,7 @@ from django import forms
 from accounts.models import AudienceLevel
 from accounts.validators import RefuseControlCharacters
 
-from .models import ReaderQuestion, Reference
+from .models import NoticeKind, ReaderQuestion, Reference
 from .services import REFERENCE_FIELDS
 from .text.citations import MAX_REFERENCES
 
@@ -161,6 +161,42 @@ class CompareForm(forms.Form):
         choices = [(n, f"Revision {n}") for n in numbers]
         self.fields["old"].choices = choices
         self.fields["new"].choices = choices
+
+
+class VersionCompareForm(forms.Form):
+    """A reader's choice of two approved versions to compare; any other
+    number is refused with a sentence saying so."""
+
+    old = forms.TypedChoiceField(label="Compare version", coerce=int)
+    new = forms.TypedChoiceField(label="with version", coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, f"Version {n}") for n in numbers]
+        refusal = (
+            "Version %(value)s is not an approved version of this article; "
+            "choose one from the list."
+        )
+        for name in ("old", "new"):
+            self.fields[name].choices = choices
+            self.fields[name].error_messages["invalid_choice"] = refusal
+            self.fields[name].error_messages["required"] = "Choose a version."
+
+
+class NoticeForm(RefuseControlCharacters, forms.Form):
+    """An editor's correction, update or retraction notice
+    (articles.services.article_notice_issue)."""
+
+    kind = forms.ChoiceField(
+        label="Kind of notice", choices=NoticeKind.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Reason, as readers will see it",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Say plainly what was wrong or what changed, and what readers should do.",
+    )
+    seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class AudienceForm(forms.Form):

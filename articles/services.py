@@ -5,16 +5,18 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.rules import may_write_articles, require_editor
+from accounts.rules import is_editor, may_write_articles, require_editor
 from core import outbox
 
 from .models import (
     AUDIENCE_FIELDS,
     Article,
     ArticleChanged,
+    ArticleNotice,
     ArticleState,
     AuditEntry,
     EditorialPolicy,
+    NoticeKind,
     PolicyChanged,
     PolicyVersion,
     ReaderQuestion,
@@ -23,7 +25,7 @@ from .models import (
     TransitionRefused,
 )
 from .rules import is_author_of, is_handling_editor
-from .signals import rereview_opened
+from .signals import notice_issued, rereview_opened
 
 REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
 
@@ -268,3 +270,70 @@ def reader_question_handle(
                 context={"question": locked, "article": article},
             )
     return locked
+
+
+# The audit action of each notice that does not change the article's state;
+# a retraction is the workflow's "retract" transition.
+NOTICE_ACTIONS = {
+    NoticeKind.CORRECTION: "correction_published",
+    NoticeKind.UPDATE: "update_published",
+}
+
+
+def article_notice_issue(
+    *, article: Article, editor, kind: str, reason: str, seen_state: str | None = None
+) -> ArticleNotice:
+    """Attach a public notice to a published article's text, with its audit
+    entry. Editors who handle the article (`rules.is_handling_editor`: not
+    its authors) may. A correction or an update leaves the article as it
+    is; a retraction fires the workflow's `retract` transition (so the
+    desks show it), after which the page shows the notice above the
+    retracted text. Nothing is deleted and the signed text never changes.
+
+    Raises PermissionDenied (not allowed), ArticleChanged (the article moved
+    since `seen_state`), TransitionRefused (nothing published to attach it
+    to) and ValidationError (no reason, unknown kind)."""
+    reason = reason.strip()
+    if kind not in NoticeKind.values:
+        raise ValidationError({"kind": "Choose a correction, an update or a retraction."})
+    if not reason:
+        raise ValidationError({"reason": "Please give the reason readers will see."})
+    # No form stands between every caller and this field: its validators run here.
+    ArticleNotice._meta.get_field("reason").run_validators(reason)
+    with transaction.atomic():
+        if kind == NoticeKind.RETRACTION:
+            # fire() locks the row, checks who and from which state, and audits.
+            locked = article.fire("retract", by=editor, comment=reason, seen_state=seen_state)
+        else:
+            locked = Article.objects.select_for_update().get(pk=article.pk)
+            if not is_handling_editor(editor, locked):
+                raise PermissionDenied(
+                    "You are an author of this article, so another editor must publish its notices."
+                    if is_editor(editor)
+                    else "Only editors can publish corrections, updates and retractions."
+                )
+            if seen_state is not None and locked.state != seen_state:
+                raise ArticleChanged(
+                    f"This article was changed by someone else (it is now "
+                    f"“{locked.get_state_display()}”). Reload the page and check "
+                    f"before you publish the notice."
+                )
+            if locked.published_revision_id is None or locked.state == ArticleState.RETRACTED:
+                raise TransitionRefused(
+                    [
+                        "Notices go on published articles; this one has no published text "
+                        "readers can see."
+                    ]
+                )
+            AuditEntry.note(
+                locked, editor, NOTICE_ACTIONS[kind], reason, revision=locked.published_revision
+            )
+        notice = ArticleNotice.objects.create(
+            article=locked,
+            revision_id=locked.published_revision_id,
+            kind=kind,
+            reason=reason,
+            issued_by=editor,
+        )
+        notice_issued.send(sender=ArticleNotice, article=locked, notice=notice)
+    return notice

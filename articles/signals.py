@@ -10,3 +10,8 @@ article_transitioned = Signal()
 # change's transaction: the public page may now say "review overdue".
 # Arguments: article.
 rereview_opened = Signal()
+
+# Sent when an editor attaches a correction, update or retraction notice to
+# a published article, inside that transaction: the public page, its feed
+# entries and its history must show it. Arguments: article, notice.
+notice_issued = Signal()

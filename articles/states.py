@@ -13,6 +13,9 @@ class ArticleState(models.TextChoices):
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # Published, then withdrawn by the editors with a public notice: the page
+    # keeps its address and shows why, nothing is deleted.
+    RETRACTED = "retracted", "Retracted"
 
 
 class PublicStage(models.TextChoices):

@@ -14,6 +14,7 @@ urlpatterns = [
         views.article_transition,
         name="transition",
     ),
+    path("desk/articles/<int:pk>/notices/new/", views.article_notice, name="notice"),
     path("desk/articles/<int:pk>/compare/", views.revision_compare, name="compare"),
     path(
         "desk/articles/<int:pk>/revisions/<int:number>/",

@@ -5,19 +5,21 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.rules import is_board_member, is_editor, may_write_articles
 
 from . import services
-from .forms import ArticleDraftForm, CompareForm, ReferenceFormSet, TransitionForm
+from .forms import ArticleDraftForm, CompareForm, NoticeForm, ReferenceFormSet, TransitionForm
 from .models import (
     AUDIENCE_FIELDS,
     Article,
     ArticleChanged,
+    ArticleNotice,
     ArticleState,
     AuditEntry,
     EditorialPolicy,
+    NoticeKind,
     Reference,
     Revision,
     TransitionRefused,
@@ -345,6 +347,9 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "audit_entries": _history_for(article, user),
+        "can_issue_notice": handles
+        and article.published_revision_id is not None
+        and article.state != ArticleState.RETRACTED,
     }
     return render(request, "articles/workspace.html", context, status=status)
 
@@ -364,7 +369,12 @@ def article_transition(request, pk: int, name: str):
     form = TransitionForm(request.POST, auto_id=f"id_{name}_%s")
     if not form.is_valid():
         return _render_workspace(request, article, failed=(name, form), status=400)
-    label = Article.transition_spec(name).custom.get("label", name)
+    spec = Article.transition_spec(name)
+    if spec.custom.get("records_notice"):
+        # Its comment is the public notice, a record of its own: only the
+        # notice page (articles.services.article_notice_issue) fires it.
+        return redirect(spec.custom["link"], article.pk)
+    label = spec.custom.get("label", name)
     try:
         article = article.fire(
             name,
@@ -452,3 +462,57 @@ def revision_compare(request, pk: int):
             "diff": new.changes_since(old),
         },
     )
+
+
+def _notice_page(request, article: Article, form, *, status=200):
+    notices = ArticleNotice.objects.filter(article=article).select_related("issued_by")
+    return render(
+        request,
+        "articles/notice_form.html",
+        {"article": article, "form": form, "notices": notices},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def article_notice(request, pk: int):
+    """An editor who handles the article publishes a correction, update or
+    retraction notice on its published text; 403 for anyone else."""
+    article = get_article_for(request.user, pk)
+    if not is_handling_editor(request.user, article):
+        raise PermissionDenied(
+            "You are an author of this article, so another editor must publish its notices."
+            if is_editor(request.user)
+            else "Only editors can publish corrections, updates and retractions."
+        )
+    if request.method != "POST":
+        kind = request.GET.get("kind")
+        initial = {"seen_state": article.state}
+        if kind in NoticeKind.values:
+            initial["kind"] = kind
+        return _notice_page(request, article, NoticeForm(initial=initial))
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        return _notice_page(request, article, form, status=400)
+    try:
+        notice = services.article_notice_issue(
+            article=article,
+            editor=request.user,
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
+            seen_state=form.cleaned_data["seen_state"] or None,
+        )
+    except (ArticleChanged, TransitionRefused) as exc:
+        form.add_error(None, str(exc))
+        return _notice_page(request, get_article_for(request.user, pk), form, status=409)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+        return _notice_page(request, article, form, status=400)
+    messages.success(
+        request,
+        f"{notice.get_kind_display()} published: readers see it at the top of the article now.",
+    )
+    return redirect(article)

@@ -3,7 +3,7 @@
 The rendered page is stored with the form token replaced by a placeholder,
 so each reader still gets their own CSRF token. The key names version
 counters that change whenever something the page shows can change: the
-article (any workflow action, re-review flag), the site (policy, people's
+article (any workflow action, re-review flag, notice), the site (policy, people's
 public names) and the glossary; the home page's key names the site and
 a list version that every article change also moves. Checking them costs one cache round trip
 and no database query. Pages are kept ten minutes at most, which also bounds
@@ -29,7 +29,7 @@ from django.middleware.csrf import get_token
 
 from accounts.models import AudienceLevel, User
 from articles.models import Article, EditorialPolicy, GlossaryTerm
-from articles.signals import article_transitioned, rereview_opened
+from articles.signals import article_transitioned, notice_issued, rereview_opened
 from reviews.models import ReviewAssignment, ReviewRound
 
 from .audience import AUDIENCE_COOKIE
@@ -129,6 +129,8 @@ def connect_receivers() -> None:
     article_transitioned.connect(_article_moved, dispatch_uid="reader.page-cache")
     # The page may now say "review overdue".
     rereview_opened.connect(_article_moved, dispatch_uid="reader.page-cache-rereview")
+    # A correction, update or retraction shows at the top of the page at once.
+    notice_issued.connect(_article_moved, dispatch_uid="reader.page-cache-notice")
     # Public pages show the policy's settings and people's names.
     post_save.connect(site_changed, sender=EditorialPolicy, dispatch_uid="page-policy")
     post_save.connect(person_saved, sender=User, dispatch_uid="page-people")

@@ -36,7 +36,9 @@ def _citation(ref) -> dict:
     return work
 
 
-def medical_web_page(*, article, revision, url, audience, signoffs, references, first_published):
+def medical_web_page(
+    *, article, revision, url, audience, signoffs, references, first_published, retracted=False
+):
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -52,8 +54,11 @@ def medical_web_page(*, article, revision, url, audience, signoffs, references, 
     }
     if first_published:
         data["datePublished"] = first_published.isoformat()
+    if retracted:
+        # No review claim for withdrawn text; the status says why it is kept.
+        data["creativeWorkStatus"] = "Retracted"
     # Only text whose approval verified (signatures that still match it).
-    if signoffs and revision.pk == article.published_revision_id and article.approved_at:
+    elif signoffs and revision.pk == article.published_revision_id and article.approved_at:
         data["lastReviewed"] = article.approved_at.date().isoformat()
         data["reviewedBy"] = [_signer(signoff) for signoff in signoffs]
     return {key: value for key, value in data.items() if value is not None}

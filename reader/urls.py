@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from . import views
+from . import history, views
 from .feeds import NewlyApprovedFeed
 
 app_name = "reader"
@@ -10,6 +10,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("articles/<slug:slug>/", views.article_public, name="public"),
+    path("articles/<slug:slug>/history/", history.article_history, name="history"),
+    path(
+        "articles/<slug:slug>/versions/<int:number>/",
+        history.article_version,
+        name="version",
+    ),
+    path("articles/<slug:slug>/compare/", history.compare_versions, name="compare"),
     path("articles/<slug:slug>/audience/", views.choose_audience, name="audience"),
     path("articles/<slug:slug>/question/", views.ask_question, name="question"),
     path("editorial-policy/", views.editorial_policy, name="policy"),

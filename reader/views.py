@@ -5,7 +5,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel, Role, User
 from articles.forms import AudienceForm, ReaderQuestionForm
-from articles.models import PolicyVersion, PublicFrom
+from articles.models import ArticleNotice, NoticeKind, PolicyVersion, PublicFrom
 from articles.text.rendering import render_body
 from reviews.models import BoardSignoff
 
@@ -34,7 +34,7 @@ from .page_cache import RENDER_VERSION, glossary_version
 from .public_text import rendered_text
 from .review_progress import ReviewProgress, review_progress
 from .structured_data import as_script, medical_web_page
-from .visibility import policy_for, shown_revision, shows_work_in_review
+from .visibility import is_retracted, policy_for, shown_revision, shows_work_in_review
 
 ONE_YEAR = 60 * 60 * 24 * 365
 QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flood
@@ -43,24 +43,22 @@ QUESTION_RATE = "5/h"  # per IP address: enough for a reader, too slow for a flo
 def _public_article(slug: str) -> PublicArticle:
     # The current revision is loaded only when there is no published one to
     # show; with it joined, most pages fetched the same long texts twice.
-    # The authors for the byline, with the article in one more query.
-    return get_object_or_404(
-        PublicArticle.objects.select_related("published_revision").prefetch_related(
-            Prefetch("authors", queryset=User.objects.order_by("pk"))
-        ),
-        slug=slug,
-    )
+    return get_object_or_404(PublicArticle.objects.select_related("published_revision"), slug=slug)
 
 
 def _render_article(request, article: PublicArticle, *, question_form=None, status=200):
+    # The authors for the byline, in one query.
+    prefetch_related_objects([article], Prefetch("authors", queryset=User.objects.order_by("pk")))
     policy = policy_for(request)
     revision = shown_revision(article, policy)
     references = list(revision.references.all())
     audience, from_link = audience_for(request, article)
     text = rendered_text(revision, audience, len(references))
     published = revision.pk == article.published_revision_id
+    retracted = is_retracted(article)
+    notices = list(ArticleNotice.objects.filter(article=article)) if published else []
     signoffs = []
-    if published:
+    if published and not retracted:
         # Signatures are checked against the text as it is now, not a stored
         # fingerprint, so altered content never appears as signed.
         fingerprint = revision.compute_content_hash(references)
@@ -84,6 +82,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         signoffs=signoffs,
         references=references,
         first_published=article.first_approved_at,
+        retracted=retracted,
     )
     context = {
         "structured_data": as_script(structured),
@@ -96,8 +95,16 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         "audience_choices": AudienceLevel.choices,
         "from_link": from_link,
         "approved": approved,
-        "approval_unverified": published and not approved,
+        "approval_unverified": published and not approved and not retracted,
         "progress": progress,
+        "retracted": retracted,
+        "retraction": next((n for n in notices if n.kind == NoticeKind.RETRACTION), None),
+        "notices": [n for n in notices if n.kind != NoticeKind.RETRACTION],
+        # An earlier approval than the shown one: there is a history to see.
+        "updated": published
+        and article.first_approved_at is not None
+        and revision.approved_at is not None
+        and revision.approved_at > article.first_approved_at,
         "last_updated": revision.approved_at if approved else revision.submitted_at,
         "review_due_passed": bool(article.next_review_due and article.next_review_due < today),
         "signoffs": signoffs,
@@ -107,7 +114,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         or ReaderQuestionForm(initial={"audience": audience, "kind": "question"}),
     }
     validators = _validators(
-        request, article, revision, audience, from_link, signoffs, policy, progress
+        request, article, revision, audience, from_link, signoffs, policy, progress, notices
     )
     if validators and status == 200:
         etag, last_modified = validators
@@ -127,7 +134,9 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     return response
 
 
-def _validators(request, article, revision, audience, from_link, signoffs, policy, progress):
+def _validators(
+    request, article, revision, audience, from_link, signoffs, policy, progress, notices
+):
     """(ETag, Last-Modified) for an anonymous reader's view of the page, or
     None when the page is personal (signed in, or carrying a message)."""
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
@@ -141,9 +150,11 @@ def _validators(request, article, revision, audience, from_link, signoffs, polic
         # The byline and what the banner says of review.
         progress, [(a.pk, a.name_with_credentials, a.disclosure) for a in article.authors.all()],
         [signoff.signer.disclosure for signoff in signoffs],
+        [notice.pk for notice in notices],
     ]  # fmt: skip
     etag = quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
     dates = [revision.submitted_at, revision.approved_at, policy.updated_at]
+    dates += [notice.created_at for notice in notices]
     return etag, max(d for d in dates if d)
 
 
@@ -378,6 +389,8 @@ def board_page(request):
     signed = (
         BoardSignoff.objects.counting()
         .filter(revision__article__published_revision=F("revision"))
+        # A retracted article is no longer work the board stands behind.
+        .filter(revision__article__in=PublicArticle.objects.approved().values("pk"))
         .select_related("revision__article", "withdrawal")
         .prefetch_related("revision__references")
         .order_by("-signed_at")

@@ -7,7 +7,12 @@ update of it is in review. An article never published is shown in review
 (its latest submitted revision, with a caution) only as far as the
 editorial policy's `public_from` lets readers see it: never, once an editor
 has started review (the default), or from submission. Drafts, rejected and
-withdrawn articles are never public.
+withdrawn articles are never public. A retracted article keeps its page
+(its published revision, under the retraction notice) but leaves every list.
+
+Of a public article that was ever approved, readers may also open every
+approved revision, and only those (`approved_revisions()`): the history,
+the superseded versions and the comparison between them.
 
 The rule is written once, as Q objects (`_published_rule`,
 `_in_review_rule`). `PublicArticleQuerySet.public()` filters with them;
@@ -53,6 +58,11 @@ def _published_rule() -> Q:
     return Q(published_revision__isnull=False, state__in=PUBLISHED_STATES)
 
 
+def _retracted_rule() -> Q:
+    # Reachable at its address, never listed: not part of public().
+    return Q(published_revision__isnull=False, state=ArticleState.RETRACTED)
+
+
 def _in_review_rule(policy: EditorialPolicy) -> Q:
     # No state at all when the policy keeps work in review private.
     states = _VISIBLE_BEFORE_APPROVAL.get(policy.public_from, ())
@@ -72,6 +82,11 @@ class PublicArticleQuerySet(models.QuerySet):
     def approved(self) -> "PublicArticleQuerySet":
         """The articles readers see approved text of, whatever the policy."""
         return self.filter(_published_rule())
+
+    def with_published_page(self) -> "PublicArticleQuerySet":
+        """Articles whose page shows approved text, retracted ones included
+        (which no list shows): where notices are read."""
+        return self.filter(_published_rule() | _retracted_rule())
 
     def listed(self) -> "PublicArticleQuerySet":
         """What a list entry shows (templates/reader/_article_list.html), as
@@ -123,9 +138,10 @@ def _holds(condition: Q, article: Article) -> bool:
 
 def shown_revision(article: Article, policy: EditorialPolicy) -> Revision:
     """The revision a reader sees of `article` under `policy`: the published
-    one if the rule shows it, else the latest submitted one if the rule
-    shows work in review; Http404 when the article is not public."""
-    if _holds(_published_rule(), article):
+    one if the rule shows it (also under a retraction notice), else the
+    latest submitted one if the rule shows work in review; Http404 when the
+    article is not public."""
+    if _holds(_published_rule() | _retracted_rule(), article):
         return article.published_revision
     if _holds(_in_review_rule(policy), article):
         current = article.current_revision
@@ -136,6 +152,22 @@ def shown_revision(article: Article, policy: EditorialPolicy) -> Revision:
         if latest is not None:
             return latest
     raise Http404("No public article here.")
+
+
+def approved_revisions(article: Article, policy: EditorialPolicy):
+    """The revisions of `article` a reader may open besides the page itself:
+    the ones the board approved, newest first, while the article's page is
+    public and has published text. Drafts, rejected and never-approved
+    revisions are not among them; Http404 when there is no such history."""
+    shown_revision(article, policy)  # Http404 for an article that is not public
+    if article.published_revision_id is None:
+        raise Http404("This article has no approved versions yet.")
+    return article.revisions.filter(approved_at__isnull=False).order_by("-number")
+
+
+def is_retracted(article: Article) -> bool:
+    """Whether the page shows its text under a retraction notice."""
+    return _holds(_retracted_rule(), article)
 
 
 def policy_for(request) -> EditorialPolicy:

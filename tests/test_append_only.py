@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import ProfileChange, Role, RoleChange
 from accounts.services import role_grant
-from articles.models import AuditEntry, PolicyVersion
+from articles.models import ArticleNotice, AuditEntry, PolicyVersion
 from core.models import AppendOnlyModel
 from reviews.models import BoardRecusal, BoardSignoff, SignoffWithdrawal
 
@@ -44,6 +44,16 @@ RECORDS = {
         "reason",
     ),
     BoardSignoff: (lambda r: _signoff(r["draft"], r["board_member"]), "signer_name"),
+    ArticleNotice: (
+        lambda r: ArticleNotice.objects.create(
+            article=r["draft"],
+            revision=r["draft"].current_revision,
+            kind="correction",
+            reason="The dose was wrong.",
+            issued_by=r["editor"],
+        ),
+        "reason",
+    ),
     SignoffWithdrawal: (
         lambda r: SignoffWithdrawal.objects.create(
             signoff=_signoff(r["draft"], r["board_member"]),

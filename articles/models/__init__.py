@@ -6,6 +6,7 @@
 - `article`: the article and its transitions;
 - `revision`: revisions and their references, frozen once submitted;
 - `audit`: the append-only audit trail;
+- `notices`: corrections, updates and retractions shown on a published article;
 - `glossary` and `reader_questions`: the glossary and readers' messages.
 
 Imports run one way (policy <- workflow <- article <- revision <- audit), so
@@ -16,6 +17,7 @@ from ..states import EDITABLE_STATES, PUBLIC_STAGE_OF_STATE, ArticleState, Publi
 from .article import Article
 from .audit import AuditEntry, review_records_hidden_from
 from .glossary import GlossaryTerm
+from .notices import ArticleNotice, NoticeKind
 from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
@@ -28,11 +30,13 @@ __all__ = [
     "SETTING_FIELDS",
     "Article",
     "ArticleChanged",
+    "ArticleNotice",
     "ArticleState",
     "AuditEntry",
     "EditorialPolicy",
     "FrozenRevisionError",
     "GlossaryTerm",
+    "NoticeKind",
     "PolicyChanged",
     "PolicyVersion",
     "PublicFrom",

@@ -303,6 +303,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
             ArticleState.BOARD_REVIEW: "With the Medical Advisory Board",
             ArticleState.REJECTED: "Not accepted",
             ArticleState.WITHDRAWN: "Withdrawn",
+            ArticleState.RETRACTED: "Retracted, with a public notice",
         }
         return AuthorStatus(waiting[state], None, None, False)
 
@@ -310,7 +311,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         """A revision's standing in words. `last_action` is the latest workflow
         action recorded on it, which tells a declined update from a live one."""
         if revision.pk == self.published_revision_id:
-            return "Published"
+            return "Retracted" if self.state == ArticleState.RETRACTED else "Published"
         if not revision.is_frozen:
             return "Draft"
         if revision.approved_at is not None:
@@ -478,6 +479,26 @@ class Article(ConcurrentTransitionMixin, models.Model):
         self.next_review_due = add_months(
             timezone.localdate(now), EditorialPolicy.current().rereview_interval_months
         )
+
+    @transition(
+        field=state,
+        source=ArticleState.APPROVED,
+        target=ArticleState.RETRACTED,
+        permission=HANDLING_EDITOR,
+        # The reason is the public notice: the panel links to the notice form
+        # (articles.services.article_notice_issue), which fires this.
+        custom={
+            "label": "Retract",
+            "style": "outline-danger",
+            "comment_required": True,
+            "link": "articles:notice",
+            "records_notice": True,
+        },
+    )
+    def retract(self):
+        """An editor withdraws the published text with a public notice. The
+        page keeps its address and shows the reason above the retracted
+        text; the published revision and its signatures stay on record."""
 
     @transition(
         field=state,

@@ -4,6 +4,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -136,12 +137,20 @@ class Revision(models.Model):
         count = len(self.references.all())
         return render_text(self.summary, self.body, count, heading_offset=1)
 
-    def changes_since(self, earlier: "Revision") -> RevisionDiff:
+    def changes_since(self, earlier: "Revision", audience: str = "") -> RevisionDiff:
         """What changed from `earlier` to this revision, references included
-        (uses prefetched references if present)."""
-        return diff_revisions(
-            earlier, self, list(earlier.references.all()), list(self.references.all())
-        )
+        (uses prefetched references if present). With `audience`, the two
+        texts a reader of that level sees (see `text_for`) are compared;
+        without, the main (professional) texts."""
+        old, new = earlier, self
+        if audience:
+            old, new = earlier.as_read_by(audience), self.as_read_by(audience)
+        return diff_revisions(old, new, list(earlier.references.all()), list(self.references.all()))
+
+    def as_read_by(self, audience: str) -> SimpleNamespace:
+        """The title, summary and body a reader of `audience` reads."""
+        summary, body, _own = self.text_for(audience)
+        return SimpleNamespace(title=self.title, summary=summary, body=body)
 
     def audience_versions(self, reference_count: int | None = None) -> list[dict]:
         """The patient and student versions the author wrote, rendered, for

@@ -44,7 +44,7 @@ def url_names() -> list[str]:
 
 
 KWARG_SHAPES = [(), ("pk",), ("slug",), ("number",), ("pk", "number"), ("pk", "name"),
-                ("assignment_id",), ("token",)]  # fmt: skip
+                ("assignment_id",), ("token",), ("slug", "number")]  # fmt: skip
 
 
 def url_for(name: str, kwargs: dict, special: dict) -> str:
@@ -130,6 +130,7 @@ def build_world():
         "accounts:person_roles": {"pk": people["author"].pk},
         "accounts:person_unlock": {"pk": people["author"].pk},
         "office:glossary_edit": {"pk": term.pk},
+        "articles:notice": {"pk": published.pk},  # notices go on published articles
         "office:glossary_delete": {"pk": term.pk},
         "office:question_handle": {"pk": question.pk},
         "moved:person": {"pk": people["author"].pk},

@@ -44,6 +44,12 @@ PARAMETERS = {
     "reader:home": {"page": (NUMBER, "2")},
     "reader:search": {"q": (TEXT, "the"), "stage": (CHOICE, "approved"), "page": (NUMBER, "2")},
     "reader:public": {"audience": (CHOICE, "patient")},
+    "reader:compare": {
+        "old": (NUMBER, "1"),
+        "new": (NUMBER, "1"),
+        "audience": (CHOICE, "patient"),
+    },
+    "articles:notice": {"kind": (CHOICE, "correction")},
     "articles:compare": {"old": (NUMBER, "1"), "new": (NUMBER, "1")},
     "office:glossary": {"q": (TEXT, "dose"), "page": (NUMBER, "2")},
     "office:questions": {"show": (CHOICE, "handled"), "page": (NUMBER, "2")},
@@ -97,7 +103,7 @@ UNION_VALUES = [HUGE, str(2**63), "-1", "%00", "%ff%fe", "x" * 10_000]
 KNOWN_NAMES = sorted({name for parameters in PARAMETERS.values() for name in parameters})
 
 KWARG_SHAPES = [(), ("pk",), ("slug",), ("number",), ("pk", "number"), ("pk", "name"),
-                ("assignment_id",), ("token",)]  # fmt: skip
+                ("assignment_id",), ("token",), ("slug", "number")]  # fmt: skip
 
 
 def test_a_page_past_the_end_of_any_list_is_an_empty_page(client, db):

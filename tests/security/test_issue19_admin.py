@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from articles.models import (
     Article,
+    ArticleNotice,
     AuditEntry,
     EditorialPolicy,
     GlossaryTerm,
@@ -145,6 +146,7 @@ def world(db):
         ],
         EditorialPolicy: [],
         GlossaryTerm: [],
+        ArticleNotice: [],  # notices are public once published
     }
     shown = {
         Article: [published, own],
@@ -168,6 +170,15 @@ def world(db):
         ],
         EditorialPolicy: [EditorialPolicy.current()],
         GlossaryTerm: [GlossaryTerm.objects.create(term="dose", explanation="how much")],
+        ArticleNotice: [
+            ArticleNotice.objects.create(
+                article=published,
+                revision=published.published_revision,
+                kind="correction",
+                reason="The dose was wrong.",
+                issued_by=handler,
+            )
+        ],
     }
     ReminderSent.objects.create(assignment=own_assignment, step="due-soon")
     PendingEmail.objects.create(to=["x@example.org"], subject="S", body="B")
