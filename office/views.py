@@ -25,6 +25,7 @@ from articles.models import (
     TransitionRefused,
 )
 from reviews.models import BoardSignoff, ReviewAssignment, ReviewRound
+from reviews.verification import verify_revision
 
 from . import figures as office_figures
 from .csv_export import csv_download
@@ -340,15 +341,19 @@ def verification(request):
     rows = []
     for article in articles:
         revision = article.published_revision
-        current_hash = revision.compute_content_hash()
+        check = verify_revision(
+            revision,
+            references=list(revision.references.all()),
+            signoffs=list(revision.signoffs.all()),
+        )
         rows.append(
             {
                 "article": article,
                 "revision": revision,
-                "hash": current_hash,
+                "hash": check.content_hash,
+                "check": check,
                 "signatures": [
-                    (signoff, signoff.counts_for(current_hash))
-                    for signoff in revision.signoffs.all()
+                    (signoff, signoff in check.valid) for signoff in revision.signoffs.all()
                 ],
             }
         )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("articles/<slug:slug>/", views.article_public, name="public"),
+    path("articles/<slug:slug>/approval.json", views.approval_json, name="approval_record"),
     path("articles/<slug:slug>/audience/", views.choose_audience, name="audience"),
     path("articles/<slug:slug>/question/", views.ask_question, name="question"),
     path("editorial-policy/", views.editorial_policy, name="policy"),
