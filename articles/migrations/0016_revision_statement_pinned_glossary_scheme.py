@@ -31,7 +31,7 @@ def pin_glossary_of_submitted_revisions(apps, schema_editor):
         summary = revision.patient_summary or revision.summary
         pinned = [glossary_entry_dict(e) for e in glossary_used(live, [summary, revision.patient_body])]
         if pinned:
-            Revision.objects.filter(pk=revision.pk).update(glossary_snapshot=pinned)
+            Revision._base_manager.filter(pk=revision.pk).update(glossary_snapshot=pinned)
 
 
 class Migration(migrations.Migration):

@@ -57,9 +57,9 @@ def record_versions_of_old_signatures(apps, schema_editor):
             )
         content_hash, versions = by_revision[signoff.revision_id]
         if versions is not None and signoff.content_hash == content_hash:
-            # Historical models have a plain manager: the one write to a
-            # signature row this project ever makes, adding what it covered.
-            BoardSignoff.objects.filter(pk=signoff.pk).update(version_fingerprints=versions)
+            # The base manager's plain queryset: the one write to a signature
+            # row this project ever makes, adding what it covered.
+            BoardSignoff._base_manager.filter(pk=signoff.pk).update(version_fingerprints=versions)
 
 
 class Migration(migrations.Migration):
