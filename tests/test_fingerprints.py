@@ -177,7 +177,7 @@ def test_signing_page_shows_each_version_with_grade_fingerprint_and_statement(
     page = client.get(reverse("reviews:signoff", args=[in_board_review.pk])).content.decode()
     fingerprints = in_board_review.current_revision.version_fingerprints()
     assert list(fingerprints) == ["professional", "patient", "student"]
-    for name, fingerprint in fingerprints.items():
+    for fingerprint in fingerprints.values():
         short = f"{fingerprint[:4]} {fingerprint[4:8]}"
         assert re.search(r"\A[0-9a-f]{4} [0-9a-f]{4}\Z", short)
         assert f"(fingerprint {short})" in page  # in the checkbox's label
@@ -440,3 +440,38 @@ def test_old_signature_on_text_changed_since_records_no_version(client, approved
     _migrate_old_signatures()
     assert BoardSignoff.objects.get(pk=signoff.pk).version_fingerprints == {}
     assert not verify_revision(Revision.objects.get(pk=revision.pk)).ok
+
+
+# -- the statement is authored with the revision ------------------------------------
+
+
+def test_authors_write_the_statement_in_the_edit_form_and_it_freezes_on_submit(
+    client, author, draft, advance
+):
+    from .factories import editor_payload
+
+    client.force_login(author)
+    edit = reverse("articles:edit", args=[draft.pk])
+    assert "Funding and competing interests" in client.get(edit).content.decode()
+    revision = draft.current_revision
+    data = editor_payload(
+        title=revision.title,
+        summary=revision.summary,
+        body=revision.body,
+        references=[reference(1)],
+        seen_hash=revision.content_hash,
+        statement="Funded by the Example Trust.",
+    )
+    assert client.post(edit, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.current_revision.statement == "Funded by the Example Trust."
+    before = draft.current_revision.content_hash
+    article = advance(draft, "submit")
+    revision = article.current_revision
+    assert revision.statement == "Funded by the Example Trust."
+    assert revision.fingerprint_scheme == 2 and revision.content_hash == before
+    revision.statement = "Changed after submission."
+    from articles.models import FrozenRevisionError
+
+    with pytest.raises(FrozenRevisionError):
+        revision.save()
