@@ -54,20 +54,21 @@ def verify_revision(revision: Revision, *, references=None, signoffs=None) -> Ve
     for signoff in signoffs:
         if signoff.is_withdrawn:
             continue
+        changed = sorted(
+            name
+            for name, fingerprint in signoff.version_fingerprints.items()
+            if result.fingerprints.get(name) != fingerprint
+        )
         if signoff.content_hash != result.content_hash:
             result.problems.append(
                 f"The signature of {signoff.name_with_credentials} was given to "
-                f"{short(signoff.content_hash)}, not to the text as it is now."
+                f"{short(signoff.content_hash)}, not to the text as it is now"
+                + (f" (changed: {', '.join(changed)} version)." if changed else ".")
             )
-        elif not signoff.versions_unchanged(result.fingerprints):
-            changed = sorted(
-                name
-                for name, fingerprint in signoff.version_fingerprints.items()
-                if result.fingerprints.get(name) != fingerprint
-            ) or ["(it records no version)"]
+        elif changed or not signoff.version_fingerprints:
             result.problems.append(
                 f"The signature of {signoff.name_with_credentials} covers versions whose "
-                f"text changed: {', '.join(changed)}."
+                f"text changed: {', '.join(changed) or '(it records no version)'}."
             )
         else:
             result.valid.append(signoff)
