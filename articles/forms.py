@@ -64,6 +64,15 @@ class ArticleDraftForm(RefuseControlCharacters, forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 10}),
     )
+    statement = forms.CharField(
+        label="Funding and competing interests",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who paid for this work, and any interest an author has in its subject "
+        "(or “None declared”). Readers see it at the end of the article; the board signs it "
+        "with the text.",
+    )
     response_letter = forms.CharField(
         label="Response to the editor and reviewers",
         required=False,

@@ -52,6 +52,7 @@ def article_create(
     references: Sequence[dict],
     change_summary: str = "",
     audience_versions: dict | None = None,
+    statement: str = "",
 ) -> Article:
     """Start a new article as a draft with revision 1, written by `author`.
     `audience_versions` may hold patient_/student_ summary and body texts."""
@@ -70,6 +71,7 @@ def article_create(
             body=body,
             change_summary=change_summary,
             primary_audience=primary_audience,
+            statement=statement,
             author=author,
             **_audience_fields(audience_versions),
         )
@@ -93,6 +95,7 @@ def revision_save_draft(
     change_summary: str = "",
     response_letter: str = "",
     audience_versions: dict | None = None,
+    statement: str = "",
 ) -> Revision:
     """Save an author's edits as the open draft.
 
@@ -130,6 +133,7 @@ def revision_save_draft(
         revision.change_summary = change_summary
         revision.primary_audience = primary_audience
         revision.response_letter = response_letter
+        revision.statement = statement
         for name, value in _audience_fields(audience_versions).items():
             setattr(revision, name, value)
         revision.save()

@@ -79,7 +79,7 @@ def get_article_for(user, pk: int) -> Article:
 
 
 def _content_from(form) -> dict:
-    names = ("title", "primary_audience", "summary", "body", "change_summary")
+    names = ("title", "primary_audience", "summary", "body", "change_summary", "statement")
     content = {name: form.cleaned_data[name] for name in names}
     content["audience_versions"] = {name: form.cleaned_data[name] for name in AUDIENCE_FIELDS}
     return content
@@ -212,6 +212,7 @@ def _editor_forms_for(revision, asks_for_response: bool):
             "change_summary": "" if revision.is_frozen else revision.change_summary,
             "response_letter": "" if revision.is_frozen else revision.response_letter,
             **{name: getattr(revision, name) for name in AUDIENCE_FIELDS},
+            "statement": revision.statement,
             "seen_hash": revision.content_hash,
         },
     )

@@ -25,6 +25,7 @@ from articles.models import (
     TransitionRefused,
 )
 from reviews.models import BoardSignoff, ReviewAssignment, ReviewRound
+from reviews.verification import verify_revision
 
 from . import figures as office_figures
 from .csv_export import csv_download
@@ -45,11 +46,47 @@ def glossary(request):
             | Q(explanation__icontains=query)
         )
     page = Paginator(terms, 50).get_page(request.GET.get("page"))
+    uses = _published_uses({term.term: term for term in page})
+    for term in page:
+        term.published_uses = uses.get(term.term, [])
     return render(
         request,
         "office/glossary.html",
         {"page": page, "query": query, "form": GlossaryTermForm()},
     )
+
+
+def _published_uses(terms: dict) -> dict:
+    """{term: [use, ...]}: the published articles whose approved revision
+    pinned the term, each with the wording it pinned and whether that
+    differs from the live entry (a glossary edit reaches an article only
+    through a new revision). One query, whatever the glossary's size."""
+    uses: dict = {}
+    if not terms:
+        return uses
+    published = (
+        Article.objects.filter(published_revision__isnull=False)
+        .values(
+            "pk", "title", "published_revision__number", "published_revision__glossary_snapshot"
+        )
+        .order_by("title")
+    )
+    for row in published:
+        for entry in row["published_revision__glossary_snapshot"] or []:
+            live = terms.get(entry["term"])
+            if live is None:
+                continue
+            uses.setdefault(live.term, []).append(
+                {
+                    "article_id": row["pk"],
+                    "title": row["title"],
+                    "revision": row["published_revision__number"],
+                    "explanation": entry["explanation"],
+                    "differs": entry["explanation"] != live.explanation
+                    or list(entry["forms"]) != live.forms,
+                }
+            )
+    return uses
 
 
 @login_required
@@ -59,8 +96,11 @@ def glossary_edit(request, pk: int | None = None):
     form = GlossaryTermForm(request.POST or None, instance=term)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
-        # Saving bumps the glossary version, so no cached page keeps the old text.
-        messages.success(request, f"Saved “{saved.term}”. Patient pages use it from now on.")
+        messages.success(
+            request,
+            f"Saved “{saved.term}”. Revisions submitted from now on use it; published "
+            f"articles keep the wording they were approved with until they are updated.",
+        )
         return redirect("office:glossary")
     return render(
         request,
@@ -340,15 +380,19 @@ def verification(request):
     rows = []
     for article in articles:
         revision = article.published_revision
-        current_hash = revision.compute_content_hash()
+        check = verify_revision(
+            revision,
+            references=list(revision.references.all()),
+            signoffs=list(revision.signoffs.all()),
+        )
         rows.append(
             {
                 "article": article,
                 "revision": revision,
-                "hash": current_hash,
+                "hash": check.content_hash,
+                "check": check,
                 "signatures": [
-                    (signoff, signoff.counts_for(current_hash))
-                    for signoff in revision.signoffs.all()
+                    (signoff, signoff in check.valid) for signoff in revision.signoffs.all()
                 ],
             }
         )

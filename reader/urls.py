@@ -17,6 +17,7 @@ urlpatterns = [
         name="version",
     ),
     path("articles/<slug:slug>/compare/", history.compare_versions, name="compare"),
+    path("articles/<slug:slug>/approval.json", views.approval_json, name="approval_record"),
     path("articles/<slug:slug>/audience/", views.choose_audience, name="audience"),
     path("articles/<slug:slug>/question/", views.ask_question, name="question"),
     path("editorial-policy/", views.editorial_policy, name="policy"),

@@ -6,7 +6,7 @@ import hashlib
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import F, Prefetch, prefetch_related_objects
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +25,11 @@ from articles.forms import AudienceForm, ReaderQuestionForm
 from articles.models import ArticleNotice, NoticeKind, PolicyVersion, PublicFrom
 from articles.text.rendering import render_body
 from reviews.models import BoardSignoff
+from reviews.verification import valid_signatures, verify_revision
 
 from . import page_cache
 from . import search as reader_search
+from .approval import approval_record
 from .audience import AUDIENCE_COOKIE, audience_for
 from .models import PublicArticle
 from .page_cache import RENDER_VERSION, glossary_version
@@ -60,13 +62,10 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     signoffs = []
     if published and not retracted:
         # Signatures are checked against the text as it is now, not a stored
-        # fingerprint, so altered content never appears as signed.
-        fingerprint = revision.compute_content_hash(references)
-        signoffs = list(
-            BoardSignoff.objects.valid_for(revision, fingerprint)
-            .select_related("signer")
-            .order_by("signed_at", "pk")
-        )
+        # fingerprint, so altered content never appears as signed; the page
+        # names those who signed the version being read.
+        valid, _versions = valid_signatures(revision, references)
+        signoffs = [s for s in valid if s.covers(text.version)]
     approved = published and bool(signoffs)
     if published and not approved:
         # Altered behind the app's back: nobody reviewed these words either.
@@ -183,6 +182,24 @@ def _from_page_cache(request, cached: dict):
             response[header] = value
     patch_vary_headers(response, ["Cookie"])
     patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_safe
+def approval_json(request, slug: str):
+    """The approved revision's fingerprints, their canonical content, the
+    pinned glossary and the signatures that verify now, for anyone to check."""
+    article = _public_article(slug)
+    revision = shown_revision(article, policy_for(request))  # 404 for anything not public
+    if revision.pk != article.published_revision_id:
+        raise Http404("This article has no approved text yet, so there is no approval record.")
+    references = list(revision.references.all())
+    check = verify_revision(revision, references=references)
+    record = approval_record(
+        article, check, references, base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    response = JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    patch_cache_control(response, no_cache=True)
     return response
 
 
@@ -407,7 +424,10 @@ def board_page(request):
             s
             for s in member.published_signoffs
             if s.counts_for(
-                fingerprints.setdefault(s.revision_id, s.revision.compute_content_hash())
+                *fingerprints.setdefault(
+                    s.revision_id,
+                    (s.revision.compute_content_hash(), s.revision.version_fingerprints()),
+                )
             )
         ]
     return render(request, "reader/board.html", {"members": members})

@@ -19,6 +19,34 @@ class SignoffForm(forms.Form):
     confirm = forms.BooleanField(label=SIGNOFF_MEANING, required=True)
     seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, versions=(), **kwargs):
+        """`versions`: the revision's written versions, each a dict with
+        "name", "label" and "short" (its shortened fingerprint); one
+        checkbox each, all required."""
+        super().__init__(*args, **kwargs)
+        for version in versions:
+            self.fields[f"confirm_{version['name']}"] = forms.BooleanField(
+                label=(
+                    f"I read the version for {version['label'].lower()} readers shown above "
+                    f"(fingerprint {version['short']})."
+                ),
+                required=True,
+                error_messages={
+                    "required": f"Confirm that you read the version for "
+                    f"{version['label'].lower()} readers, or do not sign yet."
+                },
+            )
+
+    def version_fields(self):
+        return [self[name] for name in self.fields if name.startswith("confirm_")]
+
+    def confirmed_versions(self) -> list[str]:
+        return [
+            name.removeprefix("confirm_")
+            for name, value in self.cleaned_data.items()
+            if name.startswith("confirm_") and value
+        ]
+
 
 class ReviewerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, user):

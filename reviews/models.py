@@ -371,6 +371,9 @@ class BoardSignoff(AppendOnlyModel):
     )
     meaning = models.CharField(max_length=200, default=SIGNOFF_MEANING)
     content_hash = models.CharField(max_length=64)
+    # {version name: SHA-256} of each written version the signer confirmed
+    # (professional, patient, student: articles/text/fingerprints.py).
+    version_fingerprints = models.JSONField(default=dict, blank=True)
     signed_at = models.DateTimeField(default=timezone.now)
     # A member who withdrew a signature may sign the same revision again when
     # it comes back to the board; the new signature names the one it follows,
@@ -406,9 +409,24 @@ class BoardSignoff(AppendOnlyModel):
     def is_withdrawn(self) -> bool:
         return hasattr(self, "withdrawal")
 
-    def counts_for(self, content_hash: str) -> bool:
-        """BoardSignoffQuerySet.valid_for() for a signature already in hand."""
-        return not self.is_withdrawn and self.content_hash == content_hash
+    def counts_for(self, content_hash: str, version_fingerprints: dict | None = None) -> bool:
+        """BoardSignoffQuerySet.valid_for() for a signature already in hand;
+        given the versions' fingerprints recomputed now, also that every
+        version it covers still has the text the signer confirmed."""
+        if self.is_withdrawn or self.content_hash != content_hash:
+            return False
+        return version_fingerprints is None or self.versions_unchanged(version_fingerprints)
+
+    def versions_unchanged(self, version_fingerprints: dict) -> bool:
+        """Whether every version this signature covers still has the
+        fingerprint it was given (`version_fingerprints`: recomputed now)."""
+        return bool(self.version_fingerprints) and all(
+            version_fingerprints.get(name) == fingerprint
+            for name, fingerprint in self.version_fingerprints.items()
+        )
+
+    def covers(self, version: str) -> bool:
+        return version in self.version_fingerprints
 
     @property
     def is_valid(self) -> bool:

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.authentication import password_reconfirm
+from accounts.models import AudienceLevel
 from accounts.rules import is_board_member
 from articles.models import (
     Article,
@@ -35,6 +36,12 @@ from .models import (
 from .rounds import round_close
 
 Status = ReviewAssignment.Status
+# How sentences name each written version.
+VERSION_LABELS = {
+    AudienceLevel.PROFESSIONAL.value: "healthcare professional",
+    AudienceLevel.PATIENT.value: "patient",
+    AudienceLevel.STUDENT.value: "student",
+}
 
 
 def _audit(article: Article, actor, action: str, comment: str) -> None:
@@ -338,6 +345,7 @@ def board_signoff_record(
     member,
     password: str,
     seen_revision_id: int | None = None,
+    confirmed_versions: Sequence[str] | None = None,
     request=None,
 ) -> Article:
     """Record `member`'s electronic signature on the article's revision in board
@@ -345,7 +353,11 @@ def board_signoff_record(
     reaches the policy's quorum.
 
     Only an Advisory Board member who is not an author may sign, once per
-    revision, after re-entering their password. Returns the fresh article.
+    revision, after re-entering their password. The signature stores the
+    fingerprint of each written version (professional, patient, student);
+    `confirmed_versions` names the versions the signer confirmed on the
+    signing page, and each one must be there (a field error per missing
+    one, "confirm_<version>"). Returns the fresh article.
     """
     try:
         password_reconfirm(
@@ -373,6 +385,23 @@ def board_signoff_record(
             if problem := board_independence_problem(member, locked):
                 raise PermissionDenied(problem)
             raise TransitionRefused([f"You have already signed revision {revision.number}."])
+        references = list(revision.references.all())
+        if revision.compute_content_hash(references) != revision.content_hash:
+            raise ArticleChanged(
+                f"The text of revision {revision.number} no longer matches the fingerprint it "
+                f"was given when submitted, so it cannot be signed. Tell the editors."
+            )
+        versions = revision.version_fingerprints(references)
+        if confirmed_versions is not None:
+            missing = {
+                f"confirm_{name}": (
+                    f"Confirm that you read the {VERSION_LABELS[name]} version, or do not sign yet."
+                )
+                for name in versions
+                if name not in confirmed_versions
+            }
+            if missing:
+                raise ValidationError(missing)
         try:
             with transaction.atomic():
                 BoardSignoff.objects.create(
@@ -381,6 +410,7 @@ def board_signoff_record(
                     signer_name=str(member),
                     signer_credentials=member.credentials,
                     content_hash=revision.content_hash,
+                    version_fingerprints=versions,
                     # After a withdrawal, the new signature follows the last one.
                     supersedes=revision.signoffs.filter(signer=member).order_by("-pk").first(),
                 )

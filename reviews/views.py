@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import AudienceLevel
 from accounts.rules import is_board_member, is_reviewer
 from articles.forms import TransitionForm
 from articles.models import (
@@ -22,6 +23,7 @@ from articles.rules import (
     require_board_reader,
     require_handling_editor,
 )
+from articles.text.fingerprints import short
 from articles.text.readability import readability_report
 from articles.views import get_article_for
 
@@ -425,11 +427,9 @@ def _board_context(article: Article, user) -> dict:
         "quorum": EditorialPolicy.current().board_quorum,
         "can_sign": may_sign_off(user, article),
         "not_independent_because": board_independence_problem(user, article),
-        "readability": readability_report(
-            revision, EditorialPolicy.current().patient_readability_grade
-        ),
         "recused": article.board_recusals.filter(member=user).exists(),
     }
+    context["signed_versions"] = _signed_versions(revision, context["references"])
     if published is not None and published.pk != revision.pk:
         context["published"] = published
         context["diff"] = revision.changes_since(published)
@@ -441,6 +441,28 @@ def _board_context(article: Article, user) -> dict:
         form.fields["comment"].label = "Why are you returning it to the editor? (required)"
         context["return_form"] = form
     return context
+
+
+def _signed_versions(revision, references) -> list[dict]:
+    """Each written version as readers will see it (the patient version with
+    its pinned glossary), with its reading grade and fingerprint: what the
+    signer confirms one by one."""
+    fingerprints = revision.version_fingerprints(references)
+    grades = readability_report(revision, EditorialPolicy.current().patient_readability_grade)
+    rendered = {v["level"]: v for v in revision.audience_versions(len(references))}
+    versions = []
+    for (name, fingerprint), grade in zip(fingerprints.items(), grades, strict=True):
+        versions.append(
+            {
+                "name": name,
+                "label": AudienceLevel(name).label,
+                "fingerprint": fingerprint,
+                "short": short(fingerprint),
+                "readability": grade,
+                "rendered": rendered.get(name),
+            }
+        )
+    return versions
 
 
 @require_safe
@@ -488,7 +510,12 @@ def signoff(request, pk: int):
             f"This article is “{article.get_state_display()}”, not awaiting board sign-off."
         )
     revision = article.current_revision
-    form = SignoffForm(request.POST or None, initial={"seen_revision": revision.pk})
+    context = _board_context(article, request.user)
+    form = SignoffForm(
+        request.POST or None,
+        initial={"seen_revision": revision.pk},
+        versions=context["signed_versions"],
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -499,6 +526,7 @@ def signoff(request, pk: int):
                     member=request.user,
                     password=form.cleaned_data["password"],
                     seen_revision_id=form.cleaned_data["seen_revision"],
+                    confirmed_versions=form.confirmed_versions(),
                     request=request,
                 )
             except ValidationError as exc:
@@ -515,7 +543,6 @@ def signoff(request, pk: int):
                 else:
                     messages.success(request, "Signed. The article awaits further board sign-offs.")
                 return redirect("reviews:board_queue")
-    context = _board_context(article, request.user)
     context.update(form=form, recuse_form=RecuseForm())
     return render(request, "reviews/signoff.html", context, status=status)
 

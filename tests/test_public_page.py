@@ -170,28 +170,7 @@ def test_disclaimer_wording_depends_on_the_level(client, published):
     assert "does not replace, clinical judgement" in texts["professional"]
 
 
-def test_glossary_explains_terms_for_patients_only(client, published):
-    GlossaryTerm.objects.create(term="neuropathy", explanation="damage to nerves")
-    patient = _page(client, published, audience="patient").content.decode()
-    assert '<dfn>neuropathy</dfn><span class="glossary-note"> (damage to nerves)</span>' in patient
-    professional = _page(client, published, audience="professional").content.decode()
-    assert "glossary-note" not in professional
-
-
-def test_glossary_change_shows_on_the_next_view(
-    client, published, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        term = GlossaryTerm.objects.create(term="neuropathy", explanation="damage to nerves")
-    assert "(damage to nerves)" in _page(client, published, audience="patient").content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        term.explanation = "harm to the nerves"
-        term.save()
-    text = _page(client, published, audience="patient").content.decode()
-    assert "(harm to the nerves)" in text and "(damage to nerves)" not in text
-    with django_capture_on_commit_callbacks(execute=True):
-        term.delete()
-    assert "glossary-note" not in _page(client, published, audience="patient").content.decode()
+# Glossary pinning and its rendering: tests/test_fingerprints.py.
 
 
 def test_new_approval_never_shows_the_old_cached_text(client, published, advance):
@@ -252,7 +231,8 @@ def test_query_count_does_not_grow_with_references_signatures_or_glossary(
     from reviews.models import BoardSignoff
 
     # Signatures on the grown text, so they verify against it.
-    fingerprint = Revision.objects.get(pk=revision.pk).compute_content_hash()
+    grown = Revision.objects.get(pk=revision.pk)
+    fingerprint = grown.compute_content_hash()
     for n in range(20):
         signer = UserFactory(username=f"signer{n}", display_name=f"Dr signer{n}")
         BoardSignoff.objects.create(
@@ -260,6 +240,7 @@ def test_query_count_does_not_grow_with_references_signatures_or_glossary(
             signer=signer,
             signer_name=signer.display_name,
             content_hash=fingerprint,
+            version_fingerprints=grown.version_fingerprints(),
         )
     GlossaryTerm.objects.bulk_create(
         GlossaryTerm(term=f"term{n}", explanation="x") for n in range(100)

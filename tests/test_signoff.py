@@ -21,6 +21,7 @@ def _sign(client, article, password=PASSWORD, confirm=True, **extra):
     data = {"password": password, "seen_revision": article.current_revision_id, **extra}
     if confirm:
         data["confirm"] = "on"
+        data.update({f"confirm_{name}": "on" for name in ("professional", "patient", "student")})
     return client.post(reverse("reviews:signoff", args=[article.pk]), data)
 
 

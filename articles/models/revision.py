@@ -1,7 +1,5 @@
 """Revisions and their references: content is immutable once submitted."""
 
-import hashlib
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from types import SimpleNamespace
@@ -16,9 +14,17 @@ from django.utils.functional import cached_property
 from accounts.models import AudienceLevel
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
 
+from ..text import fingerprints
 from ..text.diffs import RevisionDiff, diff_revisions
-from ..text.rendering import render_text
+from ..text.rendering import (
+    GlossaryEntry,
+    glossary_entries,
+    glossary_entry_dict,
+    glossary_used,
+    render_text,
+)
 from .article import Article
+from .glossary import GlossaryTerm
 from .workflow import FrozenRevisionError
 
 # Audience versions are optional; the main summary and body are the
@@ -27,7 +33,9 @@ AUDIENCE_FIELDS = ("patient_summary", "patient_body", "student_summary", "studen
 CONTENT_FIELDS = ("title", "summary", "body", *AUDIENCE_FIELDS)
 # Frozen with the content, but not part of what readers see or signers sign.
 SUBMISSION_FIELDS = ("change_summary", "response_letter")
-FROZEN_FIELDS = (*CONTENT_FIELDS, *SUBMISSION_FIELDS, "content_hash")
+# Inside the fingerprints of scheme 2 (articles/text/fingerprints.py).
+SIGNED_EXTRAS = ("statement", "glossary_snapshot", "fingerprint_scheme")
+FROZEN_FIELDS = (*CONTENT_FIELDS, *SUBMISSION_FIELDS, *SIGNED_EXTRAS, "content_hash")
 
 
 class RevisionQuerySet(models.QuerySet):
@@ -102,6 +110,24 @@ class Revision(models.Model):
         help_text="How this revision answers the editor's decision and the reviewers' comments.",
         validators=[refuse_control_characters],
     )
+    statement = models.TextField(
+        "funding and competing interests",
+        blank=True,
+        max_length=5000,
+        help_text="Who paid for this work and any interest an author has in its subject; "
+        "shown at the end of the article and signed with it.",
+        validators=[refuse_control_characters],
+    )
+    # The glossary entries the patient version uses, pinned when the revision
+    # is submitted: [{"term", "explanation", "forms"}, ...] sorted by term.
+    # Pages explain terms from here, never from the live glossary.
+    glossary_snapshot = models.JSONField(default=list, blank=True, editable=False)
+    # How content_hash and the version fingerprints are computed
+    # (articles/text/fingerprints.py); revisions submitted before scheme 2
+    # keep scheme 1, so their stored fingerprints keep verifying.
+    fingerprint_scheme = models.PositiveSmallIntegerField(
+        default=fingerprints.CURRENT_SCHEME, editable=False
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     content_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -160,7 +186,14 @@ class Revision(models.Model):
         for level in (AudienceLevel.PATIENT, AudienceLevel.STUDENT):
             summary, body, own = self.text_for(level)
             if own:
-                text = render_text(summary, body, count, id_prefix=f"{level}-", heading_offset=1)
+                text = render_text(
+                    summary,
+                    body,
+                    count,
+                    glossary=self.glossary_for(level),
+                    id_prefix=f"{level}-",
+                    heading_offset=1,
+                )
                 versions.append(
                     {
                         "level": level.value,
@@ -170,6 +203,33 @@ class Revision(models.Model):
                     }
                 )
         return versions
+
+    def glossary_for(self, audience: str) -> list[GlossaryEntry] | None:
+        """The pinned glossary entries a reader of `audience` gets explained:
+        only the patient version's own text explains terms (its fingerprint
+        covers them); other levels, and patients reading the professional
+        text for want of their own, get none."""
+        if audience != AudienceLevel.PATIENT or not self.text_for(audience)[2]:
+            return None
+        return glossary_entries(self.glossary_snapshot) or None
+
+    def pin_glossary(self) -> None:
+        """Snapshot the live glossary entries the patient version uses."""
+        summary, body, own = self.text_for(AudienceLevel.PATIENT)
+        if not own:
+            self.glossary_snapshot = []
+            return
+        live = [
+            GlossaryEntry(term=t.term, explanation=t.explanation, forms=tuple(t.forms))
+            for t in GlossaryTerm.objects.all()
+        ]
+        self.glossary_snapshot = [
+            glossary_entry_dict(e) for e in glossary_used(live, [summary, body])
+        ]
+
+    @property
+    def texts(self) -> dict:
+        return {name: getattr(self, name) for name in CONTENT_FIELDS}
 
     def text_for(self, audience: str) -> tuple[str, str, bool]:
         """(summary, body, is_own_version) for an audience level; levels
@@ -185,21 +245,55 @@ class Revision(models.Model):
         """Every body version, for checks that cover all of them (citations)."""
         return "\n\n".join(b for b in (self.body, self.patient_body, self.student_body) if b)
 
-    def compute_content_hash(self, references: Sequence["Reference"] | None = None) -> str:
-        """SHA-256 over everything a reviewer or signer judges: title, summary,
-        body and the ordered references (pass them when already loaded)."""
+    def _hashable_references(self, references) -> list[list]:
         if references is None:
             references = self.references.all() if self.pk else []
-        references = [ref.as_hashable() for ref in references]
-        payload = {name: getattr(self, name) for name in ("title", "summary", "body")}
-        # Audience versions join the hash only when written, so revisions
-        # signed before they existed keep the same fingerprint.
-        payload.update(
-            {name: getattr(self, name) for name in AUDIENCE_FIELDS if getattr(self, name)}
+        return [ref.as_hashable() for ref in references]
+
+    def content_payload(self, references: Sequence["Reference"] | None = None) -> dict:
+        """What content_hash is the fingerprint of, under this revision's
+        scheme (articles/text/fingerprints.py)."""
+        return fingerprints.revision_payload(
+            scheme=self.fingerprint_scheme,
+            texts=self.texts,
+            references=self._hashable_references(references),
+            glossary=self.glossary_snapshot,
+            statement=self.statement,
         )
-        payload["references"] = references
-        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def compute_content_hash(self, references: Sequence["Reference"] | None = None) -> str:
+        """SHA-256 over everything a reviewer or signer judges: title, the
+        texts of every version, the ordered references and (scheme 2) the
+        pinned glossary and the statement (pass references when loaded)."""
+        return fingerprints.digest(self.content_payload(references))
+
+    def version_payloads(self, references: Sequence["Reference"] | None = None) -> dict:
+        """{version name: the payload its fingerprint is taken of}, for each
+        written version."""
+        refs = self._hashable_references(references)
+        texts = self.texts
+        return {
+            name: fingerprints.version_payload(
+                scheme=self.fingerprint_scheme,
+                version=name,
+                texts=texts,
+                references=refs,
+                glossary=self.glossary_snapshot,
+                statement=self.statement,
+            )
+            for name in fingerprints.written_versions(texts)
+        }
+
+    def version_fingerprints(self, references: Sequence["Reference"] | None = None) -> dict:
+        """{version name: SHA-256} recomputed from the content now."""
+        return {
+            name: fingerprints.digest(payload)
+            for name, payload in self.version_payloads(references).items()
+        }
+
+    @property
+    def glossary_fingerprint(self) -> str:
+        return fingerprints.digest(fingerprints.glossary_payload(self.glossary_snapshot))
 
     def save(self, *args, **kwargs):
         if self.pk:
@@ -228,14 +322,20 @@ class Revision(models.Model):
     def refresh_hash(self) -> None:
         if self.is_frozen:
             raise FrozenRevisionError("Submitted revisions cannot change.")
+        self.fingerprint_scheme = fingerprints.CURRENT_SCHEME
         self.content_hash = self.compute_content_hash()
-        super().save(update_fields=["content_hash", "updated_at"])
+        super().save(update_fields=["fingerprint_scheme", "content_hash", "updated_at"])
 
     def freeze(self) -> None:
+        """Submit: pin the glossary entries the texts use, fingerprint
+        everything under the current scheme, and never change again."""
+        self.pin_glossary()
+        self.fingerprint_scheme = fingerprints.CURRENT_SCHEME
         self.content_hash = self.compute_content_hash()
         self.submitted_at = timezone.now()
         # Straight to the database: save() would refuse once submitted_at is set.
-        super().save(update_fields=["content_hash", "submitted_at"])
+        fields = ["glossary_snapshot", "fingerprint_scheme", "content_hash", "submitted_at"]
+        super().save(update_fields=fields)
 
     def mark_review_started(self, when: datetime) -> None:
         if self.review_started_at is None:

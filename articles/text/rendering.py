@@ -15,6 +15,7 @@ that the allow-list does not name.
 import html
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import nh3
@@ -422,3 +423,29 @@ def render_text(
 def cited_numbers(markdown_text: str) -> list[int]:
     """Reference numbers cited in the body, in order (not inside code)."""
     return list(render_body(markdown_text, reference_count=0).cited)
+
+
+def glossary_used(entries: list[GlossaryEntry], texts: Sequence[str]) -> list[GlossaryEntry]:
+    """The entries whose term or a synonym appears (whole word, any case) in
+    any of `texts`, sorted by term: what a revision pins when submitted."""
+    if not entries:
+        return []
+    matcher = Glossary(entries)
+    used: dict[str, GlossaryEntry] = {}
+    for text in texts:
+        for match in matcher.pattern.finditer(text or ""):
+            entry = matcher.by_form[match.group(1).lower()]
+            used.setdefault(entry.term, entry)
+    return [used[term] for term in sorted(used)]
+
+
+def glossary_entry_dict(entry: GlossaryEntry) -> dict:
+    return {"term": entry.term, "explanation": entry.explanation, "forms": list(entry.forms)}
+
+
+def glossary_entries(pinned: Sequence[dict]) -> list[GlossaryEntry]:
+    """Pinned entries (as stored with a revision) back to GlossaryEntry."""
+    return [
+        GlossaryEntry(term=e["term"], explanation=e["explanation"], forms=tuple(e["forms"]))
+        for e in pinned
+    ]

@@ -77,6 +77,8 @@ def _sign(journey, username, password=PASSWORD):
     journey.check(page, username)
     page.get_by_role("link", name=TITLE, exact=True).click()
     journey.check(page, username)
+    for box in page.get_by_label("I read the version for").all():
+        box.check()  # each written version, confirmed one by one
     page.get_by_label("I have read this revision and approve it for publication.").check()
     page.get_by_label("Your password").fill(password)
     page.get_by_role("button", name="Sign electronically").click()

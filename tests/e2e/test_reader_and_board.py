@@ -26,6 +26,8 @@ def _signed_in(browser, base_url, username):
 def _sign(page, title, password=PASSWORD):
     page.get_by_role("link", name="Sign-off queue").click()
     page.get_by_role("link", name=title, exact=True).click()
+    for box in page.get_by_label("I read the version for").all():
+        box.check()  # each written version, confirmed one by one
     page.get_by_label("I have read this revision and approve it for publication.").check()
     page.get_by_label("Your password").fill(password)
     page.get_by_role("button", name="Sign electronically").click()

@@ -71,7 +71,14 @@ def _sign(client, member, article):
     client.force_login(member)
     return client.post(
         reverse("reviews:signoff", args=[article.pk]),
-        {"password": PASSWORD, "confirm": "on", "seen_revision": article.current_revision_id},
+        {
+            "password": PASSWORD,
+            "confirm": "on",
+            "confirm_professional": "on",
+            "confirm_patient": "on",
+            "confirm_student": "on",
+            "seen_revision": article.current_revision_id,
+        },
     )
 
 

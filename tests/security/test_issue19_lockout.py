@@ -30,7 +30,14 @@ def _signed_in_as(client, user) -> bool:
 
 def _sign(client, article, password=PASSWORD):
     return client.post(
-        reverse("reviews:signoff", args=[article.pk]), {"password": password, "confirm": "on"}
+        reverse("reviews:signoff", args=[article.pk]),
+        {
+            "password": password,
+            "confirm": "on",
+            "confirm_professional": "on",
+            "confirm_patient": "on",
+            "confirm_student": "on",
+        },
     )
 
 

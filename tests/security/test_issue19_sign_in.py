@@ -76,9 +76,27 @@ def test_signing_in_to_another_account_does_not_clear_signature_failures(
     url = reverse("reviews:signoff", args=[article.pk])
     for _ in range(4):
         for _ in range(4):
-            client.post(url, {"password": "guess", "confirm": "on"})
+            client.post(
+                url,
+                {
+                    "password": "guess",
+                    "confirm": "on",
+                    "confirm_professional": "on",
+                    "confirm_patient": "on",
+                    "confirm_student": "on",
+                },
+            )
         _sign_in_to_own_account_and_leave(stranger)
-    response = client.post(url, {"password": PASSWORD, "confirm": "on"})
+    response = client.post(
+        url,
+        {
+            "password": PASSWORD,
+            "confirm": "on",
+            "confirm_professional": "on",
+            "confirm_patient": "on",
+            "confirm_student": "on",
+        },
+    )
     assert response.status_code == 400
     assert "signing is paused for this account" in response.content.decode()
     assert not BoardSignoff.objects.exists()
@@ -144,7 +162,14 @@ def test_board_page_identifies_members_without_their_login_names(
     article = _sent_to_board(make_article, advance, editor, reviewer)
     client.force_login(member)
     client.post(
-        reverse("reviews:signoff", args=[article.pk]), {"password": PASSWORD, "confirm": "on"}
+        reverse("reviews:signoff", args=[article.pk]),
+        {
+            "password": PASSWORD,
+            "confirm": "on",
+            "confirm_professional": "on",
+            "confirm_patient": "on",
+            "confirm_student": "on",
+        },
     )
     client.logout()
     article.refresh_from_db()

@@ -26,8 +26,26 @@ def test_wrong_signature_passwords_count_and_lock_signing(client, draft, advance
     client.force_login(board_member)
     url = reverse("reviews:signoff", args=[article.pk])
     for _ in range(5):
-        client.post(url, {"password": "wrong", "confirm": "on"})
-    response = client.post(url, {"password": PASSWORD, "confirm": "on"})
+        client.post(
+            url,
+            {
+                "password": "wrong",
+                "confirm": "on",
+                "confirm_professional": "on",
+                "confirm_patient": "on",
+                "confirm_student": "on",
+            },
+        )
+    response = client.post(
+        url,
+        {
+            "password": PASSWORD,
+            "confirm": "on",
+            "confirm_professional": "on",
+            "confirm_patient": "on",
+            "confirm_student": "on",
+        },
+    )
     assert response.status_code == 400
     assert "signing is paused for this account" in response.content.decode()
     assert not BoardSignoff.objects.exists()
