@@ -3,7 +3,7 @@ everything needed to recompute its fingerprints without our code."""
 
 from django.urls import reverse
 
-from articles.models import PolicyVersion, Revision
+from articles.models import NoticeKind, PolicyVersion, Revision
 from articles.text import fingerprints
 from reviews.verification import Verification
 
@@ -25,7 +25,7 @@ def policy_in_force(revision: Revision) -> PolicyVersion | None:
     return PolicyVersion.objects.filter(created_at__lte=when).order_by("-number").first()
 
 
-def approval_record(article, check: Verification, references, *, base_url: str) -> dict:
+def approval_record(article, check: Verification, references, *, notices=(), base_url: str) -> dict:
     revision = check.revision
     payloads = revision.version_payloads(references)
     policy = policy_in_force(revision)
@@ -37,6 +37,18 @@ def approval_record(article, check: Verification, references, *, base_url: str) 
         },
         "verified": check.ok,
         "problems": check.problems,
+        # Corrections, updates and a retraction the editors published since:
+        # a signature stays true of the text, and these say what followed.
+        "retracted": any(notice.kind == NoticeKind.RETRACTION for notice in notices),
+        "notices": [
+            {
+                "kind": notice.kind,
+                "issued_at": notice.created_at.isoformat(),
+                "revision": notice.revision.number,
+                "reason": notice.reason,
+            }
+            for notice in notices
+        ],
         "revision": {
             "number": revision.number,
             "submitted_at": revision.submitted_at.isoformat() if revision.submitted_at else None,

@@ -12,22 +12,21 @@ from django.views.decorators.http import require_safe
 from accounts.models import AudienceLevel
 from articles.forms import VersionCompareForm
 from articles.models import ArticleNotice
+from articles.text import fingerprints
 from reviews.models import BoardSignoff
+from reviews.verification import verify_revision
 
 from .audience import audience_for
 from .public_text import rendered_text
 from .views import _public_article
 from .visibility import approved_revisions, is_retracted, policy_for
 
-# How much of a fingerprint people are shown; the whole one is a click away.
-SHORT_FINGERPRINT = 12
-
 
 def _signed(revision) -> list:
     """The signatures on `revision` that still count for its text as it is
     now (prefetched as `revision.all_signoffs`)."""
-    fingerprint = revision.compute_content_hash(revision.references.all())
-    return [s for s in revision.all_signoffs if s.counts_for(fingerprint)]
+    references = list(revision.references.all())
+    return verify_revision(revision, references=references, signoffs=revision.all_signoffs).valid
 
 
 def _versions(article, request):
@@ -47,7 +46,7 @@ def article_history(request, slug: str):
             "revision": revision,
             "signoffs": _signed(revision),
             "is_current": revision.pk == article.published_revision_id,
-            "short_fingerprint": revision.content_hash[:SHORT_FINGERPRINT],
+            "short_fingerprint": fingerprints.short(revision.content_hash),
         }
         for revision in versions
     ]

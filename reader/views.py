@@ -195,8 +195,13 @@ def approval_json(request, slug: str):
         raise Http404("This article has no approved text yet, so there is no approval record.")
     references = list(revision.references.all())
     check = verify_revision(revision, references=references)
+    notices = ArticleNotice.objects.filter(article=article).select_related("revision")
     record = approval_record(
-        article, check, references, base_url=request.build_absolute_uri("/").rstrip("/")
+        article,
+        check,
+        references,
+        notices=list(notices.order_by("created_at", "pk")),
+        base_url=request.build_absolute_uri("/").rstrip("/"),
     )
     response = JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2})
     patch_cache_control(response, no_cache=True)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.models import Role
 from articles.models import ArticleNotice, ArticleState, AuditEntry
 from articles.services import article_notice_issue, revision_save_draft
+from articles.text import fingerprints
 
 from .factories import UserFactory, reference
 
@@ -91,7 +92,7 @@ def test_history_lists_every_approved_version_newest_first(client, updated):
     assert text.count("Bo Board, MD") == 2  # the signer, with credentials, on each
     for number in (1, 2):
         revision = updated.revisions.get(number=number)
-        assert f"{revision.content_hash[:12]}…" in text  # short for people
+        assert f"{fingerprints.short(revision.content_hash)}…" in text  # short for people
         assert f'title="{revision.content_hash}"' in text  # whole on demand
         assert f"{revision.approved_at:%-d %B %Y}" in text
     assert reverse("reader:version", args=[updated.slug, 1]) in text
@@ -500,6 +501,24 @@ def test_json_ld_says_retracted_and_claims_no_review(client, published, editor):
     data = _json_ld(_text(_get(client, "reader:public", published.slug)))
     assert data["creativeWorkStatus"] == "Retracted"
     assert "reviewedBy" not in data and "lastReviewed" not in data
+
+
+def test_the_approval_record_lists_the_notices_and_the_retraction(client, published, editor):
+    article_notice_issue(
+        article=published, editor=editor, kind="correction", reason="A dose was misprinted."
+    )
+    record = _get(client, "reader:approval_record", published.slug).json()
+    assert record["retracted"] is False
+    assert [(n["kind"], n["reason"]) for n in record["notices"]] == [
+        ("correction", "A dose was misprinted.")
+    ]
+    client.force_login(editor)
+    client.post(_notice_url(published), {"kind": "retraction", "reason": "The trial was pulled."})
+    client.logout()
+    record = _get(client, "reader:approval_record", published.slug).json()
+    assert record["retracted"] is True
+    assert [n["kind"] for n in record["notices"]] == ["correction", "retraction"]
+    assert record["notices"][1]["revision"] == published.published_revision.number
 
 
 def test_superseded_versions_of_a_retracted_article_say_so(client, updated, editor):
