@@ -9,6 +9,13 @@ from articles.models import EditorialPolicy
 from reviews.services import invitation_accept, review_save, reviewers_invite
 
 PASSWORD = "Correct-horse-battery-9"
+# Every box of the sign-off form ticked: the signature statement and each version.
+CONFIRM_ALL = {
+    "confirm": "on",
+    "confirm_professional": "on",
+    "confirm_patient": "on",
+    "confirm_student": "on",
+}
 
 # The editor's decisions after review: the policy's reviews come first.
 DECISIONS_AFTER_REVIEW = {"send_to_board", "request_changes", "reject"}

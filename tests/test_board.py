@@ -16,7 +16,7 @@ from articles.models import ArticleState, AuditEntry, Revision
 from reviews.models import BoardSignoff, SignoffWithdrawal
 from reviews.services import invitation_accept, review_save, reviewers_invite
 
-from .factories import PASSWORD, UserFactory
+from .factories import CONFIRM_ALL, PASSWORD, UserFactory
 
 
 @pytest.fixture
@@ -93,10 +93,7 @@ def test_wrong_password_counts_as_a_failed_sign_in(client, reviewed_and_sent, bo
             reverse("reviews:signoff", args=[reviewed_and_sent.pk]),
             {
                 "password": "wrong",
-                "confirm": "on",
-                "confirm_professional": "on",
-                "confirm_patient": "on",
-                "confirm_student": "on",
+                **CONFIRM_ALL,
             },
         )
     finally:
@@ -122,10 +119,7 @@ def test_member_who_steps_aside_cannot_sign_return_or_approve(
         reverse("reviews:signoff", args=[reviewed_and_sent.pk]),
         {
             "password": PASSWORD,
-            "confirm": "on",
-            "confirm_professional": "on",
-            "confirm_patient": "on",
-            "confirm_student": "on",
+            **CONFIRM_ALL,
         },
     )
     assert response.status_code == 403
@@ -158,10 +152,7 @@ def test_a_member_who_signed_and_steps_aside_withdraws_the_signature(
         reverse("reviews:signoff", args=[reviewed_and_sent.pk]),
         {
             "password": PASSWORD,
-            "confirm": "on",
-            "confirm_professional": "on",
-            "confirm_patient": "on",
-            "confirm_student": "on",
+            **CONFIRM_ALL,
         },
     )
     assert reviewed_and_sent.valid_signoff_count() == 1
@@ -209,10 +200,7 @@ def test_a_reviewer_who_declared_a_conflict_cannot_sign_as_board_member(
         reverse("reviews:signoff", args=[article.pk]),
         {
             "password": PASSWORD,
-            "confirm": "on",
-            "confirm_professional": "on",
-            "confirm_patient": "on",
-            "confirm_student": "on",
+            **CONFIRM_ALL,
         },
     )
     assert response.status_code == 403

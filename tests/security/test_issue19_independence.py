@@ -26,7 +26,7 @@ from reviews.services import (
     round_allow_fewer_reviews,
 )
 
-from ..factories import PASSWORD, UserFactory
+from ..factories import CONFIRM_ALL, PASSWORD, UserFactory
 
 EVERY_ROLE = [Role.EDITOR, Role.REVIEWER, Role.BOARD]
 HANDLED = "handles this article as its editor and cannot also review it"
@@ -73,10 +73,7 @@ def _sign(client, member, article):
         reverse("reviews:signoff", args=[article.pk]),
         {
             "password": PASSWORD,
-            "confirm": "on",
-            "confirm_professional": "on",
-            "confirm_patient": "on",
-            "confirm_student": "on",
+            **CONFIRM_ALL,
             "seen_revision": article.current_revision_id,
         },
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from reviews.models import BoardSignoff
 
-from ..factories import PASSWORD, UserFactory
+from ..factories import CONFIRM_ALL, PASSWORD, UserFactory
 
 ACCOUNT_PAUSED = "Sign-in is paused for this account"
 ADDRESS_PAUSED = "Sign-in from your network is paused"
@@ -33,10 +33,7 @@ def _sign(client, article, password=PASSWORD):
         reverse("reviews:signoff", args=[article.pk]),
         {
             "password": password,
-            "confirm": "on",
-            "confirm_professional": "on",
-            "confirm_patient": "on",
-            "confirm_student": "on",
+            **CONFIRM_ALL,
         },
     )
 

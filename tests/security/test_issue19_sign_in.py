@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import Role
 from reviews.models import BoardSignoff
 
-from ..factories import PASSWORD, UserFactory
+from ..factories import CONFIRM_ALL, PASSWORD, UserFactory
 
 LOCK_PAGE = "Sign-in is paused for this account"
 
@@ -80,10 +80,7 @@ def test_signing_in_to_another_account_does_not_clear_signature_failures(
                 url,
                 {
                     "password": "guess",
-                    "confirm": "on",
-                    "confirm_professional": "on",
-                    "confirm_patient": "on",
-                    "confirm_student": "on",
+                    **CONFIRM_ALL,
                 },
             )
         _sign_in_to_own_account_and_leave(stranger)
@@ -91,10 +88,7 @@ def test_signing_in_to_another_account_does_not_clear_signature_failures(
         url,
         {
             "password": PASSWORD,
-            "confirm": "on",
-            "confirm_professional": "on",
-            "confirm_patient": "on",
-            "confirm_student": "on",
+            **CONFIRM_ALL,
         },
     )
     assert response.status_code == 400
@@ -165,10 +159,7 @@ def test_board_page_identifies_members_without_their_login_names(
         reverse("reviews:signoff", args=[article.pk]),
         {
             "password": PASSWORD,
-            "confirm": "on",
-            "confirm_professional": "on",
-            "confirm_patient": "on",
-            "confirm_student": "on",
+            **CONFIRM_ALL,
         },
     )
     client.logout()

@@ -15,7 +15,7 @@ from articles.rules import may_sign_off
 from reviews.models import BoardSignoff, SignoffWithdrawal
 from reviews.services import board_signoff_record, reviewers_invite
 
-from ..factories import PASSWORD, UserFactory
+from ..factories import CONFIRM_ALL, PASSWORD, UserFactory
 
 
 @pytest.fixture
@@ -36,10 +36,7 @@ def _sign(client, member, article):
         reverse("reviews:signoff", args=[article.pk]),
         {
             "password": PASSWORD,
-            "confirm": "on",
-            "confirm_professional": "on",
-            "confirm_patient": "on",
-            "confirm_student": "on",
+            **CONFIRM_ALL,
             "seen_revision": article.current_revision_id,
         },
     )

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from reviews.models import BoardSignoff
 
-from ..factories import PASSWORD
+from ..factories import CONFIRM_ALL, PASSWORD
 
 
 def _sign_in(client, username, password):
@@ -30,20 +30,14 @@ def test_wrong_signature_passwords_count_and_lock_signing(client, draft, advance
             url,
             {
                 "password": "wrong",
-                "confirm": "on",
-                "confirm_professional": "on",
-                "confirm_patient": "on",
-                "confirm_student": "on",
+                **CONFIRM_ALL,
             },
         )
     response = client.post(
         url,
         {
             "password": PASSWORD,
-            "confirm": "on",
-            "confirm_professional": "on",
-            "confirm_patient": "on",
-            "confirm_student": "on",
+            **CONFIRM_ALL,
         },
     )
     assert response.status_code == 400
