@@ -11,58 +11,79 @@ MAX_BODY = 200_000
 
 
 class ArticleDraftForm(RefuseControlCharacters, forms.Form):
+    """The author's editor, in the order of the task: the reader's question,
+    who it is written for, the main text (short answer, then the full answer),
+    the optional versions for patients and students, the statement, then the
+    references. The main text is what healthcare professionals read and what
+    every other level falls back to (Revision.text_for), so it is labelled as
+    that rather than as "the professional version"."""
+
+    # Drafts may be saved without these, but not submitted (SUBMIT_CONDITIONS):
+    # no "(optional)" beside them.
+    needed_to_submit = ("body",)
+
     title = forms.CharField(
-        label="Title (the reader's question)",
+        label="The reader's question",
         max_length=300,
-        help_text="Ask it the way a reader would, e.g. “Can drug X cause symptom Y?”",
+        help_text="This is the article's title. Ask it the way a reader would, e.g. "
+        "“Can drug X cause symptom Y?”",
     )
     primary_audience = forms.ChoiceField(
-        label="Written mainly for", choices=AudienceLevel.choices, initial=AudienceLevel.PATIENT
+        label="Written mainly for",
+        choices=AudienceLevel.choices,
+        initial=AudienceLevel.PATIENT,
+        widget=forms.RadioSelect,
+        help_text="Readers who have not picked a reading level start with this one. Until "
+        "you write that level's own version below, they read the main text.",
     )
     summary = forms.CharField(
-        label="Summary (healthcare professional version)",
+        label="Short answer",
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The answer first, in two or three sentences.",
+        help_text="The answer first, in two or three sentences. Shown at the top of the page.",
     )
     body = forms.CharField(
-        label="Body (healthcare professional version)",
+        label="Full answer",
         required=False,
         max_length=MAX_BODY,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 18}),
-        help_text="Markdown: ## for section headings, - for bullet points, [1], [2, 3] or "
-        "[1-3] to cite references.",
+        help_text="Needed before you submit. Markdown: ## for section headings, - for bullet "
+        "points, [1], [2, 3] or [1-3] to cite references.",
         error_messages={
             "max_length": "The body is too long: at most 200 000 characters "
             "(it has %(show_value)d). Nothing was saved; your text is below."
         },
     )
     patient_summary = forms.CharField(
-        label="Summary for patients and caregivers",
+        label="Short answer for patients and caregivers",
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Left empty, patients get the main short answer.",
     )
     patient_body = forms.CharField(
-        label="Body for patients and caregivers",
+        label="Full answer for patients and caregivers",
         required=False,
         max_length=MAX_BODY,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Plain words, short sentences; same facts and citations as the main text.",
+        help_text="Plain words, short sentences; same facts and citations as the main text. "
+        "Left empty, patients read the main text.",
     )
     student_summary = forms.CharField(
-        label="Summary for students", required=False, max_length=3000,
+        label="Short answer for students", required=False, max_length=3000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Left empty, students get the main short answer.",
     )  # fmt: skip
     student_body = forms.CharField(
-        label="Body for students",
+        label="Full answer for students",
         required=False,
         max_length=MAX_BODY,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Left empty, students read the main text.",
     )
     statement = forms.CharField(
         label="Funding and competing interests",
@@ -82,7 +103,10 @@ class ArticleDraftForm(RefuseControlCharacters, forms.Form):
         "round's reviewers read it beside the changes.",
     )
     change_summary = forms.CharField(
-        label="What changed and why (optional)", required=False, max_length=500
+        label="What changed since the last submitted revision, and why",
+        required=False,
+        max_length=500,
+        help_text="One line for the revision list, e.g. “Dosing section rewritten after review”.",
     )
     pasted_references = forms.CharField(
         label="Paste references, one per line",
@@ -97,13 +121,26 @@ class ArticleDraftForm(RefuseControlCharacters, forms.Form):
         # One line, single spaces: titles end up in page headings and email subjects.
         return " ".join(self.cleaned_data["title"].split())
 
-    def __init__(self, *args, asks_for_response: bool = False, **kwargs):
+    def __init__(
+        self, *args, asks_for_response: bool = False, asks_for_changes: bool = False, **kwargs
+    ):
+        """`asks_for_changes`: a revision of an article submitted before, so
+        there is an earlier version to say what changed from; a brand-new
+        article is not asked. `asks_for_response`: the editor asked for
+        changes, so the authors answer the decision letter."""
         super().__init__(*args, **kwargs)
         if not asks_for_response:
             del self.fields["response_letter"]
+        if not asks_for_changes:
+            del self.fields["change_summary"]
 
 
 class ReferenceForm(forms.ModelForm):
+    # A whole row may be left empty, so "(optional)" on every box but the
+    # title would mislead (templates/bootstrap5/field.html reads this); the
+    # fieldset says what a reference needs.
+    marks_optional_fields = False
+
     class Meta:
         model = Reference
         fields = REFERENCE_FIELDS
@@ -127,8 +164,13 @@ class BaseReferenceFormSet(forms.BaseFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["ORDER"].label = "Position"
-        form.fields["ORDER"].help_text = "Change the numbers to reorder."
+        # ORDER lets authors reorder rows without script: rows are saved, and
+        # numbered [1], [2]..., in the order of these numbers.
+        form.fields["ORDER"].label = "Place in the list"
+        form.fields["ORDER"].help_text = (
+            "References are numbered [1], [2]… in the order of these numbers; "
+            "change one to move its row."
+        )
         form.fields["DELETE"].label = "Remove this reference"
 
     def references(self) -> list[dict]:
@@ -233,7 +275,7 @@ class ReaderQuestionForm(forms.ModelForm):
         labels = {
             "kind": "What is it about?",
             "question": "Your question or the error you found",
-            "email": "Your email, if you would like an answer (optional)",
+            "email": "Your email, if you would like an answer",
             "audience": "You are reading as",
         }
         widgets = {

@@ -79,8 +79,9 @@ def get_article_for(user, pk: int) -> Article:
 
 
 def _content_from(form) -> dict:
-    names = ("title", "primary_audience", "summary", "body", "change_summary", "statement")
+    names = ("title", "primary_audience", "summary", "body", "statement")
     content = {name: form.cleaned_data[name] for name in names}
+    content["change_summary"] = form.cleaned_data.get("change_summary", "")
     content["audience_versions"] = {name: form.cleaned_data[name] for name in AUDIENCE_FIELDS}
     return content
 
@@ -142,6 +143,9 @@ def _draft_editor(request, article: Article | None):
     button keeps everything typed; only "save" writes to the database."""
     revision = article.current_revision if article else None
     asks_for_response = article is not None and article.state == ArticleState.CHANGES_REQUESTED
+    # A revision after a submitted one says what changed; a first draft has nothing to compare.
+    asks_for_changes = revision is not None and (revision.is_frozen or revision.number > 1)
+    options = {"asks_for_response": asks_for_response, "asks_for_changes": asks_for_changes}
     context = {"article": article, "revision": revision, "notices": []}
     status = 200
     if request.method == "POST":
@@ -151,7 +155,7 @@ def _draft_editor(request, article: Article | None):
             data = _with_extra_row(data)
         elif action == "split_references":
             data, context["notices"] = _with_pasted_rows(data)
-        form = ArticleDraftForm(data, asks_for_response=asks_for_response)
+        form = ArticleDraftForm(data, **options)
         formset = ReferenceFormSet(data, prefix="refs")
         valid = form.is_valid() and formset.is_valid()
         if valid:
@@ -187,7 +191,7 @@ def _draft_editor(request, article: Article | None):
         elif not valid:
             status = 400
     else:
-        form, formset = _editor_forms_for(revision, asks_for_response)
+        form, formset = _editor_forms_for(revision, options)
         if revision is not None:
             refs = list(revision.references.all())
             context["problems"] = citation_problems(revision.all_bodies, refs)
@@ -199,11 +203,11 @@ def _draft_editor(request, article: Article | None):
     return render(request, "articles/article_form.html", context, status=status)
 
 
-def _editor_forms_for(revision, asks_for_response: bool):
+def _editor_forms_for(revision, options: dict):
     if revision is None:
-        return ArticleDraftForm(), ReferenceFormSet(prefix="refs")
+        return ArticleDraftForm(**options), ReferenceFormSet(prefix="refs")
     form = ArticleDraftForm(
-        asks_for_response=asks_for_response,
+        **options,
         initial={
             "title": revision.title,
             "primary_audience": revision.primary_audience,
@@ -286,10 +290,9 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
                 initial={"seen_state": article.state}, auto_id=f"id_{spec.name}_%s"
             )
         # Several forms share the page: each comment box names its action.
-        required = spec.custom.get("comment_required", False)
-        form.fields[
-            "comment"
-        ].label = f"Comment for “{spec.custom['label']}” ({'required' if required else 'optional'})"
+        # "required" drives the label's "(optional)" mark (templates/bootstrap5/field.html).
+        form.fields["comment"].required = spec.custom.get("comment_required", False)
+        form.fields["comment"].label = f"Comment for “{spec.custom['label']}”"
         actions.append((spec, form))
     submit_problems = []
     if may_edit(user, article):

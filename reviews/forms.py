@@ -68,7 +68,7 @@ class InviteForm(RefuseControlCharacters, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     message = forms.CharField(
-        label="Message to the reviewers (optional)",
+        label="Message to the reviewers",
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -115,7 +115,7 @@ class DeclineForm(RefuseControlCharacters, forms.Form):
         error_messages={"required": "Please give the editor a short reason."},
     )
     suggestion = forms.CharField(
-        label="Someone you would suggest instead (optional)", required=False, max_length=300
+        label="Someone you would suggest instead", required=False, max_length=300
     )
 
 

@@ -216,10 +216,12 @@ def _render_round(request, article, review_round, *, fewer_reviews_form=None, st
     )
     for spec, form in decisions:
         # Each decision has its own box; the label says which one it belongs to.
+        required = spec.custom.get("comment_required", False)
+        form.fields["comment"].required = required  # shown as "(optional)" when not
         form.fields["comment"].label = (
             f"Letter to the authors ({spec.custom['label'].lower()})"
-            if spec.custom.get("comment_required")
-            else f"Note ({spec.custom['label'].lower()}, optional)"
+            if required
+            else f"Note ({spec.custom['label'].lower()})"
         )
     decidable = not review_round.undecidable_because()
     # The decisions share one condition: the policy's number of reviews.

@@ -27,11 +27,11 @@ def test_demo_author_writes_previews_and_submits_a_cited_article(demo_site, page
     assert _serious_violations(page) == []
 
     page.get_by_role("link", name="Start a new article").click()
-    page.get_by_label("Title (the reader's question)").fill("Can amiodarone affect the thyroid?")
-    page.get_by_label("Summary (healthcare professional version)").fill(
+    page.get_by_label("The reader's question").fill("Can amiodarone affect the thyroid?")
+    page.get_by_label("Short answer (optional)", exact=True).fill(
         "Yes. It carries a large iodine load and can push thyroid function either way."
     )
-    page.get_by_label("Body (healthcare professional version)").fill(
+    page.get_by_label("Full answer", exact=True).fill(
         "## Why it happens\n\nEach tablet carries a large iodine load [1].\n\n"
         "## What to check\n\n- Thyroid tests before and during treatment [1, 2]."
     )
@@ -42,7 +42,7 @@ def test_demo_author_writes_previews_and_submits_a_cited_article(demo_site, page
     page.get_by_role("button", name="Add a reference row").click()
 
     # The extra row arrives without losing what was typed.
-    expect(page.get_by_label("Title (the reader's question)")).to_have_value(
+    expect(page.get_by_label("The reader's question")).to_have_value(
         "Can amiodarone affect the thyroid?"
     )
     row2 = page.get_by_role("group", name="Reference row 2")

@@ -108,14 +108,14 @@ def test_the_editorial_journey(demo_site, browser):
     expect(author.get_by_text("Welcome!")).to_be_visible()
     journey.check(author, "author")
     author.get_by_role("link", name="Start a new article").click()
-    author.get_by_label("Title (the reader's question)").fill(TITLE)
-    author.get_by_label("Summary (healthcare professional version)").fill(
+    author.get_by_label("The reader's question").fill(TITLE)
+    author.get_by_label("Short answer (optional)", exact=True).fill(
         "Yes. Numbness in the feet is its most common nerve side effect."
     )
-    author.get_by_label("Body (healthcare professional version)").fill(PROFESSIONAL_BODY)
-    author.get_by_text("Versions for other readers (optional)").click()
-    author.get_by_label("Summary for patients and caregivers").fill("Yes, it often does.")
-    author.get_by_label("Body for patients and caregivers").fill(PATIENT_BODY)
+    author.get_by_label("Full answer", exact=True).fill(PROFESSIONAL_BODY)
+    # Written mainly for patients (the default), so their version is open already.
+    author.get_by_label("Short answer for patients and caregivers").fill("Yes, it often does.")
+    author.get_by_label("Full answer for patients and caregivers").fill(PATIENT_BODY)
     pasted = "\n".join(f"Author A. {t}. {j}. {y}." for t, j, y in REFERENCES)
     author.get_by_label("Paste references, one per line").fill(pasted)
     author.get_by_role("button", name="Split pasted text into references").click()
@@ -169,7 +169,7 @@ def test_the_editorial_journey(demo_site, browser):
     author.get_by_role("link", name="Revise and resubmit").click()
     expect(author.get_by_text("Please give the usual cumulative dose.")).to_be_visible()
     journey.check(author, "author")
-    body = author.get_by_label("Body (healthcare professional version)")
+    body = author.get_by_label("Full answer", exact=True)
     body.fill(body.input_value() + "\n\nA usual cap is 2 mg per dose [2].")
     author.get_by_label("Response to the editor and reviewers").fill("Added the dose cap.")
     author.get_by_role("button", name="Save draft").click()
@@ -227,7 +227,7 @@ def test_the_editorial_journey(demo_site, browser):
     author.goto(f"{demo_site.url}/desk/")
     author.get_by_role("link", name=TITLE).click()
     author.get_by_role("link", name="Edit article").click()
-    body = author.get_by_label("Body (healthcare professional version)")
+    body = author.get_by_label("Full answer", exact=True)
     body.fill(body.input_value() + "\n\nUnreviewed new claim [1].")
     author.get_by_role("button", name="Save draft").click()
     author.get_by_role("button", name="Submit for review").click()

@@ -80,7 +80,7 @@ def test_editor_runs_a_review_round_and_the_author_resubmits(sign_in):
     expect(author.get_by_text("Please add the usual B6 dose.")).to_be_visible()
     expect(author.get_by_text("Say which B6 dose is usual.")).to_be_visible()
     expect(author.get_by_text("Only for the editor.")).to_have_count(0)
-    body = author.get_by_label("Body (healthcare professional version)")
+    body = author.get_by_label("Full answer", exact=True)
     body.fill(body.input_value() + "\n\nA usual dose is 10 to 25 mg of B6 a day [1].")
     author.get_by_label("Response to the editor and reviewers").fill("Added the usual dose.")
     author.get_by_role("button", name="Save draft").click()
