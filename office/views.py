@@ -24,6 +24,7 @@ from articles.models import (
     ReaderQuestion,
     TransitionRefused,
 )
+from core.form_problems import FormProblem
 from reviews.models import BoardSignoff, ReviewAssignment, ReviewRound
 from reviews.verification import verify_revision
 
@@ -248,7 +249,15 @@ def _render_questions(request, *, page_number, failed: dict | None = None, statu
     return render(
         request,
         "office/questions.html",
-        {"page": page, "handled": handled, "failed": failed or {}},
+        {
+            "page": page,
+            "handled": handled,
+            "failed": failed or {},
+            # No Django form here: the refusal joins the page's error summary itself.
+            "page_problems": [FormProblem(f"Not handled: {failed['error']}", failed["anchor"])]
+            if failed
+            else [],
+        },
         status=status,
     )
 
@@ -271,7 +280,13 @@ def reader_question_handle(request, pk: int):
         return _render_questions(
             request,
             page_number=request.POST.get("page"),
-            failed={"pk": question.pk, "answer": answer, "error": problem},
+            failed={
+                "pk": question.pk,
+                "answer": answer,
+                "error": problem,
+                # The answer box, or the message's heading when it has no box.
+                "anchor": f"#answer-{question.pk}" if question.email else f"#q-{question.pk}",
+            },
             status=400,
         )
     messages.success(request, "Done: the message is marked as handled.")

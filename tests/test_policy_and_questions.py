@@ -273,7 +273,13 @@ def test_a_refused_answer_is_kept_in_its_form_with_the_reason(client, published,
     response = client.post(reverse("office:question_handle", args=[question.pk]), {"answer": typed})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "The message was not handled" in page
+    # The error summary says so and links to the answer box, marked invalid.
+    assert "<title>Error: " in page
+    assert f'href="#answer-{question.pk}">Not handled: ' in page
+    assert (
+        f'id="answer-{question.pk}" name="answer" rows="3" maxlength="5000" aria-invalid="true"'
+        in page
+    )
     assert "Thank you for asking.\x01 The dose is in section 2.</textarea>" in page
     question.refresh_from_db()
     assert question.handled_at is None

@@ -188,7 +188,11 @@ def test_the_editorial_journey(demo_site, browser):
     editor.get_by_role("button", name="Send to Advisory Board").click()
     expect(editor.get_by_text("The article is now “Board review”")).to_be_visible()
     first = _sign(journey, "board", password="wrong password")
-    expect(first.get_by_text("That password is not correct")).to_be_visible()
+    # The error summary takes focus and links to the password box.
+    expect(first.get_by_role("region", name="Please fix this problem")).to_be_focused()
+    expect(
+        first.get_by_role("link", name="Your password: That password is not correct")
+    ).to_have_attribute("href", "#id_password")
     journey.check(first, "board")
     first.get_by_label("Your password").fill(PASSWORD)
     first.get_by_role("button", name="Sign electronically").click()

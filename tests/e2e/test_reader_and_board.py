@@ -55,7 +55,11 @@ def test_two_board_members_sign_and_readers_see_who_approved_it(demo_site, brows
 
     first = _signed_in(browser, demo_site.url, "board")
     _sign(first, TENDONS, password="not my password")
-    expect(first.get_by_text("That password is not correct")).to_be_visible()
+    # The error summary takes focus and links to the password box.
+    expect(first.get_by_role("region", name="Please fix this problem")).to_be_focused()
+    expect(
+        first.get_by_role("link", name="Your password: That password is not correct")
+    ).to_have_attribute("href", "#id_password")
     assert serious_accessibility_violations(first) == []
     first.get_by_label("Your password").fill(PASSWORD)
     first.get_by_role("button", name="Sign electronically").click()
