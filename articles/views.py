@@ -292,6 +292,7 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         # Several forms share the page: each comment box names its action.
         # "required" drives the label's "(optional)" mark (templates/bootstrap5/field.html).
         form.fields["comment"].required = spec.custom.get("comment_required", False)
+        form.use_required_attribute = False  # the service refuses, with the page's error summary
         form.fields["comment"].label = f"Comment for “{spec.custom['label']}”"
         actions.append((spec, form))
     submit_problems = []

@@ -218,6 +218,7 @@ def _render_round(request, article, review_round, *, fewer_reviews_form=None, st
         # Each decision has its own box; the label says which one it belongs to.
         required = spec.custom.get("comment_required", False)
         form.fields["comment"].required = required  # shown as "(optional)" when not
+        form.use_required_attribute = False  # the service refuses, with the page's error summary
         form.fields["comment"].label = (
             f"Letter to the authors ({spec.custom['label'].lower()})"
             if required

@@ -196,3 +196,31 @@ def test_audience_versions_open_for_the_chosen_main_readers(client, author):
     assert re.search(r"<details[^>]*open>\s*<summary[^>]*>Version for patients", page)
     assert re.search(r"<details[^>]*\">\s*<summary[^>]*>Version for students", page)
     assert "so does every reader whose level has no version of its own" in page
+
+
+def test_notice_without_a_kind_marks_the_choices_invalid(client, published, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("articles:notice", args=[published.pk]),
+        {"reason": "The dose in section 2 was wrong.", "seen_state": published.state},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    _assert_failed_form(page, fields=["id_kind_0"])
+    assert "The dose in section 2 was wrong." in page
+
+
+def test_a_workspace_action_refused_for_want_of_a_comment_links_to_its_box(
+    client, draft, advance, editor
+):
+    article = advance(draft, "submit")
+    client.force_login(editor)
+    response = client.post(
+        reverse("articles:transition", args=[article.pk, "desk_reject"]),
+        {"comment": "", "seen_state": article.state},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    (target,) = _summary_links(page)
+    _assert_failed_form(page, fields=[target])
+    assert "comment" in target
