@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.models import AudienceLevel
 from accounts.rules import is_board_member, is_editor, may_write_articles
 
 from . import services
@@ -90,6 +91,24 @@ def _readability(revision_like) -> list:
     return readability_report(revision_like, EditorialPolicy.current().patient_readability_grade)
 
 
+_READERS = {AudienceLevel.PATIENT: "patients and caregivers", AudienceLevel.STUDENT: "students"}
+
+
+def _first_read(revision: Revision) -> str:
+    """Which text a reader who has not picked a level gets first, in words:
+    the version for the level the article is written mainly for, or the main
+    text when that level has no version of its own (Revision.text_for)."""
+    level = revision.primary_audience
+    if level not in _READERS:
+        return "Readers who have not picked a reading level get the main text."
+    if revision.text_for(level)[2]:
+        return f"Readers who have not picked a reading level get the version for {_READERS[level]}."
+    return (
+        f"Readers who have not picked a reading level get the main text for now: you chose "
+        f"{_READERS[level]} as the main readers, but their version is still empty."
+    )
+
+
 def _reference_instances(entries: list[dict]) -> list[Reference]:
     return [Reference(position=n, **entry) for n, entry in enumerate(entries, start=1)]
 
@@ -166,6 +185,8 @@ def _draft_editor(request, article: Article | None):
                 unsaved.all_bodies, _reference_instances(references)
             )
             context["readability"] = _readability(unsaved)
+            unsaved.primary_audience = form.cleaned_data["primary_audience"]
+            context["first_read"] = _first_read(unsaved)
         if valid and action == "preview":
             refs = _reference_instances(references)
             context["preview"] = {
@@ -196,6 +217,7 @@ def _draft_editor(request, article: Article | None):
             refs = list(revision.references.all())
             context["problems"] = citation_problems(revision.all_bodies, refs)
             context["readability"] = _readability(revision)
+            context["first_read"] = _first_read(revision)
     if article is not None and asks_for_response:
         context["decision"] = article.latest_decision()
         context["feedback"] = author_feedback(article)

@@ -224,3 +224,20 @@ def test_a_workspace_action_refused_for_want_of_a_comment_links_to_its_box(
     (target,) = _summary_links(page)
     _assert_failed_form(page, fields=[target])
     assert "comment" in target
+
+
+def test_the_form_says_which_text_readers_get_first(client, author, make_article):
+    client.force_login(author)
+    article = make_article()  # written mainly for patients, no patient version
+    page = client.get(reverse("articles:edit", args=[article.pk])).content.decode()
+    assert "get the main text for now: you chose patients and caregivers" in page
+
+    data = editor_payload(
+        title="Is X safe?",
+        body="Yes [1].",
+        references=[reference(1)],
+        patient_body="Yes, for most people [1].",
+        action="preview",
+    )
+    page = client.post(reverse("articles:create"), data).content.decode()
+    assert "get the version for patients and caregivers." in page
