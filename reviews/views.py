@@ -441,7 +441,9 @@ def _board_context(article: Article, user) -> dict:
     ]
     if returns:
         form = TransitionForm(initial={"seen_state": article.state}, auto_id="id_return_%s")
-        form.fields["comment"].label = "Why are you returning it to the editor? (required)"
+        form.fields["comment"].label = "Why are you returning it to the editor?"
+        form.fields["comment"].required = True  # no "(optional)"; the service insists on it
+        form.use_required_attribute = False
         context["return_form"] = form
     return context
 
