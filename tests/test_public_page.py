@@ -56,7 +56,7 @@ def test_approved_page_has_all_ten_parts_in_order(client, published):
             "checked for accuracy by our Medical Advisory Board",
             'aria-label="Review status"',
             "Last updated",
-            '<label for="level-select" class="level-label">Reading level</label>',
+            '<legend class="level-label">Reading level</legend>',
             'class="article-summary"',
             'class="article-body"',
             'id="references-heading"',
