@@ -84,7 +84,7 @@ _SECTION = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
 # What a plain-text summary leaves out: citation numbers and the glossary's
 # inline explanations (the words are explained on the page itself).
 _NOT_PROSE = re.compile(
-    r'<sup class="citation">.*?</sup>|<span class="glossary-note">.*?</span>', re.S
+    r'\s*<sup class="citation">.*?</sup>|<span class="glossary-note">.*?</span>', re.S
 )
 DESCRIPTION_LENGTH = 200  # search engines show about this much
 
