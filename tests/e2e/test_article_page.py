@@ -120,3 +120,20 @@ def test_switching_level_with_htmx_updates_the_question_forms_level(demo_site, p
 
     assert ReaderQuestion.objects.get(question="Is the dose the same?").audience == "professional"
     assert serious_accessibility_violations(page) == []
+
+
+def test_on_this_page_sits_beside_the_text_on_a_desktop_only(demo_site, browser):
+    desktop = browser.new_context(viewport=DESKTOP).new_page()
+    desktop.goto(demo_site.url + BORTEZOMIB)
+    contents = desktop.get_by_role("navigation", name="On this page")
+    expect(contents).to_be_visible()
+    text_box = desktop.locator(".article-summary").bounding_box()
+    assert contents.bounding_box()["x"] > text_box["x"] + text_box["width"]  # beside, not above
+    assert text_box["width"] <= 40 * 16  # about 70 characters a line
+    contents.get_by_role("link", name="What to do").click()
+    expect(desktop.get_by_role("heading", name="What to do", level=2)).to_be_in_viewport()
+    desktop.context.close()
+    phone = browser.new_context(viewport=PHONE).new_page()
+    phone.goto(demo_site.url + BORTEZOMIB)
+    expect(phone.get_by_role("navigation", name="On this page")).to_be_hidden()
+    phone.context.close()
