@@ -10,7 +10,8 @@ review rounds with their counts)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -62,6 +63,21 @@ def _peer_reviewers(revision: Revision) -> int:
     )
 
 
+def published_peer_reviewers() -> Coalesce:
+    """`_peer_reviewers` of an article's published revision as an
+    annotation, so the article page learns it with the article itself."""
+    counted = (
+        Review.objects.filter(
+            revision=OuterRef("published_revision"), status=Review.Status.SUBMITTED
+        )
+        .order_by()
+        .values("revision")
+        .annotate(n=Count("assignment__reviewer", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _last_rounds(article: Article) -> list:
     return list(
         ReviewRound.objects.filter(article=article)
@@ -98,9 +114,13 @@ def _in_review(latest, previous) -> str:
     return sentence
 
 
-def review_progress(article: Article, revision: Revision, *, approved: bool) -> ReviewProgress:
-    """What the page may say about review of `revision`, the one shown."""
-    reviewers = _peer_reviewers(revision)
+def review_progress(
+    article: Article, revision: Revision, *, approved: bool, reviewers: int | None = None
+) -> ReviewProgress:
+    """What the page may say about review of `revision`, the one shown;
+    `reviewers` when already counted (`published_peer_reviewers`)."""
+    if reviewers is None:
+        reviewers = _peer_reviewers(revision)
     if approved:
         return ReviewProgress(peer_reviewers=reviewers)
     if article.state == ArticleState.SUBMITTED:

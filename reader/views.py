@@ -5,7 +5,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,9 +48,14 @@ def _public_article(slug: str) -> PublicArticle:
     return get_object_or_404(PublicArticle.objects.select_related("published_revision"), slug=slug)
 
 
+def _page_article(slug: str) -> PublicArticle:
+    """The article with what its page shows besides the text
+    (`PublicArticleQuerySet.for_page`)."""
+    return get_object_or_404(PublicArticle.objects.for_page(), slug=slug)
+
+
 def _render_article(request, article: PublicArticle, *, question_form=None, status=200):
-    # The authors for the byline, in one query.
-    prefetch_related_objects([article], Prefetch("authors", queryset=User.objects.order_by("pk")))
+    """`article` as `_page_article` loads it."""
     policy = policy_for(request)
     revision = shown_revision(article, policy)
     references = list(revision.references.all())
@@ -58,7 +63,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     text = rendered_text(revision, audience, len(references))
     published = revision.pk == article.published_revision_id
     retracted = is_retracted(article)
-    notices = list(ArticleNotice.objects.filter(article=article)) if published else []
+    notices = list(article.notices.all()) if published and article.has_notices else []
     signoffs = []
     if published and not retracted:
         # Signatures are checked against the text as it is now, not a stored
@@ -71,12 +76,14 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         # Altered behind the app's back: nobody reviewed these words either.
         progress = ReviewProgress(peer_reviewers=0)
     else:
-        progress = review_progress(article, revision, approved=approved)
+        reviewers = article.published_peer_reviewers if published else None
+        progress = review_progress(article, revision, approved=approved, reviewers=reviewers)
     today = timezone.localdate()
+    canonical_url = request.build_absolute_uri(reverse("reader:public", args=[article.slug]))
     structured = medical_web_page(
         article=article,
         revision=revision,
-        url=request.build_absolute_uri(reverse("reader:public", args=[article.slug])),
+        url=canonical_url,
         audience=audience,
         signoffs=signoffs,
         references=references,
@@ -85,6 +92,10 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     )
     context = {
         "structured_data": as_script(structured),
+        # One page whatever the level; a shared level link keeps its level,
+        # so the card's description is the text the link opens.
+        "canonical_url": canonical_url,
+        "share_url": f"{canonical_url}?audience={audience}" if from_link else canonical_url,
         "article": article,
         "revision": revision,
         "references": references,
@@ -160,12 +171,12 @@ def _validators(
 @require_safe
 def article_public(request, slug: str):
     if not page_cache.enabled(request):
-        return _render_article(request, _public_article(slug))
+        return _render_article(request, _page_article(slug))
     key = page_cache.page_key(request, slug)
     cached = cache.get(key)
     if cached is not None:
         return _from_page_cache(request, cached)
-    response = _render_article(request, _public_article(slug))
+    response = _render_article(request, _page_article(slug))
     if response.status_code == 200:
         page_cache.store(key, request, response)
     return response
@@ -231,7 +242,7 @@ def choose_audience(request, slug: str):
 @require_POST
 @ratelimit(key="ip", rate=QUESTION_RATE, method="POST", block=False)
 def ask_question(request, slug: str):
-    article = _public_article(slug)
+    article = _page_article(slug)
     revision = shown_revision(article, policy_for(request))
     form = ReaderQuestionForm(request.POST)
     if getattr(request, "limited", False):

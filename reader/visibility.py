@@ -20,11 +20,21 @@ The rule is written once, as Q objects (`_published_rule`,
 """
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from articles.models import Article, ArticleState, EditorialPolicy, PublicFrom, Revision
+from accounts.models import User
+from articles.models import (
+    Article,
+    ArticleNotice,
+    ArticleState,
+    EditorialPolicy,
+    PublicFrom,
+    Revision,
+)
+
+from .review_progress import published_peer_reviewers
 
 IN_REVIEW_STATES = (
     ArticleState.SUBMITTED,
@@ -78,6 +88,21 @@ class PublicArticleQuerySet(models.QuerySet):
         if stage == "in_review":
             return self.filter(_in_review_rule(policy))
         return self.filter(_published_rule() | _in_review_rule(policy))
+
+    def for_page(self) -> "PublicArticleQuerySet":
+        """What the article page shows of an article besides its text, with
+        the article: its published revision, its authors (the byline, one
+        query), whether it has notices (`has_notices`: most have none, so
+        they are read only when there are) and how many clinicians reviewed
+        the published revision (`published_peer_reviewers`)."""
+        return (
+            self.select_related("published_revision")
+            .prefetch_related(Prefetch("authors", queryset=User.objects.order_by("pk")))
+            .annotate(
+                has_notices=Exists(ArticleNotice.objects.filter(article=OuterRef("pk"))),
+                published_peer_reviewers=published_peer_reviewers(),
+            )
+        )
 
     def approved(self) -> "PublicArticleQuerySet":
         """The articles readers see approved text of, whatever the policy."""

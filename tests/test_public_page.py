@@ -50,11 +50,14 @@ def test_approved_page_has_all_ten_parts_in_order(client, published):
         text,
         [
             '<h1 id="article-title">Can drug X cause symptom Y?</h1>',
-            "checked for accuracy by our Medical Advisory Board",
+            # One line on the text's standing, the rest behind a disclosure.
             "Approved by the Medical Advisory Board",
+            "<summary>How this was checked</summary>",
+            "checked for accuracy by our Medical Advisory Board",
             'aria-label="Review status"',
             "Last updated",
-            "Personalize this article",
+            '<legend class="level-label">Reading level</legend>',
+            'class="article-summary"',
             'class="article-body"',
             'id="references-heading"',
             'id="disclaimer-heading"',
@@ -220,7 +223,7 @@ def test_invalid_level_is_refused_politely(client, published):
 def test_query_count_does_not_grow_with_references_signatures_or_glossary(
     client, published, django_assert_max_num_queries, second_board_member
 ):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         _page(client, published, audience="patient")
     revision = published.published_revision
     # Grow everything the page lists, behind the application's back.
@@ -248,7 +251,7 @@ def test_query_count_does_not_grow_with_references_signatures_or_glossary(
     from django.core.cache import cache
 
     cache.clear()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         response = _page(client, published, audience="patient")
     assert response.content.decode().count("signer") >= 20
 
@@ -591,5 +594,124 @@ def test_question_form_starts_empty_at_each_readers_level(client, published):
         text = _page(client, published, audience=level).content.decode()
         assert "About my own dose" not in text
         assert "is-invalid" not in text
-        assert f'<option value="{level}" selected>' in text
-        assert text.count(" selected>") == 1
+        form = text[text.index('id="question-audience"') :]
+        assert f'<option value="{level}" selected>' in form
+        assert form.count(" selected>") == 1
+
+
+# Sharing, search engines, contents and the list of words (issue 22)
+
+
+def _meta(html: str, attribute: str, name: str) -> str:
+    match = re.search(rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)">', html)
+    assert match, f"no {name} in the page"
+    return match.group(1)
+
+
+def test_each_level_describes_the_page_with_its_own_short_answer(client, published):
+    canonical = f"http://testserver/articles/{published.slug}/"
+    for level, answer in (("patient", "Sometimes, yes."), ("professional", "Yes, in some people.")):
+        html = _page(client, published, audience=level).content.decode()
+        assert _meta(html, "name", "description") == answer
+        assert _meta(html, "property", "og:description") == answer
+        assert _meta(html, "name", "twitter:description") == answer
+        assert _meta(html, "property", "og:title") == "Can drug X cause symptom Y?"
+        assert _meta(html, "property", "og:type") == "article"
+        # One canonical page; a shared level link keeps its level.
+        assert f'<link rel="canonical" href="{canonical}">' in html
+        assert _meta(html, "property", "og:url") == f"{canonical}?audience={level}"
+    html = _page(client, published).content.decode()
+    assert _meta(html, "property", "og:url") == canonical
+    assert '<meta name="robots" content="noindex">' not in html
+
+
+def test_the_description_is_plain_text_without_citations_and_trimmed(
+    client, draft, advance, author
+):
+    long_answer = "Often, and it matters [1]. " + "Nerves in the feet suffer first. " * 12
+    revision_save_draft(
+        article=draft,
+        author=author,
+        seen_hash=draft.current_revision.content_hash,
+        title=draft.title,
+        primary_audience="professional",
+        summary=long_answer,
+        body="Body [1].",
+        references=[reference(1)],
+    )
+    draft.refresh_from_db()
+    article = advance(draft, "submit", "start_review", "send_to_board", "sign")
+    description = _meta(_page(client, article).content.decode(), "name", "description")
+    assert description.startswith("Often, and it matters. Nerves in the feet suffer first.")
+    assert "[1]" not in description and "<" not in description
+    assert len(description) <= 200 and description.endswith(" in…")  # cut between words
+
+
+@pytest.fixture
+def explained(draft, advance, author, policy):
+    """An approved article whose patient text uses two glossary terms and
+    has three sections; the glossary is pinned when it is submitted."""
+    GlossaryTerm.objects.create(term="neuropathy", explanation="damage to nerves")
+    GlossaryTerm.objects.create(term="proteasome", explanation="a cell's recycling machine")
+    revision_save_draft(
+        article=draft,
+        author=author,
+        seen_hash=draft.current_revision.content_hash,
+        title=draft.title,
+        primary_audience="patient",
+        summary="Yes, in some people.",
+        body="## Mechanism\n\nAxonal injury is dose related [1].",
+        references=[reference(1)],
+        audience_versions={
+            "patient_summary": "Sometimes it causes neuropathy.",
+            "patient_body": "## Why\n\nIt blocks the proteasome [1].\n\n## Who\n\nMany."
+            "\n\n## What to do\n\nTell your nurse about neuropathy.",
+        },
+    )
+    draft.refresh_from_db()
+    return advance(draft, "submit", "start_review", "send_to_board", "sign")
+
+
+def test_glossary_terms_link_to_the_words_listed_under_the_text(client, explained):
+    html = _page(client, explained, audience="patient").content.decode()
+    # Each term links to its definition; the first use is where the list links back.
+    first_use = r'<a href="#define-neuropathy" id="use-neuropathy"[^>]*><dfn>neuropathy<'
+    assert re.search(first_use, html)
+    assert html.count('id="use-neuropathy"') == 1  # explained again lower down, one id
+    words = html[html.index('id="words-heading"') : html.index('id="references-heading"')]
+    assert '<dt id="define-neuropathy">neuropathy</dt>' in words
+    assert "damage to nerves" in words and "a cell&#x27;s recycling machine" in words
+    assert 'href="#use-proteasome"' in words
+    # The list comes from the glossary the board signed, not the live one.
+    GlossaryTerm.objects.filter(term="neuropathy").update(explanation="changed later")
+    from django.core.cache import cache
+
+    cache.clear()
+    html = _page(client, explained, audience="patient").content.decode()
+    assert "damage to nerves" in html and "changed later" not in html
+    # The professional text explains no terms, so it lists none.
+    html = _page(client, explained, audience="professional").content.decode()
+    assert "Words used in this article" not in html
+
+
+def test_long_articles_list_their_sections_on_this_page(client, explained):
+    html = _page(client, explained, audience="patient").content.decode()
+    contents = html[html.index('id="contents-heading"') :]
+    for anchor in ("section-why", "section-who", "section-what-to-do"):
+        assert f'href="#{anchor}"' in contents
+        assert f'id="{anchor}"' in html  # every entry leads somewhere
+    # One section is no reason for a contents list.
+    html = _page(client, explained, audience="professional").content.decode()
+    assert 'id="section-mechanism"' in html and 'id="contents-heading"' not in html
+
+
+def test_notices_cost_one_query_and_only_when_there_are_some(
+    client, published, editor, django_assert_max_num_queries
+):
+    from articles.services import article_notice_issue
+
+    article_notice_issue(article=published, editor=editor, kind="correction", reason="Dose fixed.")
+    with django_assert_max_num_queries(6):
+        html = _page(client, published).content.decode()
+    assert "Dose fixed." in html
+    assert html.index("Dose fixed.") < html.index('class="article-summary"')

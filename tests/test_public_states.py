@@ -112,8 +112,8 @@ def test_work_under_review_is_readable_noindex_and_listed_apart(
     assert NOINDEX in html
     sent_on = _day(sent_out.review_rounds.get().assignments.earliest("invited_at").invited_at)
     assert (
-        f"<strong>Sent to two clinical reviewers on {sent_on}. "
-        "One review has come back so far. Not yet approved.</strong>" in _caution(html)
+        f"<strong>Not yet approved.</strong> Sent to two clinical reviewers on {sent_on}. "
+        "One review has come back so far." in _caution(html)
     )
     assert BADGE not in html
     assert "reviewed and signed off" not in html
@@ -199,8 +199,8 @@ def test_a_submission_says_nobody_has_reviewed_it(client, draft, advance, policy
     html = _page(client, article).content.decode()
     assert NOINDEX in html
     assert (
-        f"Submitted on {_day(article.submitted_at)}; nobody has reviewed it yet. "
-        "Not yet approved." in _caution(html)
+        "Not yet approved.</strong> "
+        f"Submitted on {_day(article.submitted_at)}; nobody has reviewed it yet." in _caution(html)
     )
     assert "Peer review" not in html
 
@@ -209,8 +209,9 @@ def test_review_started_without_reviewers_says_so(client, draft, advance):
     article = advance(draft, "submit", "start_review")
     opened = _day(article.review_rounds.get().opened_at)
     assert (
-        f"An editor started its review on {opened}; no reviewers have been invited yet. "
-        "Not yet approved." in _caution(_page(client, article).content.decode())
+        "Not yet approved.</strong> "
+        f"An editor started its review on {opened}; no reviewers have been invited yet."
+        in _caution(_page(client, article).content.decode())
     )
 
 
@@ -219,8 +220,9 @@ def test_changes_requested_says_who_reviewed_and_that_the_author_revises(client,
     closed = _day(article.review_rounds.get().closed_at)
     html = _page(client, article).content.decode()
     assert (
+        "Not yet approved.</strong> "
         f"Reviewed by two clinicians; changes were asked for on {closed}. "
-        "The author is revising it. Not yet approved." in _caution(html)
+        "The author is revising it." in _caution(html)
     )
     assert "Peer reviewed by two clinicians (names withheld)." in html
 
@@ -241,8 +243,9 @@ def test_board_review_says_reviewed_and_with_the_board(client, draft, advance):
     closed = _day(article.review_rounds.get(decision=ReviewRound.Decision.BOARD).closed_at)
     html = _page(client, article).content.decode()
     assert (
-        f"Reviewed by two clinicians; with our Medical Advisory Board since {closed}. "
-        "Not yet approved." in _caution(html)
+        "Not yet approved.</strong> "
+        f"Reviewed by two clinicians; with our Medical Advisory Board since {closed}."
+        in _caution(html)
     )
     assert BADGE not in html and "Approved by the Medical Advisory Board" not in html
 
@@ -294,16 +297,17 @@ def test_the_page_costs_the_same_however_many_authors_and_reviews(
     for assignment in _invite(article, editor, *people):
         _review(assignment)
     # The article and its authors, the policy, the revision shown, its
-    # references, the glossary, how many clinicians reviewed it, its rounds.
-    with django_assert_max_num_queries(8):
+    # references, how many clinicians reviewed it, its rounds.
+    with django_assert_max_num_queries(7):
         html = _page(client, article).content.decode()
     assert "Sent to six clinical reviewers" in html and "Six reviews have come back" in html
     assert html.count("Competing interests:") == 7
 
     article = advance(article, "send_to_board", "sign")
-    # The article and its authors, the policy, the references, the glossary,
-    # the signatures with their signers, how many clinicians reviewed it.
-    with django_assert_max_num_queries(7):
+    # The article (with how many clinicians reviewed it and whether it has
+    # notices) and its authors, the policy, the references, the signatures
+    # with their signers.
+    with django_assert_max_num_queries(5):
         html = _page(client, article).content.decode()
     assert "Peer reviewed by six clinicians (names withheld)." in html
     assert html.count("Competing interests:") == 7 + 1  # the authors, then the signer

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.text.rendering import GlossaryEntry, expand_citation, render_body
+from articles.text.rendering import GlossaryEntry, expand_citation, render_body, render_text
 
 
 def test_single_list_and_range_citations_link_to_their_references():
@@ -145,6 +145,28 @@ def test_glossary_explains_a_term_once_per_section():
 def test_glossary_skips_links_code_and_headings():
     text = "## Neuropathy\n\n[neuropathy](https://example.org) `neuropathy`\n\n    neuropathy"
     assert _explained(render_body(text, 0, GLOSSARY).html) == 0
+
+
+def test_glossary_terms_can_link_to_a_list_of_words_with_one_id_each():
+    text = render_text(
+        "Neuropathy is common.",
+        "## One\n\nNeuropathy here.\n\n## Two\n\nACE and neuropathy again.",
+        0,
+        glossary=GLOSSARY,
+        term_links=True,
+    )
+    page = text.summary + text.body
+    # Every explained use links to the term's entry; only the first use has the
+    # id the entry's back link points to, wherever it sits (summary or body).
+    assert page.count('href="#define-neuropathy"') == 3
+    assert page.count('id="use-neuropathy"') == 1
+    assert 'id="use-neuropathy"' in text.summary
+    assert 'id="use-ace"' in text.body
+    assert [entry.term for entry in text.terms] == ["neuropathy", "ACE"]  # order of first use
+    # Without links (staff previews), terms stay focusable spans as before.
+    plain = render_text("Neuropathy.", "", 0, glossary=GLOSSARY)
+    assert '<span class="glossary" tabindex="0"><dfn>' in plain.summary
+    assert "define-" not in plain.summary
 
 
 def test_glossary_explanations_are_escaped():

@@ -86,11 +86,25 @@ class GlossaryEntry:
     forms: tuple[str, ...]
 
 
+def term_anchor(term: str) -> str:
+    """The id of a term's entry in a page's list of words ("define-..."); its
+    first use in the text is "use-..."."""
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-") or "term"
+
+
 class Glossary:
     """Terms to explain inline: whole words, any case, the first time each
-    term appears in a section, never in headings, links or code."""
+    term appears in a section, never in headings, links or code.
 
-    def __init__(self, entries: list[GlossaryEntry]):
+    With `term_links`, each explained term is also a link to its entry in
+    the list of words under the text (the reader page's "Words used in this
+    article"), so touch and keyboard readers reach the definition without
+    the paragraph moving; the first use of each term gets an id for the
+    entry's link back."""
+
+    def __init__(self, entries: list[GlossaryEntry], *, term_links: bool = False):
+        self.term_links = term_links
+        self.used: dict[str, GlossaryEntry] = {}  # explained terms, in order of first use
         self.by_form = {form.lower(): entry for entry in entries for form in entry.forms}
         self.term_count = len({entry.term for entry in self.by_form.values()})
         self.budget = EXPLANATION_BUDGET
@@ -113,10 +127,18 @@ class Glossary:
             explained.add(entry.term)
             # The explanation is in the text (screen readers and print get
             # it); CSS shows it on hover and keyboard focus.
+            term = f"<dfn>{escape(match.group(1))}</dfn>"
+            if self.term_links:
+                anchor = term_anchor(entry.term)
+                first = entry.term not in self.used
+                id_attr = f' id="use-{anchor}"' if first else ""
+                term = f'<a href="#define-{anchor}"{id_attr}>{term}</a>'
+                opening = '<span class="glossary">'
+            else:
+                opening = '<span class="glossary" tabindex="0">'
+            self.used.setdefault(entry.term, entry)
             pieces.append(
-                f"{html.escape(text[start : match.start()], quote=False)}"
-                '<span class="glossary" tabindex="0">'
-                f"<dfn>{escape(match.group(1))}</dfn>"
+                f"{html.escape(text[start : match.start()], quote=False)}{opening}{term}"
                 f'<span class="glossary-note"> ({escape(entry.explanation)})</span></span>'
             )
             start = match.end()
@@ -398,6 +420,8 @@ class RenderedText:
     summary: SafeString
     body: SafeString
     cited: tuple[int, ...]
+    # The glossary entries explained, in order of first use.
+    terms: tuple[GlossaryEntry, ...] = ()
 
 
 def render_text(
@@ -408,16 +432,23 @@ def render_text(
     glossary: list[GlossaryEntry] | None = None,
     id_prefix: str = "",
     heading_offset: int = 0,
+    term_links: bool = False,
 ) -> RenderedText:
     """Summary and body rendered together: one citation context, so each
-    reference's first citation (the back-link target) has one id on the page."""
+    reference's first citation (the back-link target) has one id on the page.
+    `term_links`: glossary terms link to a list of words the page shows."""
     citations = _CitationContext(reference_count=reference_count, id_prefix=id_prefix)
-    terms = Glossary(glossary) if glossary else None
+    terms = Glossary(glossary, term_links=term_links) if glossary else None
     parts = [
         mark_safe(sanitise(_render(text or "", citations, terms, heading_offset)))
         for text in (summary, body)
     ]
-    return RenderedText(summary=parts[0], body=parts[1], cited=tuple(citations.cited))
+    return RenderedText(
+        summary=parts[0],
+        body=parts[1],
+        cited=tuple(citations.cited),
+        terms=tuple(terms.used.values()) if terms else (),
+    )
 
 
 def cited_numbers(markdown_text: str) -> list[int]:

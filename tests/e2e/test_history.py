@@ -67,6 +67,7 @@ def test_a_reader_opens_the_history_compares_versions_and_sees_the_correction(
     expect(page.get_by_text("Dosing section revised")).to_be_visible()
     assert serious_accessibility_violations(page) == []
 
+    page.get_by_text("How this was checked").click()
     page.get_by_role("link", name="Version history").click()
     expect(page.get_by_role("heading", name="Version history", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Version 2 Current")).to_be_visible()

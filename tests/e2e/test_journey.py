@@ -205,6 +205,7 @@ def test_the_editorial_journey(demo_site, browser):
     visitor.goto(demo_site.url)
     visitor.get_by_role("link", name=TITLE).click()
     journey.check(visitor, "visitor")
+    visitor.get_by_text("How this was checked").click()
     expect(
         visitor.get_by_role("navigation", name="Review status").locator('[aria-current="step"]')
     ).to_contain_text("Approved")
@@ -240,6 +241,7 @@ def test_the_editorial_journey(demo_site, browser):
     visitor.get_by_role("button", name="Show this version").click()
     expect(visitor.locator(".article-body")).to_contain_text("2 mg per dose")
     expect(visitor.locator(".article-body")).not_to_contain_text("Unreviewed new claim")
+    visitor.get_by_text("How this was checked").click()
     expect(visitor.get_by_role("region", name="Approval")).to_be_visible()
 
     assert len(journey.checked) >= 20
