@@ -369,7 +369,8 @@ def _next_steps(article: Article, user, *, failed=None) -> dict:
     can_edit = may_edit(user, article)
     if primary is None and can_edit:
         label, after = EDIT_STEP.get(article.state, EDIT_STEP[ArticleState.DRAFT])
-        primary = {"label": label, "next": after, "url": reverse("articles:edit", args=[article.pk])}
+        edit = reverse("articles:edit", args=[article.pk])
+        primary = {"label": label, "next": after, "url": edit}
     destructive = [
         {
             "label": spec.custom["label"],
@@ -514,9 +515,7 @@ def article_confirm(request, pk: int, name: str):
             f"“{label}” is not possible while the article is “{article.get_state_display()}”.",
         )
         return redirect(article)
-    return _render_confirmation(
-        request, article, spec, _comment_form(spec, state=article.state)
-    )
+    return _render_confirmation(request, article, spec, _comment_form(spec, state=article.state))
 
 
 @login_required
