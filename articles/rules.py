@@ -178,6 +178,15 @@ def require_handling_editor(user, article) -> None:
 
 
 @rules.predicate
+def reads_confidential_review_comments(user, article) -> bool:
+    """Reviewers' confidential comments are written to the editor: only
+    those who may handle the article as its editor read them (never its
+    authors, and not the board as such: a board member reads them only if
+    they could handle the article as its editor anyway)."""
+    return is_handling_editor(user, article)
+
+
+@rules.predicate
 def is_deciding_editor(user, article) -> bool:
     """A decision after review weighs the reviews, so one of the reviewers
     (an editor who also holds the Reviewer role) does not make it."""
@@ -324,6 +333,7 @@ rules.add_perm("articles.edit_article", may_edit)
 rules.add_perm("articles.delete_draft", may_delete_draft)
 rules.add_perm("articles.handle_article", is_handling_editor)
 rules.add_perm("articles.decide_article", is_deciding_editor)
+rules.add_perm("articles.read_confidential_review_comments", reads_confidential_review_comments)
 rules.add_perm("articles.read_article_as_board", reads_as_board)
 rules.add_perm("articles.judge_article_for_board", is_independent_board_member)
 rules.add_perm("articles.sign_off_article", may_sign_off)

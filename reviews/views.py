@@ -20,6 +20,7 @@ from articles.models import (
 from articles.rules import (
     board_independence_problem,
     may_sign_off,
+    reads_confidential_review_comments,
     require_board_reader,
     require_handling_editor,
     transition_refusal,
@@ -467,14 +468,13 @@ def _board_context(article: Article, user) -> dict:
     see it, the round's reviews and decision letter, and the changes from the
     published revision."""
     revision = article.current_revision
-    review_round = article.review_rounds.filter(revision=revision).order_by("-number").first()
     published = article.published_revision
     context = {
         "article": article,
         "revision": revision,
         "references": list(revision.references.all()),
-        "round": review_round,
-        "reviews": list(review_round.submitted_reviews()) if review_round else [],
+        "review_history": _review_history(article),
+        "shows_confidential": reads_confidential_review_comments(user, article),
         "signoffs": list(revision.signoffs.select_related("withdrawal")),
         "my_signoff": revision.signoffs.counting_by(user).first(),
         "valid_signoffs": article.valid_signoff_count(),
@@ -494,7 +494,45 @@ def _board_context(article: Article, user) -> dict:
         form = TransitionForm(initial={"seen_state": article.state}, auto_id="id_return_%s")
         form.fields["comment"].label = "Why are you returning it to the editor? (required)"
         context["return_form"] = form
+        context["return_next"] = returns[0].custom.get("next", "")
     return context
+
+
+def _review_history(article: Article) -> list[dict]:
+    """Every round of the article, newest first: the revision it judged, the
+    authors' response that came with it, each submitted review and the
+    editor's decision letter; and each time the board returned it, with why.
+    Whether confidential comments show is the template's question, from
+    `rules.reads_confidential_review_comments` asked in the view."""
+    rounds = list(
+        article.review_rounds.select_related("revision", "decided_by").order_by("-number")
+    )
+    reviews: dict[int, list] = {}
+    for review in (
+        Review.objects.filter(assignment__round__article=article, status=Review.Status.SUBMITTED)
+        .select_related("assignment__reviewer")
+        .order_by("submitted_at", "pk")
+    ):
+        reviews.setdefault(review.assignment.round_id, []).append(review)
+    returns = list(
+        article.audit_entries.filter(action="return_to_editor").select_related("actor", "revision")
+    )
+    return [
+        {
+            "round": review_round,
+            "reviews": reviews.get(review_round.pk, []),
+            # A board return opens a new round on the same revision: the
+            # return is told with the round it opened.
+            "board_returns": [
+                entry
+                for entry in returns
+                if entry.revision_id == review_round.revision_id
+                and entry.created_at <= review_round.opened_at
+                and (index + 1 == len(rounds) or entry.created_at > rounds[index + 1].opened_at)
+            ],
+        }
+        for index, review_round in enumerate(rounds)
+    ]
 
 
 def _signed_versions(revision, references) -> list[dict]:
