@@ -64,6 +64,10 @@ def test_demo_author_writes_previews_and_submits_a_cited_article(demo_site, page
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
     expect(page.get_by_role("heading", name="Can amiodarone affect the thyroid?")).to_be_visible()
+    # One next step, saying what follows; deleting the draft is a link to a confirmation.
+    expect(page.get_by_role("heading", name="Your next step")).to_be_visible()
+    expect(page.get_by_text("The editors receive this revision")).to_be_visible()
+    expect(page.get_by_role("link", name="Delete this draft")).to_be_visible()
     page.get_by_role("button", name="Submit for review").click()
 
     expect(page.get_by_text("The article is now “Submitted”")).to_be_visible()
