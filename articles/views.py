@@ -292,6 +292,24 @@ AUTHOR_WAITING = {
 }
 
 
+# What anyone else who may open the article waits for in each state.
+STATE_WAITING = {
+    ArticleState.CHANGES_REQUESTED: "The authors are revising the article. A new review "
+    "round opens when they resubmit it.",
+    ArticleState.BOARD_REVIEW: "The Advisory Board is reading the reviewed revision. It is "
+    "published once enough members sign it.",
+    ArticleState.APPROVED: "This article is published. To change what readers see, the "
+    "authors start an update, or an editor publishes a notice.",
+}
+# States the article does not leave: said the same way to everyone.
+ENDED = {
+    ArticleState.REJECTED: "This article was declined and has left the review process.",
+    ArticleState.WITHDRAWN: "The authors withdrew this article; it has left the review process.",
+    ArticleState.RETRACTED: "This article was retracted. Its page keeps the retraction notice "
+    "above the text.",
+}
+
+
 # The next step of an author who cannot submit yet: (label, what happens next).
 EDIT_STEP = {
     ArticleState.DRAFT: (
@@ -386,8 +404,10 @@ def _next_steps(article: Article, user, *, failed=None) -> dict:
             {"label": "Delete this draft", "url": reverse("articles:delete", args=[article.pk])}
         )
     waiting = ""
-    if primary is None and is_author_of(user, article):
-        waiting = AUTHOR_WAITING.get(article.state, "")
+    if primary is None:
+        waiting = (AUTHOR_WAITING if is_author_of(user, article) else STATE_WAITING).get(
+            article.state, ENDED.get(article.state, "")
+        )
     return {
         "primary": primary,
         "waiting": waiting,

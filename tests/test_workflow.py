@@ -281,8 +281,8 @@ def test_same_action_twice_is_applied_once(client, editor, draft, advance):
         (
             "editor",
             ["submit", "start_review", "send_to_board"],
-            [],
-            ["Return to editor", "Sign off"],
+            ["The Advisory Board is reading the reviewed revision"],
+            ["Return to editor", "Sign off", "Your next step"],
         ),
     ],
 )
