@@ -114,6 +114,37 @@ def may_edit(user, article) -> bool:
 
 
 @rules.predicate
+def is_never_submitted_draft(user, article) -> bool:
+    """The article is a draft no editor has ever received: nobody but its
+    authors has seen it, and nothing in the editorial record refers to it."""
+    return (
+        article.state == ArticleState.DRAFT
+        and article.published_revision_id is None
+        and article.submitted_at is None
+    )
+
+
+@rules.predicate
+def may_delete_draft(user, article) -> bool:
+    """Its authors delete a never-submitted draft (a submitted article is
+    withdrawn instead, and stays on record)."""
+    return is_author_of(user, article) and is_never_submitted_draft(user, article)
+
+
+def draft_deletion_problem(user, article) -> str:
+    """Why `user` may not delete the article, or "" if they may."""
+    if may_delete_draft(user, article):
+        return ""
+    if not is_author_of(user, article):
+        return "Only the article's authors can delete its draft."
+    return (
+        f"The article is “{article.get_state_display()}”: only a draft that was never "
+        f"submitted can be deleted. Once the editors have received it, it stays on record "
+        f"and can only be withdrawn."
+    )
+
+
+@rules.predicate
 def review_records_hidden(user, article) -> bool:
     """Authors never see who reviewed their article: who was invited, what
     each reviewer recommended, the competing interests declared (by
@@ -144,6 +175,15 @@ def require_handling_editor(user, article) -> None:
             if is_editor(user)
             else "Only editors can manage reviewers."
         )
+
+
+@rules.predicate
+def reads_confidential_review_comments(user, article) -> bool:
+    """Reviewers' confidential comments are written to the editor: only
+    those who may handle the article as its editor read them (never its
+    authors, and not the board as such: a board member reads them only if
+    they could handle the article as its editor anyway)."""
+    return is_handling_editor(user, article)
 
 
 @rules.predicate
@@ -290,8 +330,10 @@ def transition_refusal(permission: TransitionPermission, label: str, user, artic
 
 rules.add_perm("articles.start_article", may_write_articles)
 rules.add_perm("articles.edit_article", may_edit)
+rules.add_perm("articles.delete_draft", may_delete_draft)
 rules.add_perm("articles.handle_article", is_handling_editor)
 rules.add_perm("articles.decide_article", is_deciding_editor)
+rules.add_perm("articles.read_confidential_review_comments", reads_confidential_review_comments)
 rules.add_perm("articles.read_article_as_board", reads_as_board)
 rules.add_perm("articles.judge_article_for_board", is_independent_board_member)
 rules.add_perm("articles.sign_off_article", may_sign_off)

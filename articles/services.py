@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,10 +25,12 @@ from .models import (
     Revision,
     TransitionRefused,
 )
-from .rules import is_author_of, is_handling_editor
+from .rules import draft_deletion_problem, is_author_of, is_handling_editor
 from .signals import notice_issued, rereview_opened
 
 REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
+
+logger = logging.getLogger(__name__)
 
 
 def _audience_fields(versions: dict | None) -> dict:
@@ -150,6 +153,44 @@ def revision_save_draft(
             locked.primary_audience = primary_audience
         locked.save()
     return revision
+
+
+def article_delete_draft(*, article: Article, author) -> str:
+    """Delete a draft that was never submitted, with its revisions and
+    references; returns its title. Only its authors may
+    (`rules.may_delete_draft`).
+
+    Why deleting leaves the audit trail whole: the trail records the
+    editorial process, and a never-submitted draft never entered it.
+    Writing and saving a draft writes no audit entry, and no editor,
+    reviewer, board member or reader ever saw it. Should an entry exist all
+    the same (data from an older version, a future event on drafts), the
+    draft is refused rather than its entries removed: audit entries are
+    append-only and point at their article, which therefore stays.
+    The deletion itself goes to the application log (title, number, who).
+
+    Raises PermissionDenied with a sentence when it may not be deleted."""
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if problem := draft_deletion_problem(author, locked):
+            raise PermissionDenied(problem)
+        if locked.audit_entries.exists():
+            raise PermissionDenied(
+                "This draft has entries in the audit trail, which is never edited, "
+                "so it cannot be deleted. Withdraw it instead once it is submitted, "
+                "or ask an editor."
+            )
+        title = locked.title
+        locked.current_revision = None
+        locked.save(update_fields=["current_revision", "updated_at"])
+        # References go with their revisions (CASCADE); everything that is a
+        # record (audit, reviews, signatures, notices) PROTECTs the rows, so
+        # a draft that somehow has any fails here and the transaction undoes all.
+        Revision.objects.filter(article=locked).delete()
+        pk = locked.pk
+        locked.delete()
+    logger.info("Draft %s (“%s”) deleted by %s, its author.", pk, title, author)
+    return title
 
 
 def articles_open_due_reviews(*, today) -> list[Article]:

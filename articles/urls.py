@@ -14,6 +14,12 @@ urlpatterns = [
         views.article_transition,
         name="transition",
     ),
+    path(
+        "desk/articles/<int:pk>/actions/<slug:name>/confirm/",
+        views.article_confirm,
+        name="confirm",
+    ),
+    path("desk/articles/<int:pk>/delete/", views.article_delete, name="delete"),
     path("desk/articles/<int:pk>/notices/new/", views.article_notice, name="notice"),
     path("desk/articles/<int:pk>/compare/", views.revision_compare, name="compare"),
     path(

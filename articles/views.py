@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -26,11 +27,15 @@ from .models import (
     TransitionRefused,
 )
 from .rules import (
+    AUTHORS,
+    draft_deletion_problem,
     is_author_of,
     is_handling_editor,
+    may_delete_draft,
     may_edit,
     may_sign_off,
     review_records_hidden,
+    transition_refusal,
 )
 from .services import REFERENCE_FIELDS
 from .text.citations import MAX_REFERENCES, citation_problems, parse_reference_block
@@ -301,22 +306,147 @@ def _history_for(article: Article, user):
     )
 
 
+# What the author waits for in each state when nothing needs them; the
+# workspace says it instead of an empty action list.
+AUTHOR_WAITING = {
+    ArticleState.SUBMITTED: "The editors have your submission. They will invite reviewers "
+    "or reply to you; you are emailed when something needs you.",
+    ArticleState.UNDER_REVIEW: "Reviewers are reading this revision. You are emailed when "
+    "the editor decides.",
+    ArticleState.BOARD_REVIEW: "The reviews are done and the Advisory Board is reading this "
+    "revision. It is published once enough members sign it.",
+}
+
+
+# What anyone else who may open the article waits for in each state.
+STATE_WAITING = {
+    ArticleState.CHANGES_REQUESTED: "The authors are revising the article. A new review "
+    "round opens when they resubmit it.",
+    ArticleState.BOARD_REVIEW: "The Advisory Board is reading the reviewed revision. It is "
+    "published once enough members sign it.",
+    ArticleState.APPROVED: "This article is published. To change what readers see, the "
+    "authors start an update, or an editor publishes a notice.",
+}
+# States the article does not leave: said the same way to everyone.
+ENDED = {
+    ArticleState.REJECTED: "This article was declined and has left the review process.",
+    ArticleState.WITHDRAWN: "The authors withdrew this article; it has left the review process.",
+    ArticleState.RETRACTED: "This article was retracted. Its page keeps the retraction notice "
+    "above the text.",
+}
+
+
+# The next step of an author who cannot submit yet: (label, what happens next).
+EDIT_STEP = {
+    ArticleState.DRAFT: (
+        "Edit the draft",
+        "Fix what is listed above and save; then submit it for review from this page.",
+    ),
+    ArticleState.CHANGES_REQUESTED: (
+        "Revise the draft",
+        "Answer the letter above in a new revision and save it; then resubmit it from "
+        "this page for a new review round.",
+    ),
+    ArticleState.APPROVED: (
+        "Start an update",
+        "Your edits become a new revision. Readers keep the approved text until the new "
+        "one has been reviewed and signed.",
+    ),
+}
+
+
+def _comment_form(spec, *, state: str, data=None, initial_comment: str = "") -> TransitionForm:
+    form = TransitionForm(
+        data,
+        initial={"seen_state": state, "comment": initial_comment},
+        auto_id=f"id_{spec.name}_%s",
+    )
+    # "required" drives the label's "(optional)" mark (templates/bootstrap5/field.html).
+    form.fields["comment"].required = spec.custom.get("comment_required", False)
+    form.use_required_attribute = False  # the service refuses, with the page's error summary
+    form.fields["comment"].label = (
+        "Why?"
+        if spec.custom.get("intent") == "destructive"
+        else "Note to the editors"
+        if spec.permission is AUTHORS
+        else "Comment"
+    )
+    return form
+
+
+def _next_steps(article: Article, user, *, failed=None) -> dict:
+    """What this person can do now, by intent: the one next step (a form or
+    a link, with what happens after it), the other things they may do, and
+    the actions that end or undo something, which only link to their
+    confirmation pages."""
+    specs = article.available_transitions_for(user)
+    primary = None
+    for spec in specs:
+        if spec.custom.get("intent") != "primary":
+            continue
+        primary = {
+            "label": spec.custom["label"],
+            "next": spec.custom.get("next", ""),
+            "url": reverse(spec.custom["link"], args=[article.pk])
+            if spec.custom.get("link")
+            else None,
+            "action": reverse("articles:transition", args=[article.pk, spec.name]),
+            "form": failed[1]
+            if failed is not None and failed[0] == spec.name
+            else _comment_form(spec, state=article.state),
+        }
+        break
+    decisions = [spec for spec in specs if spec.custom.get("intent") == "decision"]
+    review_round = article.current_round() if decisions else None
+    if primary is None and decisions and review_round is not None:
+        primary = {
+            "label": "Read the reviews and decide",
+            "next": "The round's page shows every review; there you choose one decision "
+            "and write one letter to the authors.",
+            "url": reverse("reviews:round", args=[article.pk, review_round.number]),
+        }
+    if primary is None and may_sign_off(user, article):
+        primary = {
+            "label": f"Sign off revision {article.current_revision.number}",
+            "next": "You read the revision as readers will see it, confirm each written "
+            "version and sign with your password.",
+            "url": reverse("reviews:signoff", args=[article.pk]),
+        }
+    can_edit = may_edit(user, article)
+    if primary is None and can_edit:
+        label, after = EDIT_STEP.get(article.state, EDIT_STEP[ArticleState.DRAFT])
+        edit = reverse("articles:edit", args=[article.pk])
+        primary = {"label": label, "next": after, "url": edit}
+    destructive = [
+        {
+            "label": spec.custom["label"],
+            "url": reverse(spec.custom["link"], args=[article.pk]) + "?kind=retraction"
+            if spec.custom.get("records_notice")
+            else reverse("articles:confirm", args=[article.pk, spec.name]),
+        }
+        for spec in specs
+        if spec.custom.get("intent") == "destructive"
+    ]
+    if may_delete_draft(user, article):
+        destructive.append(
+            {"label": "Delete this draft", "url": reverse("articles:delete", args=[article.pk])}
+        )
+    waiting = ""
+    if primary is None:
+        waiting = (AUTHOR_WAITING if is_author_of(user, article) else STATE_WAITING).get(
+            article.state, ENDED.get(article.state, "")
+        )
+    return {
+        "primary": primary,
+        "waiting": waiting,
+        "show_edit_link": can_edit
+        and not (primary and primary.get("url") == reverse("articles:edit", args=[article.pk])),
+        "destructive": destructive,
+    }
+
+
 def _render_workspace(request, article: Article, *, failed=None, status=200):
     user = request.user
-    actions = []
-    for spec in article.available_transitions_for(user):
-        if failed is not None and failed[0] == spec.name:
-            form = failed[1]
-        else:
-            form = TransitionForm(
-                initial={"seen_state": article.state}, auto_id=f"id_{spec.name}_%s"
-            )
-        # Several forms share the page: each comment box names its action.
-        # "required" drives the label's "(optional)" mark (templates/bootstrap5/field.html).
-        form.fields["comment"].required = spec.custom.get("comment_required", False)
-        form.use_required_attribute = False  # the service refuses, with the page's error summary
-        form.fields["comment"].label = f"Comment for “{spec.custom['label']}”"
-        actions.append((spec, form))
     submit_problems = []
     if may_edit(user, article):
         name = "resubmit" if article.state == ArticleState.CHANGES_REQUESTED else "submit"
@@ -355,13 +485,12 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         if len(numbers) > 1
         else None,
         "article": article,
-        "actions": actions,
+        "next_steps": _next_steps(article, user, failed=failed),
         "submit_problems": submit_problems,
         "decision_problems": decision_problems,
         "current_round_number": article.current_round().number
         if decision_problems and article.current_round()
         else None,
-        "can_edit": may_edit(user, article),
         "can_sign_off": may_sign_off(user, article),
         "revisions": [
             (revision, article.revision_status(revision, last_actions.get(revision.pk, "")))
@@ -387,16 +516,66 @@ def article_workspace(request, pk: int):
     return _render_workspace(request, get_article_for(request.user, pk))
 
 
+def _render_confirmation(request, article: Article, spec, form, *, status=200):
+    return render(
+        request,
+        "articles/confirm_action.html",
+        {"article": article, "spec": spec, "form": form},
+        status=status,
+    )
+
+
+def _render_failed(request, article: Article, name: str, form, *, status: int):
+    """A refused action comes back where it was asked: an action that ends
+    or undoes something on its confirmation page, any other on the workspace."""
+    spec = Article.transition_spec(name)
+    if spec.custom.get("intent") == "destructive":
+        return _render_confirmation(request, article, spec, form, status=status)
+    if spec.custom.get("intent") == "decision":
+        # Decisions are taken on the round's page (reviews.views.round_decide);
+        # posted here directly, the workspace says what was wrong.
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return _render_workspace(request, article, failed=(name, form), status=status)
+
+
+@require_safe
+@login_required
+def article_confirm(request, pk: int, name: str):
+    """The "are you sure?" page of an action that ends or undoes something
+    (withdraw, reject without review, return to the editor): what happens,
+    the reason box, and the button that posts to the action."""
+    article = get_article_for(request.user, pk)
+    if name not in Article.transition_methods():
+        raise Http404("No such workflow action.")
+    spec = Article.transition_spec(name)
+    if spec.custom.get("intent") != "destructive":
+        raise Http404("This action needs no confirmation page.")
+    label = spec.custom["label"]
+    if not spec.has_perm(article, request.user):
+        raise PermissionDenied(transition_refusal(spec.permission, label, request.user, article))
+    if spec.custom.get("records_notice"):
+        return redirect(f"{reverse(spec.custom['link'], args=[article.pk])}?kind=retraction")
+    if name not in {s.name for s in article.available_transitions_for(request.user)}:
+        messages.error(
+            request,
+            f"“{label}” is not possible while the article is “{article.get_state_display()}”.",
+        )
+        return redirect(article)
+    return _render_confirmation(request, article, spec, _comment_form(spec, state=article.state))
+
+
 @login_required
 @require_POST
 def article_transition(request, pk: int, name: str):
     article = get_article_for(request.user, pk)
     if name not in Article.transition_methods():
         raise Http404("No such workflow action.")
-    form = TransitionForm(request.POST, auto_id=f"id_{name}_%s")
-    if not form.is_valid():
-        return _render_workspace(request, article, failed=(name, form), status=400)
     spec = Article.transition_spec(name)
+    form = _comment_form(spec, state=article.state, data=request.POST)
+    if not form.is_valid():
+        return _render_failed(request, article, name, form, status=400)
     if spec.custom.get("records_notice"):
         # Its comment is the public notice, a record of its own: only the
         # notice page (articles.services.article_notice_issue) fires it.
@@ -413,22 +592,36 @@ def article_transition(request, pk: int, name: str):
         messages.error(request, str(exc))
         article = get_article_for(request.user, pk)
         # Keep what they typed, now against the state they can see.
-        retry = TransitionForm(
-            initial={"comment": form.cleaned_data["comment"], "seen_state": article.state},
-            auto_id=f"id_{name}_%s",
+        retry = _comment_form(
+            spec, state=article.state, initial_comment=form.cleaned_data["comment"]
         )
-        return _render_workspace(request, article, failed=(name, retry), status=409)
+        return _render_failed(request, article, name, retry, status=409)
     except TransitionRefused as exc:
         messages.error(request, f"“{label}” could not be done: {exc}")
-        return _render_workspace(request, article, failed=(name, form), status=409)
+        return _render_failed(request, article, name, form, status=409)
     except ValidationError as exc:
         for message in exc.message_dict.get("comment", exc.messages):
             form.add_error("comment", message)
-        return _render_workspace(request, article, failed=(name, form), status=400)
+        return _render_failed(request, article, name, form, status=400)
     messages.success(
         request, f"Done: “{label}”. The article is now “{article.get_state_display()}”."
     )
     return redirect(article)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def article_delete(request, pk: int):
+    """Its authors delete a never-submitted draft after a confirmation page;
+    403 with the reason for anyone else who can open the article."""
+    article = get_article_for(request.user, pk)
+    if problem := draft_deletion_problem(request.user, article):
+        raise PermissionDenied(problem)
+    if request.method == "POST":
+        title = services.article_delete_draft(article=article, author=request.user)
+        messages.success(request, f"The draft “{title}” was deleted.")
+        return redirect("articles:desk")
+    return render(request, "articles/delete_draft.html", {"article": article})
 
 
 @require_safe

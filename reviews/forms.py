@@ -162,3 +162,55 @@ class FewerReviewsForm(RefuseControlCharacters, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Please say why the round can be decided with fewer reviews."},
     )
+
+
+class DecisionForm(RefuseControlCharacters, forms.Form):
+    """The editor's one decision on a round: which decision, and one letter.
+    `decisions` are the workflow transitions this editor may fire now
+    (request changes / send to the board / reject), each with its label and
+    what happens next; the view fires the chosen one."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a decision."},
+    )
+    letter = forms.CharField(
+        label="Your letter",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Needed to request changes or to reject: the authors receive it with the "
+        "reviewers' comments. When you send the article to the board it may be left empty; "
+        "the board reads it as your note.",
+    )
+    seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Two of the three decisions need the letter, so its label carries no
+    # "(optional)" mark; clean() asks for it when the chosen one does.
+    needed_to_submit = ("letter",)
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decisions = list(decisions)
+        self.fields["decision"].choices = [
+            (spec.name, spec.custom["label"]) for spec in self.decisions
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = {spec.name: spec for spec in self.decisions}.get(cleaned.get("decision"))
+        if chosen and chosen.custom.get("comment_required") and not cleaned.get("letter"):
+            self.add_error(
+                "letter",
+                f"Please write the letter: “{chosen.custom['label']}” needs one "
+                f"to tell the authors why.",
+            )
+        return cleaned
+
+    def options(self):
+        """Each choice with its radio and what happens next, for the template."""
+        radios = {radio.data["value"]: radio for radio in self["decision"]}
+        return [
+            {"radio": radios[spec.name], "next": spec.custom.get("next", ""), "name": spec.name}
+            for spec in self.decisions
+        ]

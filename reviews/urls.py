@@ -21,6 +21,11 @@ urlpatterns = [
     path("desk/articles/<int:pk>/reviewers/again/", views.reinvite, name="reinvite"),
     path("desk/articles/<int:pk>/rounds/<int:number>/", views.round_detail, name="round"),
     path(
+        "desk/articles/<int:pk>/rounds/<int:number>/decide/",
+        views.round_decide,
+        name="round_decide",
+    ),
+    path(
         "desk/articles/<int:pk>/rounds/<int:number>/close/",
         views.round_close,
         name="round_close",

@@ -20,8 +20,10 @@ from articles.models import (
 from articles.rules import (
     board_independence_problem,
     may_sign_off,
+    reads_confidential_review_comments,
     require_board_reader,
     require_handling_editor,
+    transition_refusal,
 )
 from articles.text.fingerprints import short
 from articles.text.readability import readability_report
@@ -30,6 +32,7 @@ from articles.views import get_article_for
 from . import services
 from .forms import (
     AcceptForm,
+    DecisionForm,
     DeclineForm,
     FewerReviewsForm,
     InviteForm,
@@ -45,6 +48,7 @@ from .models import (
     ReviewRound,
     reviewer_candidates,
 )
+from .progress import RoundProgress
 from .services import board_signoff_record
 
 
@@ -74,17 +78,13 @@ def _get_assignment_for(user, assignment_id: int) -> ReviewAssignment:
 
 
 def _round_summary(review_round: ReviewRound | None) -> dict:
-    required = EditorialPolicy.current().reviewers_per_round
-    if review_round is None:
-        return {"required": required}
-    assignments = list(review_round.assignments.select_related("reviewer", "review"))
-    accepted = sum(a.status in {"accepted", "submitted"} for a in assignments)
+    progress = RoundProgress.of(review_round, EditorialPolicy.current().reviewers_per_round)
     return {
-        "required": required,
-        "assignments": assignments,
-        "accepted": accepted,
-        "submitted": sum(a.status == "submitted" for a in assignments),
-        "short_of_reviewers": review_round.is_open and accepted < required,
+        "progress": progress,
+        "required": progress.required,
+        "assignments": progress.assignments,
+        "accepted": progress.accepted,
+        "submitted": progress.submitted,
     }
 
 
@@ -195,36 +195,32 @@ def round_detail(request, pk: int, number: int):
     return _render_round(request, article, review_round)
 
 
-def _render_round(request, article, review_round, *, fewer_reviews_form=None, status=200):
-    """The round's page; `fewer_reviews_form` keeps a refused reason as typed."""
+# The order decisions are offered in: the usual outcome first.
+DECISION_ORDER = ["request_changes", "send_to_board", "reject"]
+
+
+def _decisions_for(article: Article, user) -> list:
+    """The decisions after review this person may take now, in offer order."""
+    return sorted(
+        (spec for spec in article.available_transitions_for(user) if spec.name in DECISION_ORDER),
+        key=lambda spec: DECISION_ORDER.index(spec.name),
+    )
+
+
+def _render_round(
+    request, article, review_round, *, fewer_reviews_form=None, decision_form=None, status=200
+):
+    """The round's page; `fewer_reviews_form` and `decision_form` keep what
+    was typed when the form was refused."""
     reviews = list(
         Review.objects.filter(assignment__round=review_round)
         .select_related("assignment__reviewer")
         .order_by("assignment__invited_at")
     )
-    order = ["request_changes", "send_to_board", "reject"]
-    decisions = sorted(
-        (
-            (
-                spec,
-                TransitionForm(initial={"seen_state": article.state}, auto_id=f"id_{spec.name}_%s"),
-            )
-            for spec in article.available_transitions_for(request.user)
-            if spec.name in order
-        ),
-        key=lambda pair: order.index(pair[0].name),
-    )
-    for spec, form in decisions:
-        # Each decision has its own box; the label says which one it belongs to.
-        required = spec.custom.get("comment_required", False)
-        form.fields["comment"].required = required  # shown as "(optional)" when not
-        form.use_required_attribute = False  # the service refuses, with the page's error summary
-        form.fields["comment"].label = (
-            f"Letter to the authors ({spec.custom['label'].lower()})"
-            if required
-            else f"Note ({spec.custom['label'].lower()})"
-        )
     decidable = not review_round.undecidable_because()
+    decisions = _decisions_for(article, request.user) if decidable else []
+    if decisions and decision_form is None:
+        decision_form = DecisionForm(initial={"seen_state": article.state}, decisions=decisions)
     # The decisions share one condition: the policy's number of reviews.
     shortfall = article.unmet_conditions("send_to_board") if decidable else []
     return render(
@@ -234,13 +230,69 @@ def _render_round(request, article, review_round, *, fewer_reviews_form=None, st
             "article": article,
             "round": review_round,
             "reviews": reviews,
-            "decisions": decisions if decidable else [],
+            "decision_form": decision_form if decisions else None,
             "review_shortfall": shortfall,
             "fewer_reviews_form": (fewer_reviews_form or FewerReviewsForm()) if shortfall else None,
             **_round_summary(review_round),
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def round_decide(request, pk: int, number: int):
+    """The handling editor's one decision on the round: the chosen workflow
+    transition fired with the one letter (`Article.fire` checks who may,
+    writes the audit entry and closes the round). A refused form comes back
+    with the letter as typed."""
+    article = _get_article_for_editor(request.user, pk)
+    review_round = get_object_or_404(
+        article.review_rounds.select_related("revision", "decided_by"), number=number
+    )
+    if problem := review_round.undecidable_because():
+        messages.error(request, problem)
+        return redirect("reviews:round", pk=pk, number=number)
+    decisions = _decisions_for(article, request.user)
+    if not decisions:
+        # Says why: not the deciding editor, or the reviews are not in yet.
+        spec = Article.transition_spec("send_to_board")
+        if not spec.has_perm(article, request.user):
+            raise PermissionDenied(
+                transition_refusal(
+                    spec.permission, "a decision on this round", request.user, article
+                )
+            )
+        for problem in article.unmet_conditions("send_to_board"):
+            messages.error(request, problem)
+        return redirect("reviews:round", pk=pk, number=number)
+    form = DecisionForm(request.POST, decisions=decisions)
+    if not form.is_valid():
+        return _render_round(request, article, review_round, decision_form=form, status=400)
+    name = form.cleaned_data["decision"]
+    label = Article.transition_spec(name).custom["label"]
+    try:
+        article = article.fire(
+            name,
+            by=request.user,
+            comment=form.cleaned_data["letter"],
+            seen_state=form.cleaned_data["seen_state"] or None,
+        )
+    except ArticleChanged as exc:
+        form.add_error(None, str(exc))
+        article = _get_article_for_editor(request.user, pk)
+        return _render_round(request, article, review_round, decision_form=form, status=409)
+    except TransitionRefused as exc:
+        form.add_error(None, f"“{label}” could not be done: {exc}")
+        return _render_round(request, article, review_round, decision_form=form, status=409)
+    except ValidationError as exc:
+        for message in exc.message_dict.get("comment", exc.messages):
+            form.add_error("letter", message)
+        return _render_round(request, article, review_round, decision_form=form, status=400)
+    messages.success(
+        request, f"Done: “{label}”. The article is now “{article.get_state_display()}”."
+    )
+    return redirect(article)
 
 
 @login_required
@@ -416,14 +468,13 @@ def _board_context(article: Article, user) -> dict:
     see it, the round's reviews and decision letter, and the changes from the
     published revision."""
     revision = article.current_revision
-    review_round = article.review_rounds.filter(revision=revision).order_by("-number").first()
     published = article.published_revision
     context = {
         "article": article,
         "revision": revision,
         "references": list(revision.references.all()),
-        "round": review_round,
-        "reviews": list(review_round.submitted_reviews()) if review_round else [],
+        "review_history": _review_history(article),
+        "shows_confidential": reads_confidential_review_comments(user, article),
         "signoffs": list(revision.signoffs.select_related("withdrawal")),
         "my_signoff": revision.signoffs.counting_by(user).first(),
         "valid_signoffs": article.valid_signoff_count(),
@@ -445,7 +496,45 @@ def _board_context(article: Article, user) -> dict:
         form.fields["comment"].required = True  # no "(optional)"; the service insists on it
         form.use_required_attribute = False
         context["return_form"] = form
+        context["return_next"] = returns[0].custom.get("next", "")
     return context
+
+
+def _review_history(article: Article) -> list[dict]:
+    """Every round of the article, newest first: the revision it judged, the
+    authors' response that came with it, each submitted review and the
+    editor's decision letter; and each time the board returned it, with why.
+    Whether confidential comments show is the template's question, from
+    `rules.reads_confidential_review_comments` asked in the view."""
+    rounds = list(
+        article.review_rounds.select_related("revision", "decided_by").order_by("-number")
+    )
+    reviews: dict[int, list] = {}
+    for review in (
+        Review.objects.filter(assignment__round__article=article, status=Review.Status.SUBMITTED)
+        .select_related("assignment__reviewer")
+        .order_by("submitted_at", "pk")
+    ):
+        reviews.setdefault(review.assignment.round_id, []).append(review)
+    returns = list(
+        article.audit_entries.filter(action="return_to_editor").select_related("actor", "revision")
+    )
+    return [
+        {
+            "round": review_round,
+            "reviews": reviews.get(review_round.pk, []),
+            # A board return opens a new round on the same revision: the
+            # return is told with the round it opened.
+            "board_returns": [
+                entry
+                for entry in returns
+                if entry.revision_id == review_round.revision_id
+                and entry.created_at <= review_round.opened_at
+                and (index + 1 == len(rounds) or entry.created_at > rounds[index + 1].opened_at)
+            ],
+        }
+        for index, review_round in enumerate(rounds)
+    ]
 
 
 def _signed_versions(revision, references) -> list[dict]:

@@ -109,3 +109,22 @@ def submit_required_reviews(article, *, editor, reviewers):
         )
     article.refresh_from_db()
     return article
+
+
+def legacy_withdrawn_draft(article, author):
+    """A never-submitted draft withdrawn before drafts were deleted instead:
+    such records exist from earlier versions and must stay private. Built
+    as the old "withdraw" transition left it (state and audit entry)."""
+    from articles.models import Article, ArticleState, AuditEntry
+
+    Article.objects.filter(pk=article.pk).update(state=ArticleState.WITHDRAWN)
+    AuditEntry.objects.create(
+        article=article,
+        revision=article.current_revision,
+        actor=author,
+        action="withdraw",
+        from_state=ArticleState.DRAFT,
+        to_state=ArticleState.WITHDRAWN,
+    )
+    article.refresh_from_db()
+    return article

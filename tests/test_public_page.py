@@ -105,7 +105,7 @@ def test_the_tracker_moves_on_with_the_workflow(client, draft, advance, policy):
     assert "Under Review" in current.split("</li>")[0]
 
 
-@pytest.mark.parametrize("steps", [[], ["submit", "desk_reject"], ["withdraw"]])
+@pytest.mark.parametrize("steps", [[], ["submit", "desk_reject"], ["submit", "withdraw"]])
 def test_drafts_rejected_and_withdrawn_articles_are_not_public(client, draft, advance, steps):
     article = advance(draft, *steps)
     assert _page(client, article).status_code == 404

@@ -2,6 +2,7 @@
 reviewing, deciding, and what each person may see."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from articles.models import ArticleState, AuditEntry
 from reviews.models import Review, ReviewAssignment, ReviewRound
+from reviews.progress import needed_sentence
 
 from .factories import UserFactory, editor_payload, reference
 
@@ -163,13 +165,70 @@ def test_only_editors_invite(client, people, submitted, reviewer, role, status):
     assert not ReviewAssignment.objects.exists()
 
 
-def test_editor_is_warned_when_too_few_reviewers_accepted(
-    client, editor, invited, reviewer, commit
+def test_no_warning_the_moment_invitations_go_out(client, editor, invited):
+    client.force_login(editor)
+    text = client.get(reverse("reviews:invite", args=[invited.pk])).content.decode()
+    assert "None of the 2 reviewers needed has accepted yet." in text
+    assert "2 invitations are waiting for an answer." in text
+    assert "alert-warning" not in text
+    assert "only 0" not in text
+
+
+def test_counts_read_right_for_one_and_two(
+    client, editor, invited, reviewer, second_reviewer, commit
 ):
     _accept(client, invited, reviewer, commit)
     client.force_login(editor)
     text = client.get(reverse("reviews:invite", args=[invited.pk])).content.decode()
-    assert "The policy needs 2 reviews per round; only 1 reviewer has accepted" in text
+    assert "1 of the 2 reviewers needed has accepted." in text
+    assert "1 invitation is waiting for an answer." in text
+    assert "alert-warning" not in text
+
+    _accept(client, invited, second_reviewer, commit)
+    client.force_login(editor)
+    text = client.get(reverse("reviews:invite", args=[invited.pk])).content.decode()
+    assert "All 2 reviewers needed have accepted." in text
+    assert "waiting for an answer" not in text
+
+
+def test_editor_is_warned_when_declines_leave_too_few_reviewers(
+    client, editor, invited, reviewer, second_reviewer, commit
+):
+    _accept(client, invited, reviewer, commit)
+    _respond(client, invited, second_reviewer, commit, action="decline", reason="Away.")
+    client.force_login(editor)
+    text = client.get(reverse("reviews:invite", args=[invited.pk])).content.decode()
+    assert (
+        "The policy needs 2 reviews per round, but only 1 of the people invited has accepted "
+        "or may still accept. Invite another reviewer."
+    ) in text
+
+
+def test_editor_is_warned_when_a_due_date_passes(client, editor, invited):
+    ReviewAssignment.objects.filter(round__article=invited).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    client.force_login(editor)
+    text = client.get(reverse("reviews:invite", args=[invited.pk])).content.decode()
+    assert "2 reviewers are past the due date without a review" in text
+
+
+@pytest.mark.parametrize(
+    ("count", "needed", "sentence"),
+    [
+        (0, 2, "None of the 2 reviewers needed has accepted yet."),
+        (1, 2, "1 of the 2 reviewers needed has accepted."),
+        (2, 3, "2 of the 3 reviewers needed have accepted."),
+        (2, 2, "All 2 reviewers needed have accepted."),
+        (0, 1, "The one reviewer needed has not accepted yet."),
+        (1, 1, "The one reviewer needed has accepted."),
+    ],
+)
+def test_count_sentences_agree_in_number(count, needed, sentence):
+    assert (
+        needed_sentence(count, needed, noun="reviewer", plural="reviewers", done="accepted")
+        == sentence
+    )
 
 
 # -- the reviewer's side ----------------------------------------------------
@@ -379,6 +438,97 @@ def test_request_changes_emails_the_authors_without_confidential_comments(
     # Authors learn what reviewers said, not who they are.
     assert reviewer.display_name not in edit_page
     assert "Rita Second" not in edit_page
+
+
+# -- one decision form per round ---------------------------------------------
+
+
+def _decide(client, article, commit, **data):
+    data.setdefault("seen_state", "under_review")
+    url = reverse("reviews:round_decide", args=[article.pk, 1])
+    return commit(client.post, url, data)
+
+
+def test_round_page_has_one_decision_form_with_one_letter_box(client, reviewed, editor):
+    client.force_login(editor)
+    text = client.get(reverse("reviews:round", args=[reviewed.pk, 1])).content.decode()
+    decide = text.split('id="decide-heading"')[1]
+    assert decide.count('name="letter"') == 1
+    assert decide.count('type="radio" name="decision"') == 3
+    assert decide.count("Record the decision") == 1
+    # Each choice says what happens next.
+    assert "their revised draft opens a new round" in decide
+    assert "the Advisory Board is asked to sign this revision" in decide
+    assert "cannot resubmit it" in decide
+
+
+def test_refused_decision_keeps_the_letter_and_changes_nothing(client, reviewed, editor, commit):
+    client.force_login(editor)
+    letter = "Dear authors, both reviewers ask for the dose."
+    before = AuditEntry.objects.count()
+
+    response = _decide(client, reviewed, commit, letter=letter)  # no decision chosen
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Choose a decision." in text
+    assert letter in text
+    reviewed.refresh_from_db()
+    assert reviewed.state == ArticleState.UNDER_REVIEW
+    assert AuditEntry.objects.count() == before
+
+    response = _decide(client, reviewed, commit, decision="reject", letter="")
+    assert response.status_code == 400
+    assert "“Reject” needs one" in response.content.decode()
+    assert re.search(r'value="reject" aria-describedby="[^"]+" checked', response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("decision", "state"),
+    [
+        ("request_changes", ArticleState.CHANGES_REQUESTED),
+        ("send_to_board", ArticleState.BOARD_REVIEW),
+        ("reject", ArticleState.REJECTED),
+    ],
+)
+def test_the_chosen_decision_and_only_it_is_applied_with_one_audit_entry(
+    client, reviewed, editor, commit, decision, state
+):
+    client.force_login(editor)
+    before = AuditEntry.objects.count()
+
+    response = _decide(client, reviewed, commit, decision=decision, letter="Our decision.")
+
+    assert response.status_code == 302
+    reviewed.refresh_from_db()
+    assert reviewed.state == state
+    new = AuditEntry.objects.filter(pk__gt=0).order_by("pk")[before:]
+    assert [(e.action, e.actor, e.comment) for e in new] == [(decision, editor, "Our decision.")]
+    review_round = ReviewRound.objects.get(article=reviewed, number=1)
+    assert (review_round.decision, review_round.decision_letter) == (decision, "Our decision.")
+
+
+@pytest.mark.parametrize("role", ["author", "reviewer", "board_member", "stranger"])
+def test_only_the_handling_editor_may_decide(client, people, reviewed, commit, role):
+    client.force_login(people[role])
+    response = _decide(client, reviewed, commit, decision="send_to_board", letter="Yes.")
+    assert response.status_code in {403, 404}
+    reviewed.refresh_from_db()
+    assert reviewed.state == ArticleState.UNDER_REVIEW
+
+
+def test_no_decision_before_the_reviews_are_in(client, invited, editor, commit):
+    client.force_login(editor)
+    page = client.get(reverse("reviews:round", args=[invited.pk, 1])).content.decode()
+    assert 'name="decision"' not in page
+
+    response = _decide(client, invited, commit, decision="send_to_board", letter="Yes.")
+
+    assert response.status_code == 302
+    shown = client.get(response.url).content.decode()
+    assert "review" in shown.split('id="decide-heading"')[1].lower()
+    invited.refresh_from_db()
+    assert invited.state == ArticleState.UNDER_REVIEW
 
 
 def test_authors_cannot_open_the_round_page(client, reviewed, author):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import Role
@@ -198,3 +199,93 @@ def test_signatures_cannot_be_changed_or_deleted(in_board_review, advance):
     with pytest.raises(PermissionDenied):
         BoardSignoff.objects.update(content_hash="0" * 64)
     assert BoardSignoff.objects.get().content_hash != "0" * 64
+
+
+# -- what the signing page shows -----------------------------------------------
+
+
+def _review_round(article, *, editor, reviewers, words: str):
+    from reviews.services import invitation_accept, review_save, reviewers_invite
+
+    for assignment in reviewers_invite(
+        article=article,
+        editor=editor,
+        reviewers=reviewers,
+        due_date=datetime.date.today() + datetime.timedelta(days=14),
+    ):
+        invitation_accept(assignment=assignment, reviewer=assignment.reviewer, has_conflict=False)
+        review_save(
+            assignment=assignment,
+            reviewer=assignment.reviewer,
+            submit=True,
+            data={
+                "recommendation": "minor",
+                "comments_to_author": f"{words}: to the authors from {assignment.reviewer}.",
+                "confidential_comments": f"{words}: CONFIDENTIAL from {assignment.reviewer}.",
+                "claims_supported": True,
+                "doses_checked": True,
+                "audience_fit": True,
+            },
+        )
+    article.refresh_from_db()
+    return article
+
+
+@pytest.fixture
+def two_rounds(draft, advance, editor, reviewer, second_reviewer):
+    article = advance(draft, "submit")
+    article = article.fire("start_review", by=editor)
+    article = _review_round(
+        article, editor=editor, reviewers=[reviewer, second_reviewer], words="First round"
+    )
+    article = article.fire("request_changes", by=editor, comment="LETTER ONE: add the dose.")
+    article = advance(article, "edit", "resubmit")
+    article = _review_round(
+        article, editor=editor, reviewers=[reviewer, second_reviewer], words="Second round"
+    )
+    return article.fire("send_to_board", by=editor, comment="LETTER TWO: ready for the board.")
+
+
+def test_signing_page_shows_every_rounds_reviews_and_letters(client, two_rounds, board_member):
+    client.force_login(board_member)
+    text = client.get(reverse("reviews:signoff", args=[two_rounds.pk])).content.decode()
+    assert "Round 1, on revision 1" in text and "Round 2, on revision 2" in text
+    for words in ("First round", "Second round"):
+        assert text.count(f"{words}: to the authors from") == 2
+    assert "LETTER ONE: add the dose." in text
+    assert "LETTER TWO: ready for the board." in text
+    # Newest first: the round being signed comes before the earlier one.
+    assert text.index("Round 2, on revision 2") < text.index("Round 1, on revision 1")
+
+
+def test_confidential_comments_stay_with_the_editors(client, two_rounds, board_member):
+    client.force_login(board_member)
+    text = client.get(reverse("reviews:signoff", args=[two_rounds.pk])).content.decode()
+    assert "CONFIDENTIAL" not in text
+    assert "confidential comments to the editor are not shown here" in text
+
+
+def test_a_board_member_who_may_handle_the_article_reads_confidential_comments(
+    client, two_rounds, second_board_member
+):
+    # Holding the Editor role too, they could read them on the round's page anyway.
+    second_board_member.groups.add(Group.objects.get(name=Role.EDITOR))
+    client.force_login(second_board_member)
+    text = client.get(reverse("reviews:signoff", args=[two_rounds.pk])).content.decode()
+    assert "Second round: CONFIDENTIAL from" in text
+
+
+def test_step_aside_comes_before_the_signature_and_the_fingerprint_is_explained(
+    client, in_board_review, board_member
+):
+    client.force_login(board_member)
+    text = client.get(reverse("reviews:signoff", args=[in_board_review.pk])).content.decode()
+    step_aside = text.index(reverse("reviews:recuse", args=[in_board_review.pk]))
+    signature = text.index('id="sign-heading"')
+    assert step_aside < signature
+    help_at = text.index('id="fingerprint-help"')
+    checkbox = text.index('name="confirm_professional"')
+    assert signature < help_at < checkbox  # beside the per-version boxes
+    explained = text[help_at:checkbox]
+    assert "glossary explanations" in explained and "references" in explained
+    assert "stops counting" in explained

@@ -13,11 +13,11 @@ from reader.models import PublicArticle
 from reader.visibility import shown_revision
 from reviews.models import BoardSignoff
 
-from .factories import UserFactory
+from .factories import UserFactory, legacy_withdrawn_draft
 
 
 @pytest.fixture
-def every_state(make_article, advance, policy):
+def every_state(make_article, advance, policy, author):
     """An article at each point of the workflow, with what a reader may see
     of it when the policy shows work in review."""
     approved = advance(
@@ -57,7 +57,10 @@ def every_state(make_article, advance, policy):
         "declined_update": (declined_update, "published"),
         "rejected": (advance(make_article(title="Rejected?"), "submit", "desk_reject"), None),
         "withdrawn": (advance(make_article(title="Withdrawn?"), "submit", "withdraw"), None),
-        "withdrawn_draft": (advance(make_article(title="Never sent?"), "withdraw"), None),
+        "withdrawn_draft": (
+            legacy_withdrawn_draft(make_article(title="Never sent?"), author),
+            None,
+        ),
     }
     return {
         name: (PublicArticle.objects.get(pk=a.pk), shown) for name, (a, shown) in articles.items()

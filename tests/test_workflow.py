@@ -254,14 +254,24 @@ def test_same_action_twice_is_applied_once(client, editor, draft, advance):
 @pytest.mark.parametrize(
     ("role", "steps", "expected", "absent"),
     [
-        ("author", [], ["Submit for review", "Withdraw"], ["Invite reviewers"]),
+        (
+            "author",
+            [],
+            ["Submit for review", "What happens next", "Delete this draft"],
+            ["Invite reviewers", "Withdraw"],
+        ),
         (
             "editor",
             ["submit"],
             ["Invite reviewers", "Reject without review"],
             ["Submit for review"],
         ),
-        ("author", ["submit"], ["Withdraw"], ["Invite reviewers", "Submit for review"]),
+        (
+            "author",
+            ["submit"],
+            ["The editors have your submission", "Withdraw"],
+            ["Invite reviewers", "Submit for review", "Delete this draft"],
+        ),
         (
             "board_member",
             ["submit", "start_review", "send_to_board"],
@@ -271,8 +281,8 @@ def test_same_action_twice_is_applied_once(client, editor, draft, advance):
         (
             "editor",
             ["submit", "start_review", "send_to_board"],
-            [],
-            ["Return to editor", "Sign off"],
+            ["The Advisory Board is reading the reviewed revision"],
+            ["Return to editor", "Sign off", "Your next step"],
         ),
     ],
 )
@@ -312,7 +322,7 @@ def test_tracker_marks_the_current_step_with_its_date(client, author, draft, adv
         (["submit", "start_review", "request_changes"], "Under Review"),
         (["submit", "start_review", "send_to_board"], "Under Review"),
         (["submit", "desk_reject"], None),
-        (["withdraw"], None),
+        (["submit", "withdraw"], None),
     ],
 )
 def test_public_stage_follows_the_internal_state(reach, steps, stage):
@@ -323,3 +333,155 @@ def test_public_stage_follows_the_internal_state(reach, steps, stage):
 def test_state_cannot_be_assigned_directly(draft):
     with pytest.raises(AttributeError):
         draft.state = S.APPROVED
+
+
+# -- actions by intent -------------------------------------------------------
+
+
+def _next_step_panel(text: str) -> str:
+    return text.split('id="actions-heading"')[1].split("</section>")[0]
+
+
+def test_the_drafts_one_primary_action_is_submit_with_what_happens_next(client, author, draft):
+    client.force_login(author)
+    text = client.get(reverse("articles:workspace", args=[draft.pk])).content.decode()
+    panel = _next_step_panel(text)
+    assert "Your next step" in panel
+    assert panel.count('class="btn btn-primary') == 1
+    assert ">Submit for review</button>" in panel
+    assert "The editors receive this revision" in panel
+    # One comment box at most, and no "Withdraw" for a draft: it is deleted instead.
+    assert panel.count("<textarea") == 1
+    assert "Withdraw" not in text.split('id="revisions-heading"')[0]
+    delete_link = reverse("articles:delete", args=[draft.pk])
+    assert text.index(">Submit for review<") < text.index(delete_link)
+
+
+def test_the_editors_primary_action_on_a_submission_is_inviting_reviewers(
+    client, editor, draft, advance
+):
+    article = advance(draft, "submit")
+    client.force_login(editor)
+    text = client.get(reverse("articles:workspace", args=[article.pk])).content.decode()
+    panel = _next_step_panel(text)
+    assert "Invite reviewers" in panel
+    assert "Reject without review" not in panel
+    # Rejecting comes after it, as a link to its confirmation page: no red button, no box.
+    confirm = reverse("articles:confirm", args=[article.pk, "desk_reject"])
+    assert text.index("Invite reviewers") < text.index(confirm)
+    assert "btn-danger" not in text.split('id="revisions-heading"')[0]
+
+
+def test_withdrawing_asks_for_confirmation_first(client, author, draft, advance):
+    article = advance(draft, "submit")
+    client.force_login(author)
+    workspace = client.get(reverse("articles:workspace", args=[article.pk])).content.decode()
+    confirm = reverse("articles:confirm", args=[article.pk, "withdraw"])
+    assert confirm in workspace
+    withdraw = reverse("articles:transition", args=[article.pk, "withdraw"])
+    assert f'action="{withdraw}"' not in workspace
+
+    page = client.get(confirm)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Are you sure?" in text
+    assert "cannot be resubmitted" in text
+    assert "Yes, withdraw" in text
+    article.refresh_from_db()
+    assert article.state == S.SUBMITTED  # looking at the page changed nothing
+
+    done = _post(client, article, "withdraw", comment="Found a better source.")
+    assert done.status_code == 302
+    article.refresh_from_db()
+    assert article.state == S.WITHDRAWN
+
+
+def test_a_refused_reason_comes_back_on_the_confirmation_page(client, editor, draft, advance):
+    article = advance(draft, "submit")
+    client.force_login(editor)
+    response = _post(client, article, "desk_reject", comment="  ")
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Are you sure?" in text
+    assert "needs a comment" in text
+    article.refresh_from_db()
+    assert article.state == S.SUBMITTED
+
+
+def test_confirmation_page_is_refused_with_a_reason_for_the_wrong_role(
+    client, author, draft, advance
+):
+    article = advance(draft, "submit")
+    client.force_login(author)
+    response = client.get(reverse("articles:confirm", args=[article.pk, "desk_reject"]))
+    assert response.status_code == 403
+    assert "use “Reject without review”" in response.content.decode()
+
+
+def test_a_draft_can_no_longer_be_withdrawn(client, author, draft):
+    client.force_login(author)
+    response = _post(client, draft, "withdraw")
+    assert response.status_code == 409
+    draft.refresh_from_db()
+    assert draft.state == S.DRAFT
+
+
+# -- deleting a never-submitted draft ----------------------------------------
+
+
+def test_author_deletes_a_never_submitted_draft_after_confirming(client, author, draft):
+    client.force_login(author)
+    url = reverse("articles:delete", args=[draft.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Are you sure?" in page.content.decode()
+    assert Article.objects.filter(pk=draft.pk).exists()  # nothing happens before the POST
+
+    response = client.post(url)
+
+    assert response.status_code == 302
+    assert response.url == reverse("articles:desk")
+    assert not Article.objects.filter(pk=draft.pk).exists()
+    desk = client.get(response.url).content.decode()
+    assert f"The draft “{draft.title}” was deleted." in desk
+
+
+@pytest.mark.parametrize("role", ["editor", "reviewer", "board_member", "stranger", "other_author"])
+def test_nobody_else_can_delete_a_draft_or_learn_it_exists(client, people, draft, role):
+    client.force_login(people[role])
+    for method in (client.get, client.post):
+        assert method(reverse("articles:delete", args=[draft.pk])).status_code == 404
+    assert Article.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["author", "editor"])
+def test_a_submitted_article_cannot_be_deleted(client, people, draft, advance, role):
+    article = advance(draft, "submit")
+    client.force_login(people[role])
+    response = client.post(reverse("articles:delete", args=[article.pk]))
+    text = response.content.decode()
+    assert response.status_code == 403
+    assert (
+        "only a draft that was never submitted can be deleted" in text
+        if role == "author"
+        else "authors can delete its draft." in text
+    )
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert "Delete this draft" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_anonymous_visitor_cannot_delete_a_draft(client, draft):
+    response = client.post(reverse("articles:delete", args=[draft.pk]))
+    assert response.status_code == 302
+    assert Article.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_draft_with_audit_entries_is_kept(author, draft):
+    from django.core.exceptions import PermissionDenied
+
+    from articles.services import article_delete_draft
+
+    AuditEntry.note(draft, author, "imported", "From an older system.")
+    with pytest.raises(PermissionDenied, match="audit trail"):
+        article_delete_draft(article=draft, author=author)
+    assert Article.objects.filter(pk=draft.pk).exists()

@@ -362,7 +362,13 @@ class Article(ConcurrentTransitionMixin, models.Model):
         target=ArticleState.SUBMITTED,
         permission=AUTHORS,
         conditions=SUBMIT_CONDITIONS,
-        custom={"label": "Submit for review", "style": "primary"},
+        custom={
+            "label": "Submit for review",
+            "style": "primary",
+            "intent": "primary",
+            "next": "The editors receive this revision and choose reviewers. You cannot edit "
+            "it while it is with them; you are emailed when they decide.",
+        },
     )
     def submit(self):
         """An author sends the open draft to the editors; the draft is frozen."""
@@ -377,7 +383,14 @@ class Article(ConcurrentTransitionMixin, models.Model):
         target=ArticleState.UNDER_REVIEW,
         permission=HANDLING_EDITOR,
         # Review starts by inviting reviewers: the panel links to that page.
-        custom={"label": "Invite reviewers", "style": "primary", "link": "reviews:invite"},
+        custom={
+            "label": "Invite reviewers",
+            "style": "primary",
+            "link": "reviews:invite",
+            "intent": "primary",
+            "next": "Review starts with the first invitation you send: the authors and the "
+            "public tracker then show “Under Review”.",
+        },
     )
     def start_review(self):
         """An editor opens the first review round."""
@@ -390,7 +403,14 @@ class Article(ConcurrentTransitionMixin, models.Model):
         source=ArticleState.SUBMITTED,
         target=RETURN_VALUE(ArticleState.REJECTED, ArticleState.APPROVED),
         permission=HANDLING_EDITOR,
-        custom={"label": "Reject without review", "style": "danger", "comment_required": True},
+        custom={
+            "label": "Reject without review",
+            "style": "danger",
+            "comment_required": True,
+            "intent": "destructive",
+            "next": "The submission ends here without peer review; the authors receive your "
+            "reason and cannot resubmit this article.",
+        },
     )
     def desk_reject(self):
         """An editor declines a submission before review. A new revision of a
@@ -403,7 +423,14 @@ class Article(ConcurrentTransitionMixin, models.Model):
         target=ArticleState.CHANGES_REQUESTED,
         permission=DECIDING_EDITOR,
         conditions=[round_has_required_reviews],
-        custom={"label": "Request changes", "style": "warning", "comment_required": True},
+        custom={
+            "label": "Request changes",
+            "style": "warning",
+            "comment_required": True,
+            "intent": "decision",
+            "next": "The round closes and the authors get your letter with the reviewers' "
+            "comments; their revised draft opens a new round.",
+        },
     )
     def request_changes(self):
         """An editor closes the round and asks the authors for a new revision."""
@@ -414,7 +441,13 @@ class Article(ConcurrentTransitionMixin, models.Model):
         target=ArticleState.UNDER_REVIEW,
         permission=AUTHORS,
         conditions=SUBMIT_CONDITIONS,
-        custom={"label": "Resubmit revised draft", "style": "primary"},
+        custom={
+            "label": "Resubmit revised draft",
+            "style": "primary",
+            "intent": "primary",
+            "next": "A new review round opens on this revision; the editor usually asks the "
+            "same reviewers to look again.",
+        },
     )
     def resubmit(self):
         """An author answers a change request with a new, frozen revision (a new round)."""
@@ -428,7 +461,13 @@ class Article(ConcurrentTransitionMixin, models.Model):
         target=ArticleState.BOARD_REVIEW,
         permission=DECIDING_EDITOR,
         conditions=[round_has_required_reviews],
-        custom={"label": "Send to Advisory Board", "style": "success"},
+        custom={
+            "label": "Send to Advisory Board",
+            "style": "success",
+            "intent": "decision",
+            "next": "The round closes and the Advisory Board is asked to sign this revision; "
+            "it is published once enough members sign.",
+        },
     )
     def send_to_board(self):
         """An editor accepts the reviewed revision and asks the board to sign it."""
@@ -439,7 +478,14 @@ class Article(ConcurrentTransitionMixin, models.Model):
         target=RETURN_VALUE(ArticleState.REJECTED, ArticleState.APPROVED),
         permission=DECIDING_EDITOR,
         conditions=[round_has_required_reviews],
-        custom={"label": "Reject", "style": "danger", "comment_required": True},
+        custom={
+            "label": "Reject",
+            "style": "danger",
+            "comment_required": True,
+            "intent": "decision",
+            "next": "The round closes and the article leaves the process; the authors get "
+            "your letter and cannot resubmit it.",
+        },
     )
     def reject(self):
         """An editor rejects after review (a published article stays live)."""
@@ -450,7 +496,14 @@ class Article(ConcurrentTransitionMixin, models.Model):
         source=ArticleState.BOARD_REVIEW,
         target=ArticleState.UNDER_REVIEW,
         permission=INDEPENDENT_BOARD_MEMBER,
-        custom={"label": "Return to editor", "style": "warning", "comment_required": True},
+        custom={
+            "label": "Return to editor",
+            "style": "warning",
+            "comment_required": True,
+            "intent": "destructive",
+            "next": "The article goes back to its editor for another review round; "
+            "signatures given so far on this revision stop counting.",
+        },
     )
     def return_to_editor(self):
         """A board member sends the revision back to the editor with a reason."""
@@ -461,7 +514,12 @@ class Article(ConcurrentTransitionMixin, models.Model):
         target=ArticleState.APPROVED,
         permission=INDEPENDENT_BOARD_MEMBER,
         conditions=[board_quorum_reached],
-        custom={"label": "Approve for publication", "style": "success"},
+        custom={
+            "label": "Approve for publication",
+            "style": "success",
+            "intent": "primary",
+            "next": "This revision is published at once with the signatures it has.",
+        },
     )
     def approve(self):
         """Publishes the signed revision. Normally fired by the sign-off that
@@ -493,6 +551,9 @@ class Article(ConcurrentTransitionMixin, models.Model):
             "comment_required": True,
             "link": "articles:notice",
             "records_notice": True,
+            "intent": "destructive",
+            "next": "Readers see your reason above the text, which stays at the same address "
+            "marked as retracted.",
         },
     )
     def retract(self):
@@ -502,8 +563,9 @@ class Article(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
+        # A never-submitted draft is deleted by its authors instead
+        # (articles.services.article_delete_draft): nobody else has seen it.
         source=[
-            ArticleState.DRAFT,
             ArticleState.SUBMITTED,
             ArticleState.UNDER_REVIEW,
             ArticleState.CHANGES_REQUESTED,
@@ -511,7 +573,14 @@ class Article(ConcurrentTransitionMixin, models.Model):
         ],
         target=RETURN_VALUE(ArticleState.WITHDRAWN, ArticleState.APPROVED),
         permission=AUTHORS,
-        custom={"label": "Withdraw", "style": "outline-danger"},
+        custom={
+            "label": "Withdraw",
+            "style": "outline-danger",
+            "intent": "destructive",
+            "next": "The article leaves the review process for good: editors and reviewers "
+            "stop work on it and it cannot be resubmitted. A version already "
+            "published stays live.",
+        },
     )
     def withdraw(self):
         """An author pulls the article (or a pending new revision of a published

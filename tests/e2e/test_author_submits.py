@@ -64,6 +64,10 @@ def test_demo_author_writes_previews_and_submits_a_cited_article(demo_site, page
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
     expect(page.get_by_role("heading", name="Can amiodarone affect the thyroid?")).to_be_visible()
+    # One next step, saying what follows; deleting the draft is a link to a confirmation.
+    expect(page.get_by_role("heading", name="Your next step")).to_be_visible()
+    expect(page.get_by_text("The editors receive this revision")).to_be_visible()
+    expect(page.get_by_role("link", name="Delete this draft")).to_be_visible()
     page.get_by_role("button", name="Submit for review").click()
 
     expect(page.get_by_text("The article is now “Submitted”")).to_be_visible()
@@ -73,3 +77,25 @@ def test_demo_author_writes_previews_and_submits_a_cited_article(demo_site, page
     expect(current).to_contain_text("Submitted")
     expect(current).to_contain_text(re.compile(r"\d{1,2} \w{3} \d{4}"))
     assert _serious_violations(page) == []
+
+
+def test_author_deletes_a_draft_and_confirms_a_withdrawal_first(demo_site, page):
+    _sign_in(page, demo_site.url, "author2")
+    page.get_by_role("link", name=re.compile("vitamin D help prevent falls")).first.click()
+    expect(page.get_by_role("heading", name="Your next step")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit for review")).to_be_visible()
+    expect(page.get_by_role("link", name="Withdraw")).to_have_count(0)
+    page.get_by_role("link", name="Delete this draft").click()
+    expect(page.get_by_text("Are you sure?")).to_be_visible()
+    assert _serious_violations(page) == []
+    page.get_by_role("button", name="Yes, delete this draft").click()
+    expect(page.get_by_text("was deleted.")).to_be_visible()
+
+    # A submitted article is withdrawn, not deleted, and only after confirming.
+    page.goto(demo_site.url + "/desk/")
+    page.get_by_role("link", name=re.compile("ibuprofen with an ACE inhibitor")).first.click()
+    page.get_by_role("link", name="Withdraw").click()
+    expect(page.get_by_text("Are you sure?")).to_be_visible()
+    assert _serious_violations(page) == []
+    page.get_by_role("link", name="No, keep it as it is").click()
+    expect(page.get_by_role("link", name="Withdraw")).to_be_visible()

@@ -46,11 +46,9 @@ def test_two_board_members_sign_and_readers_see_who_approved_it(demo_site, brows
     expect(
         editor.get_by_text("Recorded: round 1 may be decided with fewer reviews")
     ).to_be_visible()
-    editor.get_by_role("link", name="← Back to the workspace").click()
-    editor.get_by_label("Comment for “Send to Advisory Board” (optional)").fill(
-        "One review is enough."
-    )
-    editor.get_by_role("button", name="Send to Advisory Board").click()
+    editor.get_by_label("Send to Advisory Board", exact=True).check()
+    editor.get_by_label("Your letter").fill("One review is enough.")
+    editor.get_by_role("button", name="Record the decision").click()
     expect(editor.get_by_text("The article is now “Board review”")).to_be_visible()
 
     first = _signed_in(browser, demo_site.url, "board")

@@ -69,10 +69,14 @@ def test_editor_runs_a_review_round_and_the_author_resubmits(sign_in):
     editor.get_by_role("link", name="Read this round's reviews and decide").click()
     expect(editor.get_by_text("Only for the editor.").first).to_be_visible()
     assert serious_accessibility_violations(editor) == []
-    editor.get_by_label("Letter to the authors (request changes)").fill(
-        "Please add the usual B6 dose."
-    )
-    editor.get_by_role("button", name="Request changes").click()
+    # One letter box and a choice of decision: a forgotten choice keeps the letter.
+    editor.get_by_label("Your letter").fill("Please add the usual B6 dose.")
+    editor.get_by_role("button", name="Record the decision").click()
+    expect(editor.get_by_text("Choose a decision.").first).to_be_visible()
+    expect(editor.get_by_label("Your letter")).to_have_value("Please add the usual B6 dose.")
+    assert serious_accessibility_violations(editor) == []
+    editor.get_by_label("Request changes", exact=True).check()
+    editor.get_by_role("button", name="Record the decision").click()
     expect(editor.get_by_text("The article is now “Changes requested”")).to_be_visible()
 
     author = sign_in("author")

@@ -131,6 +131,7 @@ def build_world():
         "accounts:person_unlock": {"pk": people["author"].pk},
         "office:glossary_edit": {"pk": term.pk},
         "articles:notice": {"pk": published.pk},  # notices go on published articles
+        "articles:confirm": {"name": "withdraw"},  # the one action that asks "are you sure?"
         "office:glossary_delete": {"pk": term.pk},
         "office:question_handle": {"pk": question.pk},
         "moved:person": {"pk": people["author"].pk},

@@ -19,7 +19,7 @@ from reviews.models import ReminderSent, ReviewAssignment
 from reviews.reminders import send_due_reminders
 from reviews.services import invitation_accept, review_save, reviewers_invite
 
-from ..factories import UserFactory, editor_payload, reference
+from ..factories import UserFactory, editor_payload, legacy_withdrawn_draft, reference
 
 
 @pytest.fixture
@@ -98,8 +98,8 @@ def test_open_draft_of_a_published_article_stays_private(
     assert client.get(reverse("articles:revision", args=[article.pk, 2])).status_code == 200
 
 
-def test_never_submitted_withdrawn_article_stays_private(client, editor, draft, advance):
-    advance(draft, "withdraw")
+def test_never_submitted_withdrawn_article_stays_private(client, author, editor, draft):
+    legacy_withdrawn_draft(draft, author)
     client.force_login(editor)
     assert client.get(reverse("articles:workspace", args=[draft.pk])).status_code == 404
 

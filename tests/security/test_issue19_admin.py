@@ -39,7 +39,7 @@ from reviews.services import (
     reviewers_invite,
 )
 
-from ..factories import PASSWORD, UserFactory, reference
+from ..factories import PASSWORD, UserFactory, legacy_withdrawn_draft, reference
 
 APPS = {"core", "articles", "reviews"}
 # Editors have no view permission on these: the admin refuses them outright.
@@ -82,7 +82,7 @@ def world(db):
     root = User.objects.create_superuser("root", "root@example.org", "Root-pass-12345")
 
     draft = _new_article(writer, "Unsubmitted draft?")
-    withdrawn = _new_article(writer, "Withdrawn before submitting?").fire("withdraw", by=writer)
+    withdrawn = legacy_withdrawn_draft(_new_article(writer, "Withdrawn before submitting?"), writer)
 
     published = _new_article(writer, "Published?").fire("submit", by=writer)
     published = _reviewed(published, handler, reviewers[:2])

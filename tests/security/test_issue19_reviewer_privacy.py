@@ -29,7 +29,7 @@ from reviews.services import (
     reviewers_invite,
 )
 
-from ..factories import PASSWORD, UserFactory, reference
+from ..factories import PASSWORD, UserFactory, legacy_withdrawn_draft, reference
 from .matrix_world import url_for, url_names
 
 # What the editor-author must never read about their own article.
@@ -277,7 +277,7 @@ def test_audit_filter_lists_no_one_who_only_reviewed_the_viewers_article(client,
 
 def test_audit_log_never_shows_a_never_submitted_article(client, world):
     writer_draft = _new_article(world["writer"], "Private draft title?")
-    writer_draft.fire("withdraw", by=world["writer"])
+    legacy_withdrawn_draft(writer_draft, world["writer"])
     assert AuditEntry.objects.filter(article=writer_draft).exists()
     client.force_login(world["penwright"])
     log = client.get(reverse("office:audit")).content.decode()

@@ -118,6 +118,16 @@ EXPECTED = {
         "GET": [405, 405, 405, 405, 405, 405, 405],
         "POST": [400, 400, 400, 400, 400, 400, 400],
     },
+    # The "are you sure?" page of withdrawing the article in review.
+    "articles:confirm": {
+        "GET": [302, 200, 404, 404, 404, 403, 404],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    # Only a never-submitted draft is deleted: the article in review is not.
+    "articles:delete": {
+        "GET": [302, 403, 404, 404, 404, 403, 404],
+        "POST": [302, 403, 404, 404, 404, 403, 404],
+    },
     "articles:notice": {
         "GET": [302, 403, 404, 404, 404, 200, 403],
         "POST": [302, 403, 404, 404, 404, 400, 403],
@@ -287,6 +297,10 @@ EXPECTED = {
     "reviews:round": {
         "GET": [302, 403, 404, 404, 404, 200, 404],
         "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "reviews:round_decide": {
+        "GET": [302, 405, 405, 405, 405, 405, 405],
+        "POST": [302, 403, 404, 404, 404, 400, 404],
     },
     "reviews:round_close": {
         "GET": [302, 405, 405, 405, 405, 405, 405],
