@@ -365,7 +365,7 @@ def _comment_form(spec, *, state: str, data=None, initial_comment: str = "") -> 
     form.fields["comment"].required = spec.custom.get("comment_required", False)
     form.use_required_attribute = False  # the service refuses, with the page's error summary
     form.fields["comment"].label = (
-        "Why?"
+        "Your reason"
         if spec.custom.get("intent") == "destructive"
         else "Note to the editors"
         if spec.permission is AUTHORS
