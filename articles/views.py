@@ -361,9 +361,10 @@ def _comment_form(spec, *, state: str, data=None, initial_comment: str = "") -> 
         initial={"seen_state": state, "comment": initial_comment},
         auto_id=f"id_{spec.name}_%s",
     )
-    # "required" drives the label's "(optional)" mark (templates/bootstrap5/field.html).
-    form.fields["comment"].required = spec.custom.get("comment_required", False)
-    form.use_required_attribute = False  # the service refuses, with the page's error summary
+    if spec.custom.get("comment_required"):
+        # Article.fire() insists on the comment after its own checks (a stale
+        # page is a 409 first); the label only drops its "(optional)" mark.
+        form.needed_to_submit = ("comment",)
     form.fields["comment"].label = (
         "Your reason"
         if spec.custom.get("intent") == "destructive"

@@ -493,8 +493,7 @@ def _board_context(article: Article, user) -> dict:
     if returns:
         form = TransitionForm(initial={"seen_state": article.state}, auto_id="id_return_%s")
         form.fields["comment"].label = "Why are you returning it to the editor?"
-        form.fields["comment"].required = True  # no "(optional)"; the service insists on it
-        form.use_required_attribute = False
+        form.needed_to_submit = ("comment",)  # no "(optional)": Article.fire() insists on it
         context["return_form"] = form
         context["return_next"] = returns[0].custom.get("next", "")
     return context
