@@ -78,7 +78,7 @@ def shots() -> list[Shot]:
     assignment = (
         ReviewAssignment.objects.filter(
             round__article__state=ArticleState.UNDER_REVIEW,
-            round__closed_at__isnull=True,
+            round__decision="",
             status=ReviewAssignment.Status.SUBMITTED,
         )
         .select_related("round__article")
