@@ -853,8 +853,20 @@ ARCHIVE: list[dict[str, Any]] = [
             (32, "invite", "editor", "reviewer,reviewer3"),
             (33, "accept", "reviewer", ""),
             (33, "accept", "reviewer3", ""),
-            (41, "review", "reviewer", "approve|The harms are now covered."),
-            (45, "review", "reviewer3", "approve|Doses are right."),
+            (
+                41,
+                "review",
+                "reviewer",
+                "approve|The harms are now covered, including dependence, and the "
+                "alternatives section gives the reader somewhere to go. No further changes.",
+            ),
+            (
+                45,
+                "review",
+                "reviewer3",
+                "approve|The trial dose is stated correctly. Optional: mention that both drugs "
+                "need lower doses when kidney function is reduced.",
+            ),
         ],
     },
     {

@@ -1,7 +1,9 @@
 """`manage.py load_demo` gives a newcomer something real to click through."""
 
 import datetime
+import importlib.util
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -26,6 +28,7 @@ from demo.content import BORTEZOMIB, PASSWORD
 from reader.models import PublicArticle
 from reviews.models import BoardSignoff, Review, ReviewRound
 
+LEVELS = ("patient", "student", "professional")
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -175,3 +178,34 @@ def test_demo_logins_prints_every_account_and_the_password(demo):
     assert PASSWORD in text
     for username in ("editor", "author", "reviewer", "board", "board2", "admin"):
         assert f"  {username} " in text
+
+
+def _screenshots_module():
+    path = Path(__file__).resolve().parent.parent / "docs" / "screenshots.py"
+    spec = importlib.util.spec_from_file_location("screenshots", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_make_screenshots_finds_every_page_it_pictures_in_the_demo(demo, client):
+    shots = _screenshots_module().shots()
+    names = {shot.name for shot in shots}
+    assert names == {
+        *(f"reader-{level}-{device}" for level in LEVELS for device in ("desktop", "phone")),
+        "author-workspace",
+        "editor-queue",
+        "round-decision",
+        "board-signing",
+        "office-dashboard",
+    }
+    for shot in shots:
+        client.logout()
+        if shot.who:
+            client.force_login(User.objects.get(username=shot.who))
+        response = client.get(shot.path)
+        assert response.status_code == 200, (shot.name, shot.path)
+    # The decision page is of a round with every review in.
+    (decision,) = [shot for shot in shots if shot.name == "round-decision"]
+    client.force_login(User.objects.get(username="editor"))
+    assert "Round 2" in client.get(decision.path).content.decode()
