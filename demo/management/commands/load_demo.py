@@ -1,3 +1,10 @@
+"""`manage.py load_demo`: the demo accounts and an archive whose history
+happened over the past months. Every step runs through the services, as real
+work does, at its own moment of the past: time-machine (a dev dependency,
+like the demo itself) moves the clock for each step, so audit entries,
+rounds, reviews, signatures and notices carry believable dates while the
+append-only records are written once, as always."""
+
 import datetime
 
 import time_machine
