@@ -48,8 +48,8 @@ from reviews.services import (
 BUILD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The people joined before the oldest article was started.
 JOINED_DAYS_AGO = 300
-# Office hours: each article's day starts at 09:00 local time, and its steps
-# on one day follow each other by STEP_GAP.
+# Office hours: each step happens between 09:00 and 16:00 local time, and the
+# steps of one day follow each other by STEP_GAP.
 STEP_GAP = datetime.timedelta(minutes=37)
 
 
@@ -140,7 +140,9 @@ class Command(BaseCommand):
         for day, *_ in spec["steps"]:
             same_day = same_day + 1 if day == last_day else 0
             last_day = day
-            moments.append(first_day + datetime.timedelta(days=day) + same_day * STEP_GAP)
+            # Some time in the working day, the same on every run.
+            start = datetime.timedelta(minutes=(day * 97 + len(spec["slug"]) * 13) % 420)
+            moments.append(first_day + datetime.timedelta(days=day) + start + same_day * STEP_GAP)
         # Nothing happens in the future: the latest steps move back before now.
         for index in range(len(moments) - 1, -1, -1):
             latest = now - (len(moments) - index) * STEP_GAP
