@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check chromium clean bench bench-text
+.PHONY: run test lint check chromium clean bench bench-text screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,14 @@ bench: $(STAMP)
 # worst inputs at the size limits; fails when one takes a second or more.
 bench-text: $(STAMP)
 	$(BIN)/python bench/text_paths.py
+
+# Pictures of the demo's pages (docs/screenshots/, shown in the README), taken
+# with Playwright and Debian's chromium from a throwaway SQLite database;
+# optipng makes them smaller when it is installed (or can be, as root).
+screenshots: $(STAMP) chromium
+	@command -v optipng >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 \
+	  || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq optipng >/dev/null 2>&1 || true
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

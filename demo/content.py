@@ -3,6 +3,8 @@ references point at real publications; check them before any real use."""
 
 from pathlib import Path
 
+from .archive import ARCHIVE
+
 PASSWORD = "Review-demo-2026"
 
 PEOPLE = [
@@ -87,28 +89,53 @@ BORTEZOMIB = {
             "url": "",
         },
     ],
-    # Steps in order, each (action, username, detail). Actions are workflow
-    # transitions, or: "invite" (detail: reviewers), "accept", "review"
-    # (detail: "recommendation|comments to the authors") and "sign".
+    # Steps in order, each (day, action, username, detail), `day` counted
+    # from the article's start, `started` days before the demo is loaded.
+    # Actions are workflow transitions (detail: the comment), or: "invite"
+    # (detail: reviewers), "accept", "decline" (detail: the reason), "review"
+    # (detail: "recommendation|comments to the authors"), "sign", "revise"
+    # (detail: a dict of the fields that change), "notice" (detail:
+    # "kind|reason"), "ask" (detail: a dict for a reader's message) and
+    # "answer" (detail: the editor's answer to the oldest open message).
+    "started": 204,
     "steps": [
-        ("submit", "author", ""),
-        ("invite", "editor", "reviewer,reviewer2"),
-        ("accept", "reviewer", ""),
-        ("accept", "reviewer2", ""),
+        (1, "submit", "author", ""),
+        (3, "invite", "editor", "reviewer,reviewer2"),
+        (4, "accept", "reviewer", ""),
+        (5, "accept", "reviewer2", ""),
         (
+            12,
             "review",
             "reviewer",
             "approve|Accurate and clear. The advice on route and schedule matches the trials.",
         ),
         (
+            16,
             "review",
             "reviewer2",
             "minor|Consider saying that symptoms can keep worsening for a few weeks after "
             "stopping.",
         ),
-        ("send_to_board", "editor", "Both reviewers support publication."),
-        ("sign", "board", ""),
-        ("sign", "board2", ""),
+        (19, "send_to_board", "editor", "Both reviewers support publication."),
+        (22, "sign", "board", ""),
+        (26, "sign", "board2", ""),
+        (
+            71,
+            "ask",
+            "",
+            {
+                "audience": "patient",
+                "question": "Does the tingling go away completely once treatment ends?",
+                "email": "family@example.org",
+            },
+        ),
+        (
+            73,
+            "answer",
+            "editor",
+            "For most people it improves over the months after the dose is lowered or "
+            "stopped, though in some it does not go away completely.",
+        ),
     ],
 }
 
@@ -162,15 +189,16 @@ OTHER_ARTICLES = [
                 "10.1210/jc.2015-3754",
             ),
         ],
+        "started": 46,
         "steps": [
-            ("submit", "author2", ""),
-            ("invite", "editor", "reviewer,reviewer2"),
-            ("accept", "reviewer", ""),
-            ("accept", "reviewer2", ""),
-            ("review", "reviewer", "approve|A careful, balanced answer."),
-            ("review", "reviewer2", "approve|Correct; the monitoring advice is sensible."),
-            ("send_to_board", "editor", "Reviewers are satisfied after round 1."),
-            ("sign", "board", ""),
+            (1, "submit", "author2", ""),
+            (2, "invite", "editor", "reviewer,reviewer2"),
+            (3, "accept", "reviewer", ""),
+            (4, "accept", "reviewer2", ""),
+            (12, "review", "reviewer", "approve|A careful, balanced answer."),
+            (15, "review", "reviewer2", "approve|Correct; the monitoring advice is sensible."),
+            (18, "send_to_board", "editor", "Reviewers are satisfied after round 1."),
+            (25, "sign", "board", ""),
         ],
     },
     {
@@ -206,11 +234,17 @@ OTHER_ARTICLES = [
                 url="https://www.fda.gov/drugs/drug-safety-and-availability",
             ),
         ],
+        "started": 31,
         "steps": [
-            ("submit", "author", ""),
-            ("invite", "editor", "reviewer,reviewer2"),
-            ("accept", "reviewer", ""),
-            ("review", "reviewer", "minor|Mention that symptoms can start after the course ends."),
+            (1, "submit", "author", ""),
+            (3, "invite", "editor", "reviewer,reviewer2"),
+            (4, "accept", "reviewer", ""),
+            (
+                11,
+                "review",
+                "reviewer",
+                "minor|Mention that symptoms can start after the course ends.",
+            ),
         ],
     },
     {
@@ -240,14 +274,21 @@ OTHER_ARTICLES = [
                 "10.1136/bmj.e8525",
             ),
         ],
+        "started": 72,
         "steps": [
-            ("submit", "author2", ""),
-            ("invite", "editor", "reviewer,reviewer2"),
-            ("accept", "reviewer", ""),
-            ("accept", "reviewer2", ""),
-            ("review", "reviewer", "minor|Add practical advice on how long it is safe to take."),
-            ("review", "reviewer2", "major|The diuretic combination needs its own section."),
+            (1, "submit", "author2", ""),
+            (4, "invite", "editor", "reviewer,reviewer2"),
+            (5, "accept", "reviewer", ""),
+            (5, "accept", "reviewer2", ""),
             (
+                15,
+                "review",
+                "reviewer",
+                "minor|Add practical advice on how long it is safe to take.",
+            ),
+            (19, "review", "reviewer2", "major|The diuretic combination needs its own section."),
+            (
+                22,
                 "request_changes",
                 "editor",
                 "Please add the 'triple whammy' with diuretics and say how to monitor "
@@ -279,7 +320,8 @@ OTHER_ARTICLES = [
                 "10.1016/0041-3879(80)90038-0",
             ),
         ],
-        "steps": [("submit", "author", "")],
+        "started": 7,
+        "steps": [(2, "submit", "author", "")],
     },
     {
         "slug": "does-vitamin-d-help-prevent-falls-in-older-adults",
@@ -288,6 +330,7 @@ OTHER_ARTICLES = [
         "audience": "patient",
         "summary": "For most older people living at home, vitamin D alone does not prevent falls.",
         "body": "## What the trials show\n\nDraft in progress: summarise the trials here [1].",
+        "started": 12,
         "references": [
             _ref(
                 "US Preventive Services Task Force",
@@ -303,7 +346,8 @@ OTHER_ARTICLES = [
     },
 ]
 
-ARTICLES = [BORTEZOMIB, *OTHER_ARTICLES]
+# The first six keep their order (their ids are used by the browser tests).
+ARTICLES = [BORTEZOMIB, *OTHER_ARTICLES, *ARCHIVE]
 
 GLOSSARY = [
     ("neuropathy", "damage to nerves that can cause numbness, tingling or pain", "neuropathies"),
