@@ -38,7 +38,7 @@ def test_queue_says_what_is_waiting_on_whom(client, editor, in_review, make_arti
     assert "New submission to triage" in text
     assert "unanswered for 4 days" in text
     assert "overdue since" in text
-    assert "Only 0 of the 2 reviewers needed have accepted." in text
+    assert "0 of the 2 reviewers needed have accepted: invite more." in text
     assert "Waiting for the authors to revise." in text
     # Most urgent first: the overdue review before the authors' homework.
     assert text.index("In review?") < text.index("With the authors?")
