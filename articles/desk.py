@@ -28,10 +28,10 @@ class Task:
 
 # The roles in the order the desk lists them, with their headings.
 ROLES = {
-    "author": "Your articles",
-    "editor": "Editorial work",
-    "reviewer": "Your reviews",
-    "board": "Advisory Board sign-off",
+    "author": "As an author",
+    "editor": "As an editor",
+    "reviewer": "As a reviewer",
+    "board": "As an Advisory Board member",
 }
 
 Source = Callable[[object, date], tuple[str, list[Task]] | None]

@@ -77,7 +77,7 @@ def search_index_update(article: Article) -> None:
     title, summary, body = texts
     # The snippet's text: the summary and body, tidied where citations were
     # dropped. Not the title, which the result shows already above it.
-    fields = {"text": "\n".join(snippets.tidy(part) for part in (summary, body) if part)}
+    fields = {"text": snippets.tidy("\n".join(part for part in (summary, body) if part))}
     if connection.vendor == "postgresql":
         fields["rank_vector"] = _vector((title, "A"), (summary, "B"))
         fields["vector"] = _vector((title, "A"), (summary, "B"), (body, "C"))
@@ -158,7 +158,10 @@ def ranked_matches(public, query: str):
 
 def _postgres_window(public, query: str, start: int, stop: int) -> list:
     window = ranked_matches(public, query)[start:stop]
-    return [(article, _marked(article["headline"])) for article in window]
+    return [
+        (article, _marked(snippets.mark_cuts(article["headline"], _START + _STOP)))
+        for article in window
+    ]
 
 
 def _simple_window(public, query: str, start: int, stop: int) -> list:

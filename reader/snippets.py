@@ -8,15 +8,20 @@ import re
 from articles.text.readability import plain_text
 
 _SPACES = re.compile(r"\s+")
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-+*]|\d+[.)])[ \t]+", re.MULTILINE)
+_UNFINISHED_LINE = re.compile(r"(?<=[^\s.!?:;,])[ \t]*\n")
 _BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?)\]])")
 _SENTENCE_END = re.compile(r"[.!?]\s")
 ELLIPSIS = "…"
 
 
 def tidy(text: str) -> str:
-    """One line: runs of white space made one space, none before punctuation
-    (what "cells [1]. How" leaves once its citation is dropped)."""
-    return _BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text or "")).strip()
+    """One line: list markers dropped, a line that ends without punctuation
+    (a heading, a list item) ended with a full stop, runs of white space made
+    one space, none before punctuation (what "cells [1]. How" leaves once
+    its citation is dropped)."""
+    text = _UNFINISHED_LINE.sub(".\n", _LIST_MARKER.sub("", (text or "").strip()))
+    return _BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip()
 
 
 def clean(markdown_text: str) -> str:
@@ -52,3 +57,15 @@ def around(text: str, position: int, limit: int = 220) -> tuple[int, str]:
             start = text.rfind(" ", 0, position - limit // 3) + 1
     excerpt = shorten(text[start:], limit)
     return start, (ELLIPSIS + " " if start else "") + excerpt
+
+
+def mark_cuts(excerpt: str, marks: str = "") -> str:
+    """An excerpt someone else cut (PostgreSQL's ts_headline cuts at words,
+    anywhere in a sentence) with "…" where it starts or stops mid-sentence.
+    `marks`: characters to look past, such as highlight sentinels."""
+    bare = excerpt.strip().strip(marks)
+    if not bare:
+        return excerpt
+    before = "" if bare[0].isupper() or bare[0].isdigit() else ELLIPSIS + " "
+    after = "" if bare[-1] in ".!?" else " " + ELLIPSIS
+    return before + excerpt.strip() + after

@@ -129,14 +129,15 @@ def test_author_is_sent_straight_to_the_article_waiting_for_changes(
 def test_a_role_with_nothing_to_do_says_so(client, reviewer):
     page = _desk(client, reviewer)
     assert "Nothing needs you right now." in page
-    assert "Your reviews" in page and "Nothing waiting for you here." in page
+    assert "As a reviewer" in page and "Nothing waiting for you here." in page
     assert _tasks(page) == {}
 
 
 def test_someone_without_a_role_is_offered_no_work(client, stranger, invited):
     page = _desk(client, stranger)
     assert _tasks(page) == {}
-    for heading in ("Editorial work", "Your reviews", "Advisory Board sign-off"):
+    assert "Your account has no role on the editorial team yet." in page
+    for heading in ("As an editor", "As a reviewer", "As an Advisory Board member"):
         assert heading not in page
 
 
