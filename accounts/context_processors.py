@@ -1,6 +1,6 @@
 from functools import cached_property
 
-from .rules import is_board_member, is_editor, is_reviewer, may_write_articles
+from .rules import is_board_member, is_editor, is_reviewer
 
 
 class DeskLinks:
@@ -22,10 +22,6 @@ class DeskLinks:
     @cached_property
     def reviews(self) -> bool:
         return is_reviewer(self.user)
-
-    @cached_property
-    def write(self) -> bool:
-        return may_write_articles(self.user)
 
 
 def desk_links(request) -> dict:

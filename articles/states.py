@@ -7,7 +7,7 @@ from django.db import models
 class ArticleState(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
-    UNDER_REVIEW = "under_review", "Under review"
+    UNDER_REVIEW = "under_review", "Under Review"  # the public stage's spelling
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     BOARD_REVIEW = "board_review", "Board review"
     APPROVED = "approved", "Approved"

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import AudienceLevel
-from accounts.rules import is_board_member, is_editor, may_write_articles
+from accounts.rules import is_editor, may_write_articles
 
+from . import desk as desk_tasks
 from . import services
 from .forms import ArticleDraftForm, CompareForm, NoticeForm, ReferenceFormSet, TransitionForm
 from .models import (
@@ -46,6 +47,9 @@ from .text.rendering import render_text
 @require_safe
 @login_required
 def desk(request):
+    """The staff home: what needs this person now, per role they hold, each
+    kind of work counted and linked to where it is done; then their own
+    articles."""
     user = request.user
     today = timezone.localdate()
     mine = [
@@ -54,22 +58,20 @@ def desk(request):
     ]
     # What needs the author comes first, then the most recently changed.
     mine.sort(key=lambda pair: (not pair[1].needs_author, -pair[0].updated_at.timestamp()))
-    context = {"mine": mine}
-    if is_editor(user):
-        context["editor_queue"] = (
-            Article.objects.handleable_by(user)
-            .filter(
-                state__in=[
-                    ArticleState.SUBMITTED,
-                    ArticleState.UNDER_REVIEW,
-                    ArticleState.CHANGES_REQUESTED,
-                ]
-            )
-            .with_desk_details()
-        )
-    if is_board_member(user):
-        context["board_queue"] = Article.objects.in_board_review_for(user).with_desk_details()
-    return render(request, "articles/desk.html", context)
+    work = desk_tasks.tasks_for(user, today)
+    if authored := desk_tasks.author_tasks(mine, may_write_articles(user)):
+        work = {"author": [task for task in authored[1] if task.count], **work}
+    sections = [(role, desk_tasks.ROLES[role], tasks) for role, tasks in work.items()]
+    return render(
+        request,
+        "articles/desk.html",
+        {
+            "mine": mine,
+            "sections": sections,
+            "waiting": sum(task.count for _, _, tasks in sections for task in tasks),
+            "is_editor": is_editor(user),
+        },
+    )
 
 
 def author_feedback(article: Article) -> list[tuple[str, str]]:

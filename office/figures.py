@@ -114,6 +114,9 @@ def days_in_state(now=None) -> dict[str, dict]:
     }
 
 
+RE_REVIEW_NOTICE_DAYS = 30
+
+
 def review_counts(today: datetime.date, *, viewer) -> dict[str, int]:
     """Invitations overdue and unanswered, leaving out the viewer's own
     articles (whose review the viewer does not follow), and articles due for
@@ -129,11 +132,21 @@ def review_counts(today: datetime.date, *, viewer) -> dict[str, int]:
         ),
         unanswered=Count("pk", filter=open_round & Q(status="invited")),
     )
-    figures["due_soon"] = Article.objects.filter(
-        published_revision__isnull=False,
-        next_review_due__lte=today + datetime.timedelta(days=30),
-    ).count()
+    figures["due_soon"] = _due_for_rereview(today).count()
     return figures
+
+
+def _due_for_rereview(today: datetime.date):
+    return Article.objects.filter(
+        published_revision__isnull=False,
+        next_review_due__lte=today + datetime.timedelta(days=RE_REVIEW_NOTICE_DAYS),
+    )
+
+
+def due_for_rereview(today: datetime.date, limit: int = 10) -> list:
+    """The published articles whose periodic re-review falls due within
+    RE_REVIEW_NOTICE_DAYS (or is past), soonest first."""
+    return list(_due_for_rereview(today).order_by("next_review_due", "pk")[:limit])
 
 
 def reviewer_workload(today: datetime.date, *, viewer) -> list[dict]:

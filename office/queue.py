@@ -11,6 +11,30 @@ from reviews.models import ReviewAssignment
 
 Status = ReviewAssignment.Status
 UNANSWERED_AFTER_DAYS = 3
+TRIAGE_WITHIN_DAYS = 3
+
+# What each urgency means, shown as the queue's badge and explained in its
+# legend (templates/office/queue.html). 0 and 1: no badge, nothing is late.
+URGENT, SOON, NEW = 3, 2, 1
+BADGES = {
+    URGENT: (
+        "Urgent",
+        "danger",
+        "a deadline has passed, or the article cannot move until an editor acts",
+    ),
+    SOON: (
+        "Soon",
+        "warning",
+        f"needs an editor within days: an invitation unanswered for {UNANSWERED_AFTER_DAYS} days "
+        "or more, too few reviewers, a re-review due, a reader's message",
+    ),
+    NEW: (
+        "New",
+        "info",
+        f"a submission that arrived less than {TRIAGE_WITHIN_DAYS} days ago; "
+        "it becomes urgent after that",
+    ),
+}
 
 
 @dataclass
@@ -23,6 +47,11 @@ class QueueRow:
     def urgency(self) -> int:
         return max((urgency for urgency, _ in self.items), default=0)
 
+    @property
+    def badge(self) -> tuple[str, str, str] | None:
+        """(label, colour, meaning) for the row's most pressing item."""
+        return BADGES.get(self.urgency)
+
 
 def _round_items(row: QueueRow, review_round, required: int, today: date) -> None:
     assignments = list(review_round.assignments.all())
@@ -30,7 +59,7 @@ def _round_items(row: QueueRow, review_round, required: int, today: date) -> Non
         submitted = sum(a.status == Status.SUBMITTED for a in assignments)
         row.items.append(
             (
-                3,
+                URGENT,
                 f"Round {review_round.number} is ready for a decision ({submitted} "
                 f"review{'s' if submitted != 1 else ''} in).",
             )
@@ -39,7 +68,7 @@ def _round_items(row: QueueRow, review_round, required: int, today: date) -> Non
         return
     row.waiting_on = "Reviewers"
     if not assignments:
-        row.items.append((3, "No reviewers invited yet."))
+        row.items.append((URGENT, "No reviewers invited yet."))
         row.waiting_on = "Editor"
     for a in assignments:
         if (
@@ -47,15 +76,28 @@ def _round_items(row: QueueRow, review_round, required: int, today: date) -> Non
             and (today - a.invited_at.date()).days >= UNANSWERED_AFTER_DAYS
         ):
             days = (today - a.invited_at.date()).days
-            row.items.append((2, f"Invitation to {a.reviewer} unanswered for {days} days."))
+            row.items.append((SOON, f"Invitation to {a.reviewer} unanswered for {days} days."))
         if a.is_overdue(today):
-            row.items.append((3, f"Review by {a.reviewer} overdue since {a.due_date:%-d %b %Y}."))
+            row.items.append(
+                (URGENT, f"Review by {a.reviewer} overdue since {a.due_date:%-d %b %Y}.")
+            )
         if a.awaits_conflict_decision:
-            row.items.append((3, f"{a.reviewer} declared a competing interest: keep or replace."))
+            row.items.append(
+                (URGENT, f"{a.reviewer} declared a competing interest: keep or replace.")
+            )
             row.waiting_on = "Editor"
     accepted = sum(a.status in {Status.ACCEPTED, Status.SUBMITTED} for a in assignments)
+    pending = sum(a.status == Status.INVITED for a in assignments)
     if assignments and accepted < required:
-        row.items.append((2, f"Only {accepted} of the {required} reviewers needed have accepted."))
+        # Invitations still unanswered may make up the number: only when they
+        # cannot does the editor need to invite more.
+        has = "has" if accepted == 1 else "have"
+        counted = f"{accepted} of the {required} reviewers needed {has} accepted"
+        if accepted + pending >= required:
+            waiting = f"{pending} invitation{'s' if pending != 1 else ''} not answered yet"
+            row.items.append((0, f"{counted[0].upper()}{counted[1:]}; {waiting}."))
+        else:
+            row.items.append((SOON, f"{counted[0].upper()}{counted[1:]}: invite more."))
 
 
 def editor_queue_items(articles, *, today: date) -> list[QueueRow]:
@@ -65,8 +107,12 @@ def editor_queue_items(articles, *, today: date) -> list[QueueRow]:
         row = QueueRow(article)
         if article.state == ArticleState.SUBMITTED:
             days = (today - article.submitted_at.date()).days if article.submitted_at else 0
+            age = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
             row.items.append(
-                (3 if days >= 3 else 2, f"New submission to triage ({days} days old).")
+                (
+                    URGENT if days >= TRIAGE_WITHIN_DAYS else NEW,
+                    f"New submission to triage (arrived {age}).",
+                )
             )
             row.waiting_on = "Editor"
         elif article.state == ArticleState.UNDER_REVIEW:
@@ -74,23 +120,23 @@ def editor_queue_items(articles, *, today: date) -> list[QueueRow]:
             if rounds:
                 _round_items(row, rounds[-1], required, today)
             else:
-                row.items.append((3, "No review round open: invite reviewers."))
+                row.items.append((URGENT, "No review round open: invite reviewers."))
                 row.waiting_on = "Editor"
         elif article.state == ArticleState.CHANGES_REQUESTED:
             row.items.append((0, "Waiting for the authors to revise."))
             row.waiting_on = "Authors"
         elif article.state == ArticleState.APPROVED and article.rereview_due_since:
             row.items.append(
-                (2, f"Periodic re-review due since {article.rereview_due_since:%-d %b %Y}.")
+                (SOON, f"Periodic re-review due since {article.rereview_due_since:%-d %b %Y}.")
             )
             row.waiting_on = "Editor and authors"
         elif article.state == ArticleState.BOARD_REVIEW:
-            row.items.append((1, "Waiting for Advisory Board sign-off."))
+            row.items.append((0, "Waiting for Advisory Board sign-off."))
             row.waiting_on = "Advisory Board"
         questions = getattr(article, "open_questions", 0)
         if questions:
             plural = "s" if questions != 1 else ""
-            row.items.append((2, f"{questions} reader message{plural} waiting for an editor."))
+            row.items.append((SOON, f"{questions} reader message{plural} waiting for an editor."))
             row.waiting_on = row.waiting_on or "Editor"
         rows.append(row)
     rows.sort(key=lambda row: (-row.urgency, row.article.updated_at))

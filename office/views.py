@@ -31,7 +31,7 @@ from reviews.verification import verify_revision
 from . import figures as office_figures
 from .csv_export import csv_download
 from .forms import AuditFilterForm, GlossaryTermForm, PolicyForm
-from .queue import editor_queue_items
+from .queue import BADGES, editor_queue_items
 
 
 @require_safe
@@ -237,13 +237,14 @@ def _render_questions(request, *, page_number, failed: dict | None = None, statu
     why) in its form, on the page the editor was on, so the text is not lost."""
     handled = request.GET.get("show") == "handled"
     # Messages about an editor's own articles are left to another editor.
-    questions = (
-        ReaderQuestion.objects.filter(
-            article__in=Article.objects.handleable_by(request.user),
-            handled_at__isnull=not handled,
+    if handled:
+        questions = ReaderQuestion.objects.filter(
+            article__in=Article.objects.handleable_by(request.user), handled_at__isnull=False
         )
-        .select_related("article", "handled_by")
-        .order_by("-handled_at" if handled else "created_at")
+    else:
+        questions = ReaderQuestion.objects.unanswered_for(request.user)
+    questions = questions.select_related("article", "handled_by").order_by(
+        "-handled_at" if handled else "created_at"
     )
     page = Paginator(questions, 30).get_page(page_number)
     return render(
@@ -302,6 +303,8 @@ def office(request):
     by_state = office_figures.state_counts()
     stages = office_figures.stage_counts(by_state)
     states = [(ArticleState(value).label, count) for value, count in by_state.items()]
+    # How many there are in all, the header counts already (work_counts).
+    questions = ReaderQuestion.objects.unanswered_for(request.user)
     return render(
         request,
         "office/dashboard.html",
@@ -310,6 +313,8 @@ def office(request):
             "stage_chart": office_figures.chart(list(stages.items())),
             "durations": office_figures.days_in_state(),
             "reviews": office_figures.review_counts(today, viewer=request.user),
+            "rereview_due": office_figures.due_for_rereview(today),
+            "questions": questions.select_related("article").order_by("created_at")[:5],
             "workload": office_figures.reviewer_workload(today, viewer=request.user),
             "window_days": office_figures.WINDOW_DAYS,
         },
@@ -363,6 +368,7 @@ def queue(request):
         "office/queue.html",
         {
             "rows": rows,
+            "badges": [BADGES[urgency] for urgency in sorted(BADGES, reverse=True)],
             "state": state,
             "states": [
                 (value, label)

@@ -22,6 +22,7 @@ from articles.models import Article, EditorialPolicy
 from articles.signals import article_transitioned
 from articles.text.readability import plain_text
 
+from . import snippets
 from .models import PublicArticle, SearchDocument
 from .visibility import shown_revision
 
@@ -74,7 +75,9 @@ def search_index_update(article: Article) -> None:
         SearchDocument.objects.filter(article=article).delete()
         return
     title, summary, body = texts
-    fields = {"text": "\n".join(part for part in texts if part)}
+    # The snippet's text: the summary and body, tidied where citations were
+    # dropped. Not the title, which the result shows already above it.
+    fields = {"text": snippets.tidy("\n".join(part for part in (summary, body) if part))}
     if connection.vendor == "postgresql":
         fields["rank_vector"] = _vector((title, "A"), (summary, "B"))
         fields["vector"] = _vector((title, "A"), (summary, "B"), (body, "C"))
@@ -91,17 +94,19 @@ def connect_receivers() -> None:
 
 
 def _snippet(text: str, words: list[str]) -> str:
+    text = snippets.tidy(text)
     lowered = text.lower()
     positions = [lowered.find(word) for word in words if lowered.find(word) >= 0]
-    start = max(0, min(positions) - 80) if positions else 0
-    excerpt = text[start : start + 220]
+    _, excerpt = snippets.around(text, min(positions) if positions else 0)
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    marked = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt)
-    return ("…" if start else "") + marked + ("…" if start + 220 < len(text) else "")
+    return pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt)
 
 
 def _marked(headline: str):
-    return mark_safe(escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>"))
+    # Tidied again: an index written before citations were tidied away.
+    return mark_safe(
+        escape(snippets.tidy(headline)).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    )
 
 
 class Results:
@@ -153,7 +158,10 @@ def ranked_matches(public, query: str):
 
 def _postgres_window(public, query: str, start: int, stop: int) -> list:
     window = ranked_matches(public, query)[start:stop]
-    return [(article, _marked(article["headline"])) for article in window]
+    return [
+        (article, _marked(snippets.mark_cuts(article["headline"], _START + _STOP)))
+        for article in window
+    ]
 
 
 def _simple_window(public, query: str, start: int, stop: int) -> list:
@@ -162,10 +170,13 @@ def _simple_window(public, query: str, start: int, stop: int) -> list:
     words = [w.lower() for w in re.findall(r"\w+", query)][:10]
     if not words:
         return []
-    matches = public.annotate(search_text=F("search_document__text"))
+    matches = public.filter(search_document__isnull=False).annotate(
+        search_text=F("search_document__text")
+    )
     in_title = Q()
     for word in words:
-        matches = matches.filter(search_text__icontains=word)
+        # The title is not in the snippet's text: it is searched apart.
+        matches = matches.filter(Q(search_text__icontains=word) | Q(title__icontains=word))
         in_title |= Q(title__icontains=word)
     ranked = matches.annotate(
         rank=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())

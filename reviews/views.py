@@ -134,6 +134,7 @@ def invite(request, pk: int):
         "can_invite": article.state in {ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW}
         and (review_round is None or review_round.is_open or article.state == "submitted"),
         **_round_summary(review_round),
+        "under_review_label": ArticleState.UNDER_REVIEW.label,
     }
     return render(request, "reviews/invite.html", context, status=status)
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from articles.models import EditorialPolicy, PublicFrom
-from reader import search
+from reader import search, snippets
 from reader.models import PublicArticle, SearchDocument
 
 
@@ -45,17 +45,18 @@ def test_home_lists_public_articles_with_their_stage(client, library):
 
 
 def test_list_entries_show_the_start_of_a_long_summary(client, make_article, advance, policy):
-    from django.template.defaultfilters import truncatewords
-
     words = [f"word{n}" for n in range(1, 51)]
-    summary = " ".join(words[:20]) + "\n\n  " + " ".join(words[20:])
+    summary = " ".join(words[:20]) + "  \t " + " ".join(words[20:])
     advance(
         make_article(title="Is a long answer cut short?", summary=summary),
         "submit", "start_review", "send_to_board", "sign",
     )  # fmt: skip
     text = client.get(reverse("reader:home")).content.decode()
-    assert " ".join(words[:35]) + " …" in text and "word36" not in text
-    assert truncatewords(summary, 35) in text  # as Django's filter cuts it
+    # Cut at a word, about 220 characters in, the white space made one.
+    shown = re.search(r"(word1 word2 .*?)</p>", text).group(1)
+    assert shown.endswith(" …") and 180 < len(shown) <= 222
+    assert " ".join(shown[:-2].split()) == " ".join(words[: len(shown[:-2].split())])
+    assert "word50" not in text
 
 
 def test_home_hides_work_in_review_when_the_policy_does(client, library, policy):
@@ -179,7 +180,9 @@ def test_search_finds_public_text_ranks_titles_and_highlights(client, library):
     assert response.status_code == 200
     assert "Can statins cause muscle pain?" in text
     assert "Secret statin draft" not in text and "Rejected statin text" not in text
-    assert "<mark>" in text
+    # A title match and a body word: the snippet marks the word it holds.
+    both = client.get(reverse("reader:search"), {"q": "statins myalgia"}).content.decode()
+    assert "Can statins cause muscle pain?" in both and "<mark>Myalgia</mark>" in both
 
 
 def test_search_matches_the_body_and_filters_by_stage(client, library):
@@ -324,7 +327,8 @@ def test_compiled_search_matches_the_orm_query(
         assert [entry["slug"] for entry, _ in hits] == [a.slug for a in expected[window]]
         for (entry, snippet), orm in zip(hits, expected[window], strict=True):
             assert _entry(entry) == _expected_entry(orm)
-            assert snippet.replace("<mark>", "[").replace("</mark>", "]") == escape(orm.headline)
+            shown = snippets.mark_cuts(orm.headline, "[]")  # "…" where it cuts a sentence
+            assert snippet.replace("<mark>", "[").replace("</mark>", "]") == escape(shown)
 
 
 @postgres_only
@@ -467,3 +471,57 @@ def test_rebuilding_the_index_finds_work_in_review_once_the_policy_shows_it(
     call_command("rebuild_search_index", stdout=out)
     assert "Search index rebuilt for 1 articles." in out.getvalue()
     assert "Does garlic lower blood pressure?" in found()
+
+
+def _snippet_of(page: str, title: str) -> str:
+    """The snippet paragraph under a list entry's title."""
+    after = page[page.index(f">{title}</a>") :]
+    return re.search(r'<p class="mb-0 small[^"]*">(.*?)</p>', after, re.S).group(1)
+
+
+def test_search_snippets_read_as_clean_sentences(client, make_article, advance, policy):
+    long_body = " ".join(["Thyroid cells take up iodine from the blood [1]."] * 3) + (
+        " How much they take depends on the hormone TSH [1]. **Too much** iodine can slow"
+        " them down.\n\n## Who is at risk\n\n- People with thyroid disease [1].\n- Newborns"
+    )
+    advance(
+        make_article(title="Does iodine affect the thyroid?", body=long_body),
+        "submit", "start_review", "send_to_board", "sign",
+    )  # fmt: skip
+    page = client.get(reverse("reader:search"), {"q": "hormone"}).content.decode()
+    snippet = _snippet_of(page, "Does iodine affect the thyroid?")
+    assert "<mark>hormone</mark> TSH. Too much iodine" in snippet
+    assert "[1]" not in snippet and " ." not in snippet and "**" not in snippet
+    assert "Does iodine affect the thyroid?" not in snippet  # the title is not repeated
+    # Started at a sentence, ended at a sentence or a word: never inside one.
+    words = snippet.replace("<mark>", "").replace("</mark>", "").split()
+    text = " ".join(words)
+    assert text.startswith(("… ", "Thyroid"))
+    assert text.endswith((".", " …", "Newborns"))  # the end of the body, or a cut
+    assert words[-2 if words[-1] == "…" else -1].rstrip(".,") in long_body
+
+
+def test_list_entries_show_a_summary_without_markup_or_citations(
+    client, make_article, advance, policy
+):
+    advance(
+        make_article(
+            title="Is the summary clean?",
+            summary="**Yes**, in most cases [1]. It helps to know *why* [2].",
+        ),
+        "submit", "start_review", "send_to_board", "sign",
+    )  # fmt: skip
+    page = client.get(reverse("reader:home")).content.decode()
+    assert _snippet_of(page, "Is the summary clean?") == "Yes, in most cases. It helps to know why."
+
+
+@pytest.mark.parametrize("limit", [30, 45, 60, 90])
+def test_a_shortened_text_ends_at_a_sentence_or_a_whole_word(limit):
+    from reader.snippets import shorten
+
+    text = "Statins lower cholesterol. Some people feel muscle aches, usually mild ones."
+    short = shorten(text, limit)
+    assert len(short) <= limit + 2
+    kept = short.removesuffix(" …")
+    assert text.startswith(kept)
+    assert short.endswith(".") or text[len(kept)] in " ,"

@@ -1,11 +1,13 @@
 """The editors' queue: what is waiting on whom, most urgent first."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from reviews.models import ReviewAssignment
 from reviews.services import reviewers_invite
 
@@ -38,7 +40,7 @@ def test_queue_says_what_is_waiting_on_whom(client, editor, in_review, make_arti
     assert "New submission to triage" in text
     assert "unanswered for 4 days" in text
     assert "overdue since" in text
-    assert "Only 0 of the 2 reviewers needed have accepted." in text
+    assert "0 of the 2 reviewers needed have accepted: invite more." in text
     assert "Waiting for the authors to revise." in text
     # Most urgent first: the overdue review before the authors' homework.
     assert text.index("In review?") < text.index("With the authors?")
@@ -87,3 +89,52 @@ def test_queue_queries_do_not_grow_with_the_pipeline(
     add(8)
     with django_assert_max_num_queries(12):
         assert client.get(QUEUE).status_code == 200
+
+
+def _badge_before(page: str, title: str) -> str:
+    """The badge shown on an article's row, or "" for none."""
+    row = page[: page.index(f">{title}</a>")]
+    row = row[row.rindex("<tr>") :]
+    found = re.search(r'<span class="badge [^"]*">(\w+)</span>', row)
+    return found.group(1) if found else ""
+
+
+def test_a_submission_from_today_is_new_not_soon_and_urgent_after_three_days(
+    client, editor, make_article, advance
+):
+    article = advance(make_article(title="Arrived today?"), "submit")
+    client.force_login(editor)
+    page = client.get(QUEUE).content.decode()
+    assert _badge_before(page, "Arrived today?") == "New"
+    assert "New submission to triage (arrived today)." in page
+    # The legend says what each badge means.
+    assert "What the badges mean" in page
+    assert "A submission that arrived less than 3 days ago" in page
+    Article.objects.filter(pk=article.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    page = client.get(QUEUE).content.decode()
+    assert _badge_before(page, "Arrived today?") == "Urgent"
+    assert "(arrived 3 days ago)" in page
+
+
+def test_fresh_invitations_that_can_still_make_up_the_number_raise_no_warning(
+    client, editor, make_article, advance, reviewer, second_reviewer
+):
+    article = advance(make_article(title="Just invited?"), "submit")
+    reviewers_invite(
+        article=article,
+        editor=editor,
+        reviewers=[reviewer, second_reviewer],
+        due_date=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    client.force_login(editor)
+    page = client.get(QUEUE).content.decode()
+    assert "0 of the 2 reviewers needed have accepted; 2 invitations not answered yet." in page
+    assert "invite more" not in page
+    assert _badge_before(page, "Just invited?") == ""
+    ReviewAssignment.objects.filter(reviewer=reviewer).update(
+        status=ReviewAssignment.Status.ACCEPTED
+    )
+    page = client.get(QUEUE).content.decode()
+    assert "1 of the 2 reviewers needed has accepted; 1 invitation not answered yet." in page

@@ -9,8 +9,19 @@ from .article import Article
 from .revision import Revision
 
 
+class ReaderQuestionQuerySet(models.QuerySet):
+    def unanswered_for(self, editor) -> "ReaderQuestionQuerySet":
+        """Messages waiting for this editor: not handled yet, on articles they
+        may handle (messages about an editor's own article go to another)."""
+        return self.filter(
+            article__in=Article.objects.handleable_by(editor), handled_at__isnull=True
+        )
+
+
 class ReaderQuestion(models.Model):
     """A follow-up question or error report from a reader, for the editors."""
+
+    objects = ReaderQuestionQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         QUESTION = "question", "A follow-up question"

@@ -134,7 +134,7 @@ def test_public_pages_pass_automated_accessibility_checks(demo_site, page, path)
 def test_reader_searches_and_opens_an_article(demo_site, page):
     page.goto(demo_site.url)
     page.get_by_label("Search the articles").fill("nerve damage")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="results for “nerve damage”")).to_be_visible()
     page.get_by_role("link", name="Can bortezomib cause peripheral neuropathy?").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

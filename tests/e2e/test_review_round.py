@@ -90,7 +90,7 @@ def test_editor_runs_a_review_round_and_the_author_resubmits(sign_in):
     author.get_by_role("button", name="Save draft").click()
     expect(author.get_by_text("Saved as revision 2")).to_be_visible()
     author.get_by_role("button", name="Resubmit revised draft").click()
-    expect(author.get_by_text("The article is now “Under review”")).to_be_visible()
+    expect(author.get_by_text("The article is now “Under Review”")).to_be_visible()
 
     editor.reload()
     editor.goto(editor.url.split("/desk/")[0] + "/office/queue/")

@@ -102,7 +102,9 @@ def test_hostile_text_in_every_rendered_field_stays_text(
         html = client.get(url).content.decode()
         body = html.split("<body>")[1]
         assert "<script>alert" not in body, url
-        assert "onerror=alert" not in body.replace("onerror=alert(1)&gt;", ""), url
+        # The words may show, escaped (a snippet drops the ">" markup); no tag carries them.
+        assert re.search(r"<[^>]*onerror=alert", body) is None, url
+        assert "onerror=alert" not in re.sub(r"&lt;img src=x onerror=alert\(1\)", "", body), url
     from articles.services import policy_update
 
     policy_update(editor=editor, data={"text": PAYLOAD}, note=PAYLOAD, seen_version=None)
