@@ -8,6 +8,7 @@ from datetime import date
 
 from articles.models import ArticleState, EditorialPolicy
 from reviews.models import ReviewAssignment
+from reviews.progress import RoundProgress
 
 Status = ReviewAssignment.Status
 UNANSWERED_AFTER_DAYS = 3
@@ -86,18 +87,15 @@ def _round_items(row: QueueRow, review_round, required: int, today: date) -> Non
                 (URGENT, f"{a.reviewer} declared a competing interest: keep or replace.")
             )
             row.waiting_on = "Editor"
-    accepted = sum(a.status in {Status.ACCEPTED, Status.SUBMITTED} for a in assignments)
-    pending = sum(a.status == Status.INVITED for a in assignments)
-    if assignments and accepted < required:
+    progress = RoundProgress.of_assignments(assignments, required, is_open=True, today=today)
+    if assignments and progress.accepted < required:
         # Invitations still unanswered may make up the number: only when they
-        # cannot does the editor need to invite more.
-        has = "has" if accepted == 1 else "have"
-        counted = f"{accepted} of the {required} reviewers needed {has} accepted"
-        if accepted + pending >= required:
-            waiting = f"{pending} invitation{'s' if pending != 1 else ''} not answered yet"
-            row.items.append((0, f"{counted[0].upper()}{counted[1:]}; {waiting}."))
+        # cannot does the editor need to invite more (the round page's rule).
+        counted = progress.accepted_sentence.removesuffix(".")
+        if progress.short_of_reviewers:
+            row.items.append((SOON, f"{counted}: invite more."))
         else:
-            row.items.append((SOON, f"{counted[0].upper()}{counted[1:]}: invite more."))
+            row.items.append((0, f"{counted}; {progress.waiting_sentence.lower()}"))
 
 
 def editor_queue_items(articles, *, today: date) -> list[QueueRow]:

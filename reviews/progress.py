@@ -24,7 +24,7 @@ def needed_sentence(count: int, needed: int, *, noun: str, plural: str, done: st
     if count > needed:
         return f"{count} {plural} have {done}; {needed} are needed."
     if count == needed:
-        return f"All {needed} {plural} needed have {done}."
+        return f"{'Both' if needed == 2 else f'All {needed}'} {plural} needed have {done}."
     verb = "has" if count == 1 else "have"
     return f"{count} of the {needed} {plural} needed {verb} {done}."
 
@@ -49,8 +49,16 @@ class RoundProgress:
     def of(cls, review_round: ReviewRound | None, required: int, today=None) -> "RoundProgress":
         if review_round is None:
             return cls(required=required)
-        today = today or timezone.localdate()
         assignments = list(review_round.assignments.select_related("reviewer", "review"))
+        return cls.of_assignments(assignments, required, is_open=review_round.is_open, today=today)
+
+    @classmethod
+    def of_assignments(
+        cls, assignments: list, required: int, *, is_open: bool, today=None
+    ) -> "RoundProgress":
+        """The same counts from assignments already loaded (the editor's
+        queue prefetches them for every article)."""
+        today = today or timezone.localdate()
         active = [a for a in assignments if a.status in {Status.INVITED, Status.ACCEPTED}]
         return cls(
             required=required,
@@ -58,7 +66,7 @@ class RoundProgress:
             submitted=sum(a.status == Status.SUBMITTED for a in assignments),
             waiting=sum(a.status == Status.INVITED and a.due_date >= today for a in assignments),
             overdue=sum(a.due_date < today for a in active),
-            is_open=review_round.is_open,
+            is_open=is_open,
             assignments=assignments,
         )
 

@@ -40,7 +40,7 @@ def test_queue_says_what_is_waiting_on_whom(client, editor, in_review, make_arti
     assert "New submission to triage" in text
     assert "unanswered for 4 days" in text
     assert "overdue since" in text
-    assert "0 of the 2 reviewers needed have accepted: invite more." in text
+    assert "None of the 2 reviewers needed has accepted yet: invite more." in text
     assert "Waiting for the authors to revise." in text
     # Most urgent first: the overdue review before the authors' homework.
     assert text.index("In review?") < text.index("With the authors?")
@@ -130,11 +130,11 @@ def test_fresh_invitations_that_can_still_make_up_the_number_raise_no_warning(
     )
     client.force_login(editor)
     page = client.get(QUEUE).content.decode()
-    assert "0 of the 2 reviewers needed have accepted; 2 invitations not answered yet." in page
+    assert "None of the 2 reviewers needed has accepted yet; 2 invitations are waiting for an answer." in page
     assert "invite more" not in page
     assert _badge_before(page, "Just invited?") == ""
     ReviewAssignment.objects.filter(reviewer=reviewer).update(
         status=ReviewAssignment.Status.ACCEPTED
     )
     page = client.get(QUEUE).content.decode()
-    assert "1 of the 2 reviewers needed has accepted; 1 invitation not answered yet." in page
+    assert "1 of the 2 reviewers needed has accepted; 1 invitation is waiting for an answer." in page

@@ -187,7 +187,7 @@ def test_counts_read_right_for_one_and_two(
     _accept(client, invited, second_reviewer, commit)
     client.force_login(editor)
     text = client.get(reverse("reviews:invite", args=[invited.pk])).content.decode()
-    assert "All 2 reviewers needed have accepted." in text
+    assert "Both reviewers needed have accepted." in text
     assert "waiting for an answer" not in text
 
 
@@ -219,7 +219,7 @@ def test_editor_is_warned_when_a_due_date_passes(client, editor, invited):
         (0, 2, "None of the 2 reviewers needed has accepted yet."),
         (1, 2, "1 of the 2 reviewers needed has accepted."),
         (2, 3, "2 of the 3 reviewers needed have accepted."),
-        (2, 2, "All 2 reviewers needed have accepted."),
+        (2, 2, "Both reviewers needed have accepted."),
         (0, 1, "The one reviewer needed has not accepted yet."),
         (1, 1, "The one reviewer needed has accepted."),
     ],
