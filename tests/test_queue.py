@@ -130,11 +130,16 @@ def test_fresh_invitations_that_can_still_make_up_the_number_raise_no_warning(
     )
     client.force_login(editor)
     page = client.get(QUEUE).content.decode()
-    assert "None of the 2 reviewers needed has accepted yet; 2 invitations are waiting for an answer." in page
+    assert (
+        "None of the 2 reviewers needed has accepted yet; 2 invitations are waiting for an answer."
+        in page
+    )
     assert "invite more" not in page
     assert _badge_before(page, "Just invited?") == ""
     ReviewAssignment.objects.filter(reviewer=reviewer).update(
         status=ReviewAssignment.Status.ACCEPTED
     )
     page = client.get(QUEUE).content.decode()
-    assert "1 of the 2 reviewers needed has accepted; 1 invitation is waiting for an answer." in page
+    assert (
+        "1 of the 2 reviewers needed has accepted; 1 invitation is waiting for an answer." in page
+    )

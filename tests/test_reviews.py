@@ -383,6 +383,23 @@ def test_round_closes_when_the_required_reviews_are_in(client, reviewed):
     assert review_round.decision == ""
 
 
+def test_round_page_says_a_closed_round_waits_for_the_decision_then_names_it(
+    client, reviewed, editor, commit
+):
+    client.force_login(editor)
+    url = reverse("reviews:round", args=[reviewed.pk, 1])
+    assert "the round waits for the editor's decision" in client.get(url).content.decode()
+
+    commit(
+        client.post,
+        reverse("articles:transition", args=[reviewed.pk, "request_changes"]),
+        {"comment": "Please address both reviews.", "seen_state": "under_review"},
+    )
+    text = client.get(url).content.decode()
+    assert ": Changes requested." in text
+    assert "waits for the editor's decision" not in text
+
+
 def test_editor_can_close_a_round_early(client, invited, reviewer, editor, commit):
     _accept(client, invited, reviewer, commit)
     client.force_login(editor)
