@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Role, RoleChange, User
-from articles.models import GlossaryTerm
+from articles.models import GlossaryTerm, ReaderQuestion
 from office.figures import days_in_state, reviewer_workload, state_counts
 from reviews.models import ReviewAssignment
 
@@ -339,3 +339,31 @@ def test_an_editors_old_bookmark_opens_the_page_at_its_new_address(client, edito
     response = client.get(old, follow=True)
     assert response.redirect_chain == [(new, 301)]
     assert response.status_code == 200
+
+
+def test_dashboard_lists_unanswered_reader_messages_by_their_words(
+    client, editor, make_article, advance
+):
+    article = advance(make_article(title="Can drug Q cause hiccups?"), "submit", "start_review")
+    waiting = ReaderQuestion.objects.create(
+        article=article,
+        revision=article.current_revision,
+        audience="patient",
+        question="How long do the hiccups usually last after the first dose?",
+    )
+    ReaderQuestion.objects.create(
+        article=article,
+        revision=article.current_revision,
+        audience="patient",
+        question="Already answered: is it safe with food?",
+        handled_at=timezone.now(),
+        handled_by=editor,
+        answer="Yes.",
+    )
+    client.force_login(editor)
+    page = client.get(reverse("office:dashboard")).content.decode()
+
+    link = f'<a href="{reverse("office:questions")}#q-{waiting.pk}">'
+    assert link in page
+    assert "How long do the hiccups usually last" in page[page.index(link) :]
+    assert "Already answered" not in page
