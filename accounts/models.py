@@ -13,6 +13,15 @@ class AudienceLevel(models.TextChoices):
     PROFESSIONAL = "professional", "Healthcare professional"
 
 
+class NoticeEmail(models.TextChoices):
+    """How a person wants their notifications by email (the inbox always has
+    them). E-signature and security mail ignore this: it always goes."""
+
+    EACH = "each", "An email for each notification"
+    DAILY = "daily", "One email a day with everything new"
+    NONE = "none", "No email: I read them in my inbox"
+
+
 class Role(models.TextChoices):
     """The four roles are auth groups (created by a data migration); the value
     is the group name. Permissions hang off the groups, never off code."""
@@ -97,6 +106,12 @@ class User(AbstractUser):
         blank=True,
         default="",
         help_text="The wording you see on public article pages (empty: not chosen yet).",
+    )
+    notice_email = models.CharField(
+        "notification emails",
+        max_length=10,
+        choices=NoticeEmail.choices,
+        default=NoticeEmail.EACH,
     )
 
     objects = AccountManager()
@@ -219,3 +234,36 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} as {self.role}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One thing a person was told about: a hand-off or a message. Written in
+    the transaction of the action that caused it (a rolled-back action tells
+    nobody), by `accounts.notifications.notify`, which decides whether an
+    email goes too. The text is written for this recipient: it never holds
+    what they may not read."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40, help_text="What happened, e.g. article_submitted.")
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True, help_text="Plain text, shown in the inbox and email.")
+    link = models.CharField(max_length=500, help_text="Path of the page where they act.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it went out by email, on its own or in a digest."
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} (to {self.recipient})"
