@@ -24,7 +24,7 @@ from django_fsm import (
     transition,
 )
 
-from accounts.models import AudienceLevel
+from accounts.models import AudienceLevel, Role, User
 from accounts.rules import is_board_member, is_editor
 from accounts.validators import refuse_control_characters_and_line_breaks
 
@@ -214,6 +214,13 @@ class Article(ConcurrentTransitionMixin, models.Model):
     @cached_property
     def author_ids(self) -> frozenset[int]:
         return frozenset(author.pk for author in self.authors.all())
+
+    def editors_to_notify(self):
+        """The editors told about this article's hand-offs (submission,
+        replies, reviews, resubmission, board returns, reader questions):
+        every active editor who may handle it as its editor (the query form
+        of `rules.is_handling_editor`: never one of its authors)."""
+        return User.objects.acting_in(Role.EDITOR).exclude(authored_articles=self).distinct()
 
     def has_author(self, user) -> bool:
         """Whether `user` is on the author list (what authors may do is
