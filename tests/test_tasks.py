@@ -30,6 +30,7 @@ from articles.models import AuditEntry
 from core import outbox
 from core.models import PendingEmail, PeriodicRun
 from core.periodic import enqueue_due, jobs
+from core.tasks import prune_task_results
 from reviews.models import ReminderSent
 from reviews.services import reviewers_invite
 
@@ -140,6 +141,18 @@ def test_the_retry_waits_for_the_email_s_retry_time(db, mail_server_down, settin
     assert mailoutbox == []
 
 
+def test_old_task_records_are_pruned_daily(db, settings, keep_signal_handlers):
+    settings.TASKS = DATABASE_TASKS
+    outbox.deliver_email.enqueue(0)  # no such email: the task does nothing
+    _run_database_worker()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=6), tick=False):
+        assert prune_task_results.call() == 0
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8), tick=False):
+        assert prune_task_results.call() == 1
+    assert not DBTaskResult.objects.exists()
+
+
 def test_delivering_the_same_email_twice_sends_it_once(
     db, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -211,8 +224,12 @@ def test_run_periodic_enqueues_each_job_once_per_slot(db, settings):
     with time_machine.travel(noon + datetime.timedelta(minutes=5), tick=False):
         enqueued = [job.name for job in enqueue_due()]
     assert enqueued == ["core.tasks.retry_emails"]  # the hourly ones wait for 13:00
-    with time_machine.travel(noon + datetime.timedelta(hours=1), tick=False):
-        assert len(enqueue_due()) == len(jobs())
+    later = noon + datetime.timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        enqueued = {job.name for job in enqueue_due()}
+    assert "reviews.tasks.send_review_reminders" in enqueued
+    assert "core.tasks.prune_task_results" not in enqueued  # daily: the next one at midnight
+    assert enqueued == {job.name for job in jobs() if job.slot(later) != job.slot(noon)}
 
 
 def test_a_slot_another_scheduler_took_is_not_enqueued_again(db, settings):
