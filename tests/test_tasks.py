@@ -141,7 +141,10 @@ def test_the_retry_waits_for_the_email_s_retry_time(db, mail_server_down, settin
     assert mailoutbox == []
 
 
-def test_old_task_records_are_pruned_daily(db, settings, keep_signal_handlers):
+# Real commits: the worker closes and reopens database connections as a
+# long-running process must, which would end a test's wrapping transaction.
+@pytest.mark.django_db(transaction=True)
+def test_old_task_records_are_pruned_daily(settings, keep_signal_handlers):
     settings.TASKS = DATABASE_TASKS
     outbox.deliver_email.enqueue(0)  # no such email: the task does nothing
     _run_database_worker()
@@ -321,12 +324,10 @@ def _run_rq_worker(connection):
     assert worker.work(burst=True)
 
 
-def test_database_backend_worker_sends_the_email(
-    db, settings, mailoutbox, keep_signal_handlers, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)  # see test_old_task_records_are_pruned_daily
+def test_database_backend_worker_sends_the_email(settings, mailoutbox, keep_signal_handlers):
     settings.TASKS = DATABASE_TASKS
-    with django_capture_on_commit_callbacks(execute=True):
-        _sign_up()
+    _sign_up()  # commits, and enqueues the task on commit
     (waiting,) = DBTaskResult.objects.all()
     assert waiting.task_path == "core.outbox.deliver_email"
     assert mailoutbox == []  # nothing is sent until a worker runs the task
