@@ -18,16 +18,15 @@ What each email says, and to whom, belongs to the app that sends it
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
+from .background import enqueue_on_commit
 from .models import PendingEmail
 
 logger = logging.getLogger(__name__)
@@ -53,14 +52,8 @@ def queue(template: str, *, to: list[str], subject: str, context: dict) -> None:
     `deliver_email` task is enqueued on commit. Empty addresses are skipped."""
     email = _store(template, to=to, subject=subject, context=context)
     if email is not None:
-        # robust: a task queue that cannot be reached (Redis down) is logged,
-        # never turned into an error page for an action that has committed;
-        # the periodic retry sends the stored email instead.
-        transaction.on_commit(partial(_enqueue_delivery, email.pk), robust=True)
-
-
-def _enqueue_delivery(pk: int) -> None:
-    deliver_email.enqueue(pk)
+        # Should the queue be unreachable then, the periodic retry sends it.
+        enqueue_on_commit(deliver_email, email.pk)
 
 
 def _store(template: str, *, to: list[str], subject: str, context: dict) -> PendingEmail | None:

@@ -26,7 +26,10 @@ unique row (PeriodicRun), written in the same transaction as the enqueue:
 any number of schedulers may run at once and each job is still enqueued
 once per slot; if the enqueue fails the row goes with it and the next run
 tries again. A scheduler that was down for a while enqueues each job once
-for the current slot, not once per missed slot."""
+for the current slot, not once per missed slot.
+
+To enqueue a task from an action instead (after its commit), use
+core.background.enqueue_on_commit(task, *args)."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
