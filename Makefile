@@ -20,7 +20,17 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
 	@DEBUG=$${DEBUG:-true} $(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The task worker for TASKS_BACKEND and the periodic scheduler run beside the web
+	@# server; Ctrl-C stops all three (README, "Background work").
+	@export DEBUG=$${DEBUG:-true}; \
+	case "$${TASKS_BACKEND:-database}" in \
+	  database) $(BIN)/python manage.py db_worker --no-reload & worker=$$! ;; \
+	  rq) $(BIN)/python manage.py rqworker --job-class django_tasks_rq.Job default & worker=$$! ;; \
+	  *) worker= ;; \
+	esac; \
+	$(BIN)/python manage.py run_periodic --loop & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests need Debian's Chromium: install it when we can (root + apt),
 # otherwise the e2e tests skip with a warning (and fail under CI=true).

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PendingEmail
+from .models import PendingEmail, PeriodicRun
 
 
 class ReadOnlyAdminMixin:
@@ -20,4 +20,10 @@ class ReadOnlyAdminMixin:
 
 @admin.register(PendingEmail)
 class PendingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("failed_at", "subject", "attempts", "last_error")
+    list_display = ("queued_at", "subject", "attempts", "next_attempt_at", "last_error")
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("slot", "job", "enqueued_at")
+    list_filter = ("job",)

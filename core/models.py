@@ -41,21 +41,47 @@ class AppendOnlyModel(models.Model):
 
 
 class PendingEmail(models.Model):
-    """An email the mail server refused; the next notification or reminder
-    run sends it again, so a mail outage never loses a message."""
+    """An email on its way out (core.outbox). Written in the transaction of
+    the action that causes it, so a rolled-back action leaves none; the
+    `deliver_email` task sends it after commit and then deletes it. One the
+    mail server refused stays here, with its attempts and last error, until
+    the periodic retry (core.tasks) gets it through: a mail outage loses
+    nothing. `claimed_until` is a worker's lease on it while sending, so two
+    workers (or one task run twice) never send it twice."""
 
     to = models.JSONField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
     html = models.TextField(blank=True)
-    failed_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=1)
+    queued_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # Created by the reviews app, which sent the first emails.
         db_table = "reviews_pendingemail"
-        ordering = ["failed_at"]
+        ordering = ["queued_at"]
 
     def __str__(self) -> str:
         return f"“{self.subject}” to {', '.join(self.to)}"
+
+
+class PeriodicRun(models.Model):
+    """One row per periodic job and time slot (core.periodic): the unique
+    pair is what lets any number of schedulers run at once while each job is
+    enqueued once per slot."""
+
+    job = models.CharField(max_length=200)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="one_run_per_job_and_slot")
+        ]
+        ordering = ["-slot"]
+
+    def __str__(self) -> str:
+        return f"{self.job} at {self.slot:%Y-%m-%d %H:%M}"

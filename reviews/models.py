@@ -242,7 +242,8 @@ class Review(models.Model):
 
 
 class ReminderSent(models.Model):
-    """One row per reminder step sent, so the hourly cron never repeats one."""
+    """One row per reminder step sent (with its email, in one transaction), so
+    the hourly reminder task never repeats one."""
 
     assignment = models.ForeignKey(
         ReviewAssignment, on_delete=models.CASCADE, related_name="reminders"

@@ -81,10 +81,9 @@ def resubmission(review_round, reviewers) -> None:
         )
 
 
-def reminder(assignment, step: str) -> bool:
-    """Sent directly (the command runs outside any request transaction); a
-    failed reminder is retried through its own step record, not kept."""
-    return outbox.send(
+def reminder(assignment, step: str) -> None:
+    """Queued with the step's ReminderSent row (reviews.reminders)."""
+    outbox.queue(
         "review_reminder",
         to=[assignment.reviewer.email],
         subject=(
@@ -98,5 +97,4 @@ def reminder(assignment, step: str) -> bool:
             "overdue": step != "due-soon",
             "link": outbox.absolute(reverse("reviews:assignment", args=[assignment.pk])),
         },
-        keep=False,
     )

@@ -4,8 +4,6 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
-from core import outbox
-
 from . import notifications
 from .models import ReminderSent, ReviewAssignment
 
@@ -26,13 +24,12 @@ def reminder_step(assignment: ReviewAssignment, today: date) -> str | None:
 
 
 def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
-    """Send every reminder due today that was not sent before.
+    """Queue every reminder due today that was not sent before.
 
-    The (assignment, step) row is committed before the email goes out, so two
-    runs at once cannot both send it; if sending fails the row is removed
-    again and the next run retries. One failing address never stops the
-    others."""
-    outbox.retry_pending()  # messages an earlier mail outage held back
+    The (assignment, step) row and the email (core.outbox) are written in one
+    transaction: two runs at once cannot both send a step (the second's row
+    is refused), and a mail server failure keeps the email for the outbox's
+    retry rather than losing it."""
     sent = []
     for assignment in ReviewAssignment.objects.awaiting_work().select_related(
         "reviewer", "round__revision"
@@ -42,12 +39,9 @@ def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
             continue
         try:
             with transaction.atomic():
-                record = ReminderSent.objects.create(assignment=assignment, step=step)
+                ReminderSent.objects.create(assignment=assignment, step=step)
+                notifications.reminder(assignment, step)
         except IntegrityError:
             continue  # already sent for this step
-        if not notifications.reminder(assignment, step):
-            # Not sent: forget the step, so the next run tries this reminder again.
-            ReminderSent.objects.filter(pk=record.pk).delete()
-            continue
         sent.append((assignment, step))
     return sent

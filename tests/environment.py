@@ -15,6 +15,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # would hide changes that tests make without committing.
 os.environ.setdefault("PAGE_CACHE", "false")
 os.environ.setdefault("EMAIL_URL", "locmem://")
+# Tasks run as soon as they are enqueued (emails right after the commit that
+# queued them), so tests see mail.outbox at once; tests/test_tasks.py runs the
+# same tasks through the database backend's worker and a real RQ worker.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 # Playwright's sync API runs an event loop in the test thread; Django's
 # live_server tests are synchronous code that is safe to run beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

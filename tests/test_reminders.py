@@ -1,15 +1,16 @@
-"""`manage.py send_review_reminders`: two days before the due date, then every
-three days after it; never the same step twice, however often cron runs it."""
+"""The periodic `send_review_reminders` task (reviews/tasks.py): two days
+before the due date, then every three days after it; never the same step
+twice, however often the scheduler runs it."""
 
 import datetime
-from io import StringIO
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.test import TestCase
 
 from reviews.models import ReminderSent
 from reviews.services import invitation_accept, review_save, reviewers_invite
+from reviews.tasks import send_review_reminders
 
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 
@@ -27,20 +28,22 @@ def assignment(draft, advance, editor, reviewer):
     return assignment
 
 
-def _run_on(day: int, hour: int = 9) -> str:
-    out = StringIO()
-    with time_machine.travel(START.replace(day=day, hour=hour), tick=False):
-        call_command("send_review_reminders", stdout=out)
-    return out.getvalue()
+def _run_on(day: int, hour: int = 9) -> int:
+    """Run the task as the scheduler would; returns how many reminders it queued."""
+    with (
+        time_machine.travel(START.replace(day=day, hour=hour), tick=False),
+        TestCase.captureOnCommitCallbacks(execute=True),  # emails go out after commit
+    ):
+        return send_review_reminders.enqueue().return_value
 
 
 def test_no_reminder_while_the_due_date_is_far(assignment, mailoutbox):
-    assert "0 reminders sent" in _run_on(10)
+    assert _run_on(10) == 0
     assert mailoutbox == []
 
 
 def test_reminder_two_days_before_and_only_once(assignment, reviewer, mailoutbox):
-    assert "1 reminder sent" in _run_on(14)
+    assert _run_on(14) == 1
     (mail,) = mailoutbox
     assert mail.to == [reviewer.email]
     assert "due 16 Mar 2026" in mail.subject

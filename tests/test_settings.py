@@ -34,6 +34,7 @@ def _start(**env) -> subprocess.CompletedProcess:
         ("REDIS_URL", "http://localhost:6379"),
         ("EMAIL_URL", "carrier-pigeon://loft"),
         ("ALLOWED_HOSTS", " , "),
+        ("TASKS_BACKEND", "celery"),
     ],
 )
 def test_bad_value_stops_start_up_naming_the_variable(variable, value):
@@ -42,6 +43,22 @@ def test_bad_value_stops_start_up_naming_the_variable(variable, value):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert variable in result.stderr.splitlines()[-1]
+
+
+def test_the_rq_task_backend_needs_redis():
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--fail-level", "ERROR"],
+        cwd=ROOT, env={**env, "TASKS_BACKEND": "rq", "DEBUG": "true"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "TASKS_BACKEND=rq needs REDIS_URL" in result.stderr.splitlines()[-1]
+
+
+def test_the_rq_task_backend_passes_the_checks_with_redis():
+    result = _start(SECRET_KEY="x" * 50, TASKS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/14")
+    assert result.returncode == 0, result.stderr
 
 
 def test_without_debug_a_secret_key_is_required():

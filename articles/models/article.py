@@ -188,7 +188,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     # whatever later updates did (stored so the page needs no aggregate).
     first_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_review_due = models.DateField(null=True, blank=True, db_index=True)
-    # Set by `manage.py open_due_reviews` when the periodic re-review falls due;
+    # Set by the periodic `open_due_reviews` task (articles/tasks.py) when the re-review falls due;
     # cleared by the next approval.
     rereview_due_since = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

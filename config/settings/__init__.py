@@ -6,7 +6,16 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from core.env import env_bool, env_database, env_email, env_int, env_list, env_redis, env_str
+from core.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_email,
+    env_int,
+    env_list,
+    env_redis,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -50,6 +59,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "rules",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +111,28 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (README, "Background work"): emails, reminders and the other
+# periodic jobs run as tasks of Django's task framework. "database" (the
+# default) stores them in the database for `manage.py db_worker`; "immediate"
+# runs each task as soon as it is enqueued, in the same process (the test
+# suite); "rq" sends them to Redis for `manage.py rqworker` (needs REDIS_URL and
+# the `rq` extra). The task code is the same on all three.
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate", "rq"))
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    if not REDIS_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq needs REDIS_URL (the Redis that holds the queue)."
+        )
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    INSTALLED_APPS.append("django_rq")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -206,6 +239,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Medical Review <editors@localhost>")
 globals().update(env_email("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))
+# Seconds before a silent mail server counts as a failure (the email is kept and retried).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

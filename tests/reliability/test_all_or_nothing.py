@@ -5,12 +5,14 @@ import io
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article, ArticleState, AuditEntry, Revision
 from core.models import PendingEmail
+from core.tasks import retry_emails
 from reviews.models import BoardSignoff
 
 
@@ -105,11 +107,12 @@ def test_an_email_refused_by_the_mail_server_is_sent_by_the_next_run(
         )  # fmt: skip
     held = PendingEmail.objects.get()
     assert held.to == [reviewer.email] and "Invitation to review" in held.subject
+    assert held.attempts == 1 and "unreachable" in held.last_error
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", real_send)
-    out = io.StringIO()
-    call_command("send_pending_emails", stdout=out)
-    assert "1 held email sent; 0 still waiting." in out.getvalue()
+    with time_machine.travel(held.next_attempt_at, tick=False):
+        assert retry_emails.enqueue().return_value == 1
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
+    assert not PendingEmail.objects.exists()
 
 
 def test_a_sign_up_email_refused_by_the_mail_server_is_held_too(
@@ -129,7 +132,8 @@ def test_a_sign_up_email_refused_by_the_mail_server_is_held_too(
     assert held.to == ["newcomer@example.org"]
     assert held.subject == "[Medical Review] Create your account"
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", real_send)
-    call_command("send_pending_emails", stdout=io.StringIO())
+    with time_machine.travel(held.next_attempt_at, tick=False):
+        retry_emails.enqueue()
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (["newcomer@example.org"], "[Medical Review] Create your account")
     ]

@@ -22,7 +22,7 @@ from articles.models import (
     Revision,
 )
 from articles.services import article_create, revision_save_draft
-from core.models import PendingEmail
+from core.models import PendingEmail, PeriodicRun
 from reviews.models import (
     BoardRecusal,
     BoardSignoff,
@@ -43,7 +43,7 @@ from ..factories import PASSWORD, UserFactory, legacy_withdrawn_draft, reference
 
 APPS = {"core", "articles", "reviews"}
 # Editors have no view permission on these: the admin refuses them outright.
-NOT_FOR_EDITORS = {ReminderSent, PendingEmail, PolicyVersion}
+NOT_FOR_EDITORS = {ReminderSent, PendingEmail, PeriodicRun, PolicyVersion}
 
 
 def _due():
@@ -182,6 +182,7 @@ def world(db):
     }
     ReminderSent.objects.create(assignment=own_assignment, step="due-soon")
     PendingEmail.objects.create(to=["x@example.org"], subject="S", body="B")
+    PeriodicRun.objects.create(job="reviews.tasks.send_review_reminders", slot=timezone.now())
     return {"editor": penwright, "root": root, "hidden": hidden, "shown": shown}
 
 
