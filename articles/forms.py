@@ -292,6 +292,10 @@ class ReaderQuestionForm(forms.ModelForm):
 class DiscussionMessageForm(RefuseControlCharacters, forms.Form):
     """A message in a discussion (articles.services.discussion_post)."""
 
+    # The service refuses an empty message with its own sentence; no
+    # "(optional)" beside what it insists on.
+    needed_to_submit = ("text",)
+
     text = forms.CharField(
         label="Your message",
         max_length=MESSAGE_MAX_LENGTH,
@@ -309,6 +313,7 @@ class DiscussionStartForm(DiscussionMessageForm):
     editors also choose the reviewer of a one-reviewer thread."""
 
     field_order = ("audience", "reviewer", "subject", "text")
+    needed_to_submit = ("reviewer", "subject", "text")
 
     audience = forms.ChoiceField(
         label="Who is in this discussion",
@@ -316,7 +321,7 @@ class DiscussionStartForm(DiscussionMessageForm):
         help_text="Chosen now and shown on the discussion; it cannot be changed later.",
     )
     reviewer = forms.ModelChoiceField(
-        label="Which reviewer (for a discussion with one reviewer)",
+        label="Reviewer (only for a discussion with one reviewer)",
         queryset=User.objects.none(),
         required=False,
         empty_label="Choose a reviewer",

@@ -16,11 +16,12 @@ How each rule is asked:
 - Over many rows at once, through the query form of the same rule, a
   queryset method named in each docstring (and naming the rule back):
   `ArticleQuerySet.handleable_by`, `.handled_by`, `.readable_as_board_by`,
-  `.signable_by`, `review_records_hidden_from` and
-  `reviews.models.reviewer_candidates`. Who may open an article in the
-  desk at all is only ever asked of many rows, so it has only its query
-  form: `ArticleQuerySet.visible_to` (and `RevisionQuerySet.visible_to`,
-  `AuditEntryQuerySet.visible_to`, which build on it).
+  `.signable_by`, `.invited_to_review`, `review_records_hidden_from`,
+  `DiscussionQuerySet.visible_to` and `reviews.models.reviewer_candidates`.
+  Who may open an article in the desk at all is only ever asked of many
+  rows, so it has only its query form: `ArticleQuerySet.visible_to` (and
+  `RevisionQuerySet.visible_to`, `AuditEntryQuerySet.visible_to`, which
+  build on it).
 
 The rules registered with `rules.add_perm` at the end also answer
 `user.has_perm(name, article)`, but Django says yes to every active
