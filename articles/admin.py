@@ -10,6 +10,9 @@ from .models import (
     Article,
     ArticleNotice,
     AuditEntry,
+    Discussion,
+    DiscussionMessage,
+    DiscussionReading,
     EditorialPolicy,
     GlossaryTerm,
     PolicyVersion,
@@ -156,3 +159,34 @@ class ReaderQuestionAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAd
     def visible_rows(self, rows, user):
         # As on the desk: messages about an editor's own article are another editor's.
         return rows.filter(article__in=Article.objects.handleable_by(user))
+
+
+@admin.register(Discussion)
+class DiscussionAdmin(DeskQuerySetMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Started and written in on the desk's discussion pages, which audit and
+    # tell the people in them; shown here only to those in each thread.
+    list_display = ("created_at", "article", "subject", "audience", "started_by")
+    list_filter = ("audience",)
+    list_select_related = ("article", "started_by")
+
+
+class InVisibleDiscussionMixin:
+    """Rows of threads the person is in (`rules.may_read_discussion`'s query form)."""
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if is_site_administrator(request.user):
+            return rows
+        return rows.filter(discussion__in=Discussion.objects.visible_to(request.user))
+
+
+@admin.register(DiscussionMessage)
+class DiscussionMessageAdmin(InVisibleDiscussionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "discussion", "author", "revision")
+    list_select_related = ("discussion__article", "author", "revision")
+
+
+@admin.register(DiscussionReading)
+class DiscussionReadingAdmin(InVisibleDiscussionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("read_at", "discussion", "reader")
+    list_select_related = ("discussion__article", "reader")

@@ -1,9 +1,10 @@
 from django import forms
 
-from accounts.models import AudienceLevel
+from accounts.models import AudienceLevel, User
 from accounts.validators import RefuseControlCharacters
 
-from .models import NoticeKind, ReaderQuestion, Reference
+from .models import DiscussionAudience, NoticeKind, ReaderQuestion, Reference
+from .models.discussion import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
 from .services import REFERENCE_FIELDS
 from .text.citations import MAX_REFERENCES
 
@@ -286,3 +287,55 @@ class ReaderQuestionForm(forms.ModelForm):
             "question": "Please do not include personal medical details. For urgent "
             "problems contact a doctor or emergency services.",
         }
+
+
+class DiscussionMessageForm(RefuseControlCharacters, forms.Form):
+    """A message in a discussion (articles.services.discussion_post)."""
+
+    # The service refuses an empty message with its own sentence; no
+    # "(optional)" beside what it insists on.
+    needed_to_submit = ("text",)
+
+    text = forms.CharField(
+        label="Your message",
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Markdown works here as in articles. Messages cannot be edited or deleted "
+        "once sent: to correct one, send another.",
+        # Blank is refused by the service, with its own sentence.
+        required=False,
+    )
+
+
+class DiscussionStartForm(DiscussionMessageForm):
+    """A new discussion and its first message (articles.services.discussion_start):
+    only the audiences the person may start (`rules.startable_audiences`);
+    editors also choose the reviewer of a one-reviewer thread."""
+
+    field_order = ("audience", "reviewer", "subject", "text")
+    needed_to_submit = ("reviewer", "subject", "text")
+
+    audience = forms.ChoiceField(
+        label="Who is in this discussion",
+        widget=forms.RadioSelect,
+        help_text="Chosen now and shown on the discussion; it cannot be changed later.",
+    )
+    reviewer = forms.ModelChoiceField(
+        label="Reviewer (only for a discussion with one reviewer)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose a reviewer",
+    )
+    subject = forms.CharField(label="Subject", max_length=SUBJECT_MAX_LENGTH, required=False)
+
+    def __init__(self, *args, audiences, reviewers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [(a.value, a.label) for a in audiences]
+        if len(audiences) == 1:
+            self.fields["audience"].initial = audiences[0].value
+        if reviewers and DiscussionAudience.REVIEWER in audiences:
+            self.fields["reviewer"].queryset = User.objects.filter(
+                pk__in=[person.pk for person in reviewers]
+            )
+        else:
+            del self.fields["reviewer"]

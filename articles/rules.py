@@ -16,11 +16,12 @@ How each rule is asked:
 - Over many rows at once, through the query form of the same rule, a
   queryset method named in each docstring (and naming the rule back):
   `ArticleQuerySet.handleable_by`, `.handled_by`, `.readable_as_board_by`,
-  `.signable_by`, `review_records_hidden_from` and
-  `reviews.models.reviewer_candidates`. Who may open an article in the
-  desk at all is only ever asked of many rows, so it has only its query
-  form: `ArticleQuerySet.visible_to` (and `RevisionQuerySet.visible_to`,
-  `AuditEntryQuerySet.visible_to`, which build on it).
+  `.signable_by`, `.invited_to_review`, `review_records_hidden_from`,
+  `DiscussionQuerySet.visible_to` and `reviews.models.reviewer_candidates`.
+  Who may open an article in the desk at all is only ever asked of many
+  rows, so it has only its query form: `ArticleQuerySet.visible_to` (and
+  `RevisionQuerySet.visible_to`, `AuditEntryQuerySet.visible_to`, which
+  build on it).
 
 The rules registered with `rules.add_perm` at the end also answer
 `user.has_perm(name, article)`, but Django says yes to every active
@@ -51,7 +52,12 @@ from accounts.rules import (
     may_write_articles,
 )
 
-from .states import REVIEW_SUBMITTED, ArticleState
+from .states import (
+    ACTIVE_INVITATION_STATUSES,
+    REVIEW_SUBMITTED,
+    ArticleState,
+    DiscussionAudience,
+)
 
 # ---------------------------------------------------------------------------
 # What a person has done with an article: the facts the rules weigh.
@@ -215,6 +221,19 @@ def reviewer_refusal(person, article, *, editor) -> str:
     return ""
 
 
+@rules.predicate
+def holds_review_invitation(user, article) -> bool:
+    """Invited to review the article (in any round) and neither declined nor
+    was replaced: such a reviewer talks with the editors in their own
+    thread. Query form: `ArticleQuerySet.invited_to_review`."""
+    return (
+        user.is_authenticated
+        and article.review_rounds.filter(
+            assignments__reviewer=user, assignments__status__in=ACTIVE_INVITATION_STATUSES
+        ).exists()
+    )
+
+
 # ---------------------------------------------------------------------------
 # The Medical Advisory Board
 
@@ -285,6 +304,92 @@ def may_sign_off(user, article) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# Discussions
+
+
+def is_in_audience(user, article, audience: str, reviewer=None) -> bool:
+    """Whether `user` is in a thread about `article` with `audience` (and,
+    for the one-reviewer audience, `reviewer`): the editors handling the
+    article are in every thread (an editor who wrote it is not: they read
+    the editors-and-authors thread as an author); its authors in the
+    editors-and-authors thread; a reviewer in their own thread while they
+    hold an invitation to review it; independent board members (not those
+    who stepped aside, declared a conflict, handled or reviewed it) in the
+    board thread. Asked through `may_read_discussion` for a thread that
+    exists, and by `startable_audiences` for one about to start."""
+    if is_handling_editor(user, article):
+        return True
+    if audience == DiscussionAudience.AUTHORS:
+        return is_author_of(user, article)
+    if audience == DiscussionAudience.REVIEWER:
+        return (
+            reviewer is not None
+            and is_same_person(user, reviewer)
+            and holds_review_invitation(user, article)
+        )
+    if audience == DiscussionAudience.BOARD:
+        return is_independent_board_member(user, article)
+    return False
+
+
+@rules.predicate
+def may_read_discussion(user, discussion) -> bool:
+    """Who reads a discussion and writes in it: the people of its audience
+    (`is_in_audience`). Nobody else learns it exists: not by its address,
+    in a list, a count or an email. Query form:
+    `DiscussionQuerySet.visible_to` (and `Discussion.participants`, the
+    people told about a message, asks this predicate of each candidate)."""
+    if not user.is_authenticated:
+        return False
+    return is_in_audience(user, discussion.article, discussion.audience, discussion.reviewer)
+
+
+def startable_audiences(user, article) -> list[DiscussionAudience]:
+    """The audiences `user` may start a thread with: those they are in
+    themselves (a reviewer: only their own thread), once the editors have
+    received the article (a never-submitted draft has no editors yet)."""
+    if not user.is_authenticated or is_never_submitted_draft(user, article):
+        return []
+    return [
+        audience
+        for audience in DiscussionAudience
+        if is_in_audience(user, article, audience, reviewer=user)
+    ]
+
+
+def discussion_start_problem(user, article, audience: str | None = None, reviewer=None) -> str:
+    """Why `user` may not start a thread about `article` with `audience`
+    (and `reviewer`), or "" if they may; with no audience, why they may
+    start none at all. Editors choose the reviewer of a one-reviewer thread
+    among those holding an invitation; a reviewer starts only their own."""
+    if is_never_submitted_draft(user, article):
+        return (
+            "The editors have not received this draft yet: submit it, then you can "
+            "discuss it with them."
+        )
+    startable = startable_audiences(user, article)
+    if not startable:
+        return (
+            "Discussions about an article are for its editors, its authors, its reviewers "
+            "and the board members who judge it; you are none of these for this article."
+        )
+    if audience not in DiscussionAudience.values:
+        return "Choose who the discussion is with."
+    if audience not in startable:
+        label = DiscussionAudience(audience).label.lower()
+        return f"You cannot start a discussion for {label} on this article."
+    if audience != DiscussionAudience.REVIEWER:
+        return ""
+    if reviewer is None:
+        return "Choose the reviewer this discussion is with."
+    if not is_handling_editor(user, article) and not is_same_person(user, reviewer):
+        return "Reviewers discuss their own review with the editors, not someone else's."
+    if not holds_review_invitation(reviewer, article):
+        return f"{reviewer} has no open invitation to review this article."
+    return ""
+
+
+# ---------------------------------------------------------------------------
 # Who fires each workflow transition (`@transition(permission=...)`).
 
 
@@ -337,3 +442,4 @@ rules.add_perm("articles.read_confidential_review_comments", reads_confidential_
 rules.add_perm("articles.read_article_as_board", reads_as_board)
 rules.add_perm("articles.judge_article_for_board", is_independent_board_member)
 rules.add_perm("articles.sign_off_article", may_sign_off)
+rules.add_perm("articles.read_discussion", may_read_discussion)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.notifications import notify
 from accounts.rules import is_editor, may_write_articles, require_editor
 from core import outbox
 
@@ -16,6 +17,10 @@ from .models import (
     ArticleNotice,
     ArticleState,
     AuditEntry,
+    Discussion,
+    DiscussionAudience,
+    DiscussionMessage,
+    DiscussionReading,
     EditorialPolicy,
     NoticeKind,
     PolicyChanged,
@@ -25,7 +30,14 @@ from .models import (
     Revision,
     TransitionRefused,
 )
-from .rules import draft_deletion_problem, is_author_of, is_handling_editor
+from .models.discussion import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
+from .rules import (
+    discussion_start_problem,
+    draft_deletion_problem,
+    is_author_of,
+    is_handling_editor,
+    may_read_discussion,
+)
 from .signals import notice_issued, rereview_opened
 
 REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
@@ -382,3 +394,119 @@ def article_notice_issue(
         )
         notice_issued.send(sender=ArticleNotice, article=locked, notice=notice)
     return notice
+
+
+def _message_text(text: str) -> str:
+    """The message as it will be kept, or ValidationError saying what is wrong."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Write your message before sending it."})
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "text": f"A message holds at most {MESSAGE_MAX_LENGTH:,} characters; "
+                f"this one has {len(text):,}. Split it into two."
+            }
+        )
+    # No form stands between every caller and this field: its validators run here.
+    DiscussionMessage._meta.get_field("text").run_validators(text)
+    return text
+
+
+def _discussion_action(discussion: Discussion, step: str) -> str:
+    """The audit action of a step in the thread. Authors see the steps of
+    the thread they are in; every other audience's steps are review records
+    (`REVIEWER_PRIVATE_ACTIONS`), so authors never learn of a reviewer's,
+    the board's or the editors' own threads, nor who wrote in them."""
+    side = (
+        "discussion" if discussion.audience == DiscussionAudience.AUTHORS else "review_discussion"
+    )
+    return f"{side}_{step}"
+
+
+def _message_add(discussion: Discussion, user, text: str, *, step: str) -> DiscussionMessage:
+    article = discussion.article
+    message = DiscussionMessage.objects.create(
+        discussion=discussion, author=user, text=text, revision_id=article.current_revision_id
+    )
+    DiscussionReading.objects.update_or_create(
+        discussion=discussion, reader=user, defaults={"read_at": message.created_at}
+    )
+    # Neutral words only: the audit trail is read more widely than any
+    # thread (the office log, the board's history), so it never holds what
+    # was written.
+    AuditEntry.note(
+        article,
+        user,
+        _discussion_action(discussion, step),
+        f"{'Started a discussion' if step == 'started' else 'Wrote in a discussion'} "
+        f"({discussion.get_audience_display().lower()}).",
+    )
+    notify(
+        discussion.participants(),
+        kind="discussion_message",
+        subject=f"New message in “{discussion.subject}” about “{article.title}”",
+        link=discussion.get_absolute_url(),
+        body=f"{user} wrote:\n\n{text}",
+        actor=user,
+    )
+    return message
+
+
+def discussion_start(
+    *, article: Article, user, audience: str, reviewer=None, subject: str, text: str
+) -> Discussion:
+    """Start a thread about `article` with its first message. Anyone may
+    start a thread they are in themselves (`rules.startable_audiences`,
+    `rules.discussion_start_problem` says why not); the audience, and the
+    reviewer of a one-reviewer thread, never change afterwards. Everyone
+    else in it is told (inbox, and email by their choice), after commit."""
+    subject = " ".join((subject or "").split())
+    problems = {}
+    if not subject:
+        problems["subject"] = "Give the discussion a subject, so others know what it is about."
+    elif len(subject) > SUBJECT_MAX_LENGTH:
+        problems["subject"] = f"Keep the subject under {SUBJECT_MAX_LENGTH} characters."
+    try:
+        text = _message_text(text)
+    except ValidationError as exc:
+        problems.update(exc.message_dict)
+    if problems:
+        raise ValidationError(problems)
+    Discussion._meta.get_field("subject").run_validators(subject)
+    if audience != DiscussionAudience.REVIEWER:
+        reviewer = None
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if problem := discussion_start_problem(user, locked, audience, reviewer):
+            raise PermissionDenied(problem)
+        discussion = Discussion.objects.create(
+            article=locked, audience=audience, reviewer=reviewer, subject=subject, started_by=user
+        )
+        _message_add(discussion, user, text, step="started")
+    return discussion
+
+
+def discussion_post(*, discussion: Discussion, user, text: str) -> DiscussionMessage:
+    """Add `user`'s message to the thread: everyone who reads a thread may
+    write in it (`rules.may_read_discussion`). The message is tied to the
+    article's current revision, is never changed afterwards (a correction
+    is a new message), and everyone else in the thread is told, after
+    commit."""
+    text = _message_text(text)
+    with transaction.atomic():
+        locked = Discussion.objects.select_related("article", "reviewer").get(pk=discussion.pk)
+        # The article's row is locked so the revision the message is tied to
+        # is the current one until the message is written.
+        locked.article = Article.objects.select_for_update().get(pk=locked.article_id)
+        if not may_read_discussion(user, locked):
+            raise PermissionDenied("Only the people in this discussion can write in it.")
+        return _message_add(locked, user, text, step="message")
+
+
+def discussion_mark_read(*, discussion: Discussion, user) -> None:
+    """Remember that `user` has read the thread up to now (for its count of
+    new messages). Not audited: reading changes nothing on record."""
+    DiscussionReading.objects.update_or_create(
+        discussion=discussion, reader=user, defaults={"read_at": timezone.now()}
+    )

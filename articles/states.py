@@ -37,3 +37,17 @@ EDITABLE_STATES = (ArticleState.DRAFT, ArticleState.CHANGES_REQUESTED, ArticleSt
 # reviews.ReviewAssignment.Status.SUBMITTED, read here through related names
 # (reviews builds on articles, not the other way round).
 REVIEW_SUBMITTED = "submitted"
+# The invitations that keep a reviewer in their thread with the editors:
+# every one they did not decline and were not replaced on
+# (reviews.ReviewAssignment.Status values, read the same way).
+ACTIVE_INVITATION_STATUSES = ("invited", "accepted", REVIEW_SUBMITTED, "cancelled")
+
+
+class DiscussionAudience(models.TextChoices):
+    """Who is in a discussion besides the editors handling the article:
+    chosen when it starts, shown on it, never changed."""
+
+    AUTHORS = "authors", "Editors and authors"
+    REVIEWER = "reviewer", "Editors and one reviewer"
+    BOARD = "board", "Editors and the Advisory Board"
+    EDITORS = "editors", "Editors only"

@@ -22,6 +22,12 @@ urlpatterns = [
     path("desk/articles/<int:pk>/delete/", views.article_delete, name="delete"),
     path("desk/articles/<int:pk>/notices/new/", views.article_notice, name="notice"),
     path("desk/articles/<int:pk>/compare/", views.revision_compare, name="compare"),
+    path("desk/articles/<int:pk>/discussions/new/", views.discussion_new, name="discussion_new"),
+    path(
+        "desk/articles/<int:pk>/discussions/<int:discussion_id>/",
+        views.discussion_detail,
+        name="discussion",
+    ),
     path(
         "desk/articles/<int:pk>/revisions/<int:number>/",
         views.revision_detail,

@@ -1,19 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import AudienceLevel
+from accounts.models import AudienceLevel, User
 from accounts.rules import is_editor, may_write_articles
 
 from . import desk as desk_tasks
 from . import services
-from .forms import ArticleDraftForm, CompareForm, NoticeForm, ReferenceFormSet, TransitionForm
+from .forms import (
+    ArticleDraftForm,
+    CompareForm,
+    DiscussionMessageForm,
+    DiscussionStartForm,
+    NoticeForm,
+    ReferenceFormSet,
+    TransitionForm,
+)
 from .models import (
     AUDIENCE_FIELDS,
     Article,
@@ -21,6 +29,8 @@ from .models import (
     ArticleNotice,
     ArticleState,
     AuditEntry,
+    Discussion,
+    DiscussionAudience,
     EditorialPolicy,
     NoticeKind,
     Reference,
@@ -29,13 +39,16 @@ from .models import (
 )
 from .rules import (
     AUTHORS,
+    discussion_start_problem,
     draft_deletion_problem,
+    holds_review_invitation,
     is_author_of,
     is_handling_editor,
     may_delete_draft,
     may_edit,
     may_sign_off,
     review_records_hidden,
+    startable_audiences,
     transition_refusal,
 )
 from .services import REFERENCE_FIELDS
@@ -509,6 +522,7 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "can_issue_notice": handles
         and article.published_revision_id is not None
         and article.state != ArticleState.RETRACTED,
+        **discussions_context(article, user),
     }
     return render(request, "articles/workspace.html", context, status=status)
 
@@ -739,3 +753,154 @@ def article_notice(request, pk: int):
         f"{notice.get_kind_display()} published: readers see it at the top of the article now.",
     )
     return redirect(article)
+
+
+# ---------------------------------------------------------------------------
+# Discussions
+
+
+def discussions_context(article: Article, user) -> dict:
+    """The threads about `article` that `user` is in, with their new-message
+    counts, and whether they may start one: for templates/articles/_discussions.html,
+    on the workspace, the reviewer's page and the signing page."""
+    return {
+        "discussions": list(
+            Discussion.objects.visible_to(user).filter(article=article).with_activity_for(user)
+        ),
+        "can_start_discussion": bool(startable_audiences(user, article)),
+    }
+
+
+def _get_discussion_for(user, pk: int, discussion_id: int) -> Discussion:
+    """The thread if this person is in it; 404 otherwise (403 would tell
+    a stranger that the editors, a reviewer or the board are discussing
+    the article, which is itself private)."""
+    return get_object_or_404(
+        Discussion.objects.visible_to(user).select_related("article", "reviewer", "started_by"),
+        pk=discussion_id,
+        article_id=pk,
+    )
+
+
+def _invited_reviewers(article: Article) -> list[User]:
+    """The people an editor may start a one-reviewer thread with: those
+    holding an invitation to review the article (`rules.holds_review_invitation`)."""
+    people = (
+        User.objects.filter(review_assignments__round__article=article)
+        .distinct()
+        .order_by("display_name", "username")
+    )
+    return [person for person in people if holds_review_invitation(person, article)]
+
+
+def _speaker(person, discussion: Discussion, article: Article) -> str:
+    """How a message's writer is named in the thread: their name and what
+    they are in it. (A reviewer writes only in their own thread, which
+    only they and the editors read, so naming them there reveals nothing.)"""
+    if is_author_of(person, article):
+        role = "Author"
+    elif discussion.reviewer_id == person.pk:
+        role = "Reviewer"
+    elif is_handling_editor(person, article):
+        role = "Editor"
+    else:
+        role = "Advisory Board"
+    return f"{person} ({role})"
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def discussion_detail(request, pk: int, discussion_id: int):
+    """A thread's messages, oldest first, each with the revision current
+    when it was written, and the reply form; 404 for anyone not in it."""
+    discussion = _get_discussion_for(request.user, pk, discussion_id)
+    article = discussion.article
+    form = DiscussionMessageForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                message = services.discussion_post(
+                    discussion=discussion, user=request.user, text=form.cleaned_data["text"]
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, "Message sent. The others in this discussion are told.")
+                return redirect(f"{discussion.get_absolute_url()}#message-{message.pk}")
+    else:
+        services.discussion_mark_read(discussion=discussion, user=request.user)
+    thread = list(discussion.messages.select_related("author", "revision"))
+    speakers = {}
+    for message in thread:
+        if message.author_id not in speakers:
+            speakers[message.author_id] = _speaker(message.author, discussion, article)
+        message.speaker = speakers[message.author_id]
+    context = {
+        "discussion": discussion,
+        "article": article,
+        "thread": thread,
+        "form": form,
+        "opens_workspace": Article.objects.visible_to(request.user).filter(pk=article.pk).exists(),
+    }
+    return render(request, "articles/discussion.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def discussion_new(request, pk: int):
+    """Start a thread: only the audiences this person is in (editors also
+    choose a reviewer for a one-reviewer thread). 404 for people to whom the
+    article is not shown at all; 403, saying why, for the others who may
+    start none."""
+    user = request.user
+    article = get_object_or_404(
+        Article.objects.filter(
+            Q(pk__in=Article.objects.visible_to(user).values("pk"))
+            | Q(pk__in=Article.objects.invited_to_review(user).values("pk"))
+        ),
+        pk=pk,
+    )
+    audiences = startable_audiences(user, article)
+    reviewers = _invited_reviewers(article) if is_handling_editor(user, article) else []
+    if is_handling_editor(user, article) and not reviewers:
+        audiences = [a for a in audiences if a != DiscussionAudience.REVIEWER]
+    if not audiences:
+        raise PermissionDenied(discussion_start_problem(user, article))
+    form = DiscussionStartForm(request.POST or None, audiences=audiences, reviewers=reviewers)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            audience = form.cleaned_data["audience"]
+            reviewer = form.cleaned_data.get("reviewer")
+            if audience == DiscussionAudience.REVIEWER and not is_handling_editor(user, article):
+                reviewer = user  # a reviewer's own thread
+            try:
+                discussion = services.discussion_start(
+                    article=article,
+                    user=user,
+                    audience=audience,
+                    reviewer=reviewer,
+                    subject=form.cleaned_data["subject"],
+                    text=form.cleaned_data["text"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            except PermissionDenied as exc:
+                form.add_error("reviewer" if "reviewer" in form.fields else None, str(exc))
+                status = 403
+            else:
+                messages.success(request, "Discussion started. The others in it are told.")
+                return redirect(discussion)
+    context = {
+        "article": article,
+        "form": form,
+        "opens_workspace": Article.objects.visible_to(user).filter(pk=article.pk).exists(),
+    }
+    return render(request, "articles/discussion_new.html", context, status=status)

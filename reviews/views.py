@@ -27,7 +27,7 @@ from articles.rules import (
 )
 from articles.text.fingerprints import short
 from articles.text.readability import readability_report
-from articles.views import get_article_for
+from articles.views import discussions_context, get_article_for
 
 from . import services
 from .forms import (
@@ -371,6 +371,8 @@ def _reviewer_context(assignment: ReviewAssignment) -> dict:
         ),
     }
     context["references"] = references
+    # Only the person invited opens this page (ReviewAssignment.objects.for_reviewer).
+    context.update(discussions_context(review_round.article, assignment.reviewer))
     if review_round.number > 1:
         earlier = (
             review_round.article.review_rounds.filter(number__lt=review_round.number)
@@ -637,7 +639,9 @@ def signoff(request, pk: int):
                 else:
                     messages.success(request, "Signed. The article awaits further board sign-offs.")
                 return redirect("reviews:board_queue")
-    context.update(form=form, recuse_form=RecuseForm())
+    context.update(
+        form=form, recuse_form=RecuseForm(), **discussions_context(article, request.user)
+    )
     return render(request, "reviews/signoff.html", context, status=status)
 
 

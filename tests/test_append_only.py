@@ -8,7 +8,13 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import ProfileChange, Role, RoleChange
 from accounts.services import role_grant
-from articles.models import ArticleNotice, AuditEntry, PolicyVersion
+from articles.models import (
+    ArticleNotice,
+    AuditEntry,
+    Discussion,
+    DiscussionMessage,
+    PolicyVersion,
+)
 from core.models import AppendOnlyModel
 from reviews.models import BoardRecusal, BoardSignoff, SignoffWithdrawal
 
@@ -53,6 +59,16 @@ RECORDS = {
             issued_by=r["editor"],
         ),
         "reason",
+    ),
+    DiscussionMessage: (
+        lambda r: DiscussionMessage.objects.create(
+            discussion=Discussion.objects.create(
+                article=r["draft"], audience="editors", subject="Ours", started_by=r["editor"]
+            ),
+            author=r["editor"],
+            text="First thoughts.",
+        ),
+        "text",
     ),
     SignoffWithdrawal: (
         lambda r: SignoffWithdrawal.objects.create(

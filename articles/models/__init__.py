@@ -7,15 +7,23 @@
 - `revision`: revisions and their references, frozen once submitted;
 - `audit`: the append-only audit trail;
 - `notices`: corrections, updates and retractions shown on a published article;
+- `discussion`: threads about an article and their messages;
 - `glossary` and `reader_questions`: the glossary and readers' messages.
 
 Imports run one way (policy <- workflow <- article <- revision <- audit), so
 a module reaches a model defined after it through a relation instead.
 """
 
-from ..states import EDITABLE_STATES, PUBLIC_STAGE_OF_STATE, ArticleState, PublicStage
+from ..states import (
+    EDITABLE_STATES,
+    PUBLIC_STAGE_OF_STATE,
+    ArticleState,
+    DiscussionAudience,
+    PublicStage,
+)
 from .article import Article
 from .audit import AuditEntry, review_records_hidden_from
+from .discussion import Discussion, DiscussionMessage, DiscussionReading
 from .glossary import GlossaryTerm
 from .notices import ArticleNotice, NoticeKind
 from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
@@ -33,6 +41,10 @@ __all__ = [
     "ArticleNotice",
     "ArticleState",
     "AuditEntry",
+    "Discussion",
+    "DiscussionAudience",
+    "DiscussionMessage",
+    "DiscussionReading",
     "EditorialPolicy",
     "FrozenRevisionError",
     "GlossaryTerm",

@@ -37,6 +37,7 @@ from ..rules import (
 )
 from ..signals import article_transitioned
 from ..states import (
+    ACTIVE_INVITATION_STATUSES,
     EDITABLE_STATES,
     PUBLIC_STAGE_OF_STATE,
     REVIEW_SUBMITTED,
@@ -133,6 +134,19 @@ class ArticleQuerySet(models.QuerySet):
                     review_rounds__assignments__status=REVIEW_SUBMITTED,
                 ).values("pk")
             )
+        )
+
+    def invited_to_review(self, user) -> "ArticleQuerySet":
+        """Articles the person holds an invitation to review that they did
+        not decline and were not replaced on: the query form of
+        `rules.holds_review_invitation`."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            pk__in=Article.objects.filter(
+                review_rounds__assignments__reviewer=user,
+                review_rounds__assignments__status__in=ACTIVE_INVITATION_STATUSES,
+            ).values("pk")
         )
 
     def with_desk_details(self) -> "ArticleQuerySet":

@@ -34,6 +34,10 @@ REVIEWER_PRIVATE_ACTIONS = frozenset(
         "conflict_kept",
         "reviewer_replaced",
         "board_recused",
+        # Discussions authors are not in: that a reviewer, the board or the
+        # editors alone discussed the article, and who wrote, stays hidden.
+        "review_discussion_started",
+        "review_discussion_message",
     }
 )
 

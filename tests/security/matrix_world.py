@@ -7,8 +7,8 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.utils import timezone
 
 from accounts.models import Invitation, Role
-from articles.models import GlossaryTerm, ReaderQuestion
-from articles.services import article_create
+from articles.models import DiscussionAudience, GlossaryTerm, ReaderQuestion
+from articles.services import article_create, discussion_start
 from reviews.services import invitation_accept, reviewers_invite, round_allow_fewer_reviews
 
 from ..factories import UserFactory, reference, submit_required_reviews
@@ -44,7 +44,8 @@ def url_names() -> list[str]:
 
 
 KWARG_SHAPES = [(), ("pk",), ("slug",), ("number",), ("pk", "number"), ("pk", "name"),
-                ("assignment_id",), ("token",), ("slug", "number")]  # fmt: skip
+                ("assignment_id",), ("token",), ("slug", "number"),
+                ("pk", "discussion_id")]  # fmt: skip
 
 
 def url_for(name: str, kwargs: dict, special: dict) -> str:
@@ -109,6 +110,11 @@ def build_world():
     round_allow_fewer_reviews(
         review_round=assignment.round, editor=people["editor"], reason="One reviewer suffices."
     )
+    # The invited reviewer's thread with the editors: nobody else may know of it.
+    discussion = discussion_start(
+        article=article, user=people["editor"], audience=DiscussionAudience.REVIEWER,
+        reviewer=people["invited_reviewer"], subject="Your review", text="A question.",
+    )  # fmt: skip
     term = GlossaryTerm.objects.create(term="dose", explanation="how much")
     question = ReaderQuestion.objects.create(
         article=published, revision=published.published_revision, audience="patient",
@@ -123,6 +129,7 @@ def build_world():
         "name": "request_changes",
         "slug": published.slug,
         "assignment_id": assignment.pk,
+        "discussion_id": discussion.pk,
         "token": signing.dumps(invitation.pk, salt="accounts.invitation"),
     }
     special = {  # URL names whose pk means something other than the article

@@ -153,3 +153,68 @@ def test_hostile_review_comments_stay_text(client, draft, advance, editor, revie
         body = client.get(url).content.decode().split("<body>")[1]
         assert "<script>alert" not in body, url
         assert "&lt;script&gt;" in body, url
+
+
+def test_hostile_discussion_messages_stay_text(
+    client, draft, advance, author, editor, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from articles.models import DiscussionAudience
+    from articles.services import discussion_post, discussion_start
+
+    article = advance(draft, "submit")
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = discussion_start(
+            article=article, user=author, audience=DiscussionAudience.AUTHORS,
+            subject=f"Subject {PAYLOAD}", text=PAYLOAD,
+        )  # fmt: skip
+        for text in (
+            "[click](javascript:alert(1)) [data](data:text/html,<script>x</script>)",
+            "<a href='javascript:alert(1)'>raw</a> <iframe src=x></iframe>",
+            "[spaced](java\tscript:alert(1)) [upper](JAVASCRIPT:alert(1))",
+            "<style>body{display:none}</style><form action=x><button>go</button></form>",
+        ):
+            discussion_post(discussion=thread, user=editor, text=text)
+    for person, url in [
+        (author, thread.get_absolute_url()),
+        (editor, thread.get_absolute_url()),
+        (author, reverse("articles:workspace", args=[article.pk])),
+        (editor, reverse("articles:workspace", args=[article.pk])),
+    ]:
+        client.force_login(person)
+        body = client.get(url).content.decode().split("<body>")[1]
+        assert "<script>alert" not in body, url
+        assert "&lt;script&gt;" in body, url
+        messages = "".join(re.findall(r'<div class="discussion-message">(.*?)</div>', body, re.S))
+        _no_markup(messages)
+        for tag in ("<iframe", "<style", "<form action=x", "<button>go"):
+            assert tag not in messages
+    # The email is plain text; its HTML part escapes what was typed.
+    for email in mail.outbox:
+        for content, _type in getattr(email, "alternatives", []):
+            assert "<script>alert" not in content
+
+
+def test_control_characters_in_a_message_are_refused_not_stored(client, draft, advance, author):
+    from articles.models import DiscussionAudience, DiscussionMessage
+    from articles.services import discussion_start
+
+    article = advance(draft, "submit")
+    thread = discussion_start(
+        article=article, user=author, audience=DiscussionAudience.AUTHORS,
+        subject="Plain", text="Plain words.",
+    )  # fmt: skip
+    client.force_login(author)
+    for text in ("bell\x07", "nul\x00", "escape\x1b[31m", "back\x08space"):
+        response = client.post(thread.get_absolute_url(), {"text": text})
+        assert response.status_code == 400, repr(text)
+    # Bidirectional overrides and the like are not control characters: shown, inert.
+    response = client.post(thread.get_absolute_url(), {"text": "x\u202eevil"})
+    assert response.status_code == 302
+    assert DiscussionMessage.objects.filter(discussion=thread).count() == 2
+    response = client.post(
+        reverse("articles:discussion_new", args=[article.pk]),
+        {"audience": "authors", "subject": "two\nlines", "text": "Hi."},
+    )
+    assert response.status_code == 400

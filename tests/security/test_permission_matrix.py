@@ -5,9 +5,10 @@ line here fails the test until someone decides who may use it.
 Roles, in column order: anonymous, author (of the article), another author,
 a reviewer not invited, the invited reviewer, an editor, a board member.
 The world: one article under review (round 1, one invited reviewer who
-accepted), one approved article, a glossary term, a reader question and an
-open invitation. 200 served, 302 redirect (sign-in, or done and moved on),
-400 form errors, 403 refused with a reason, 404 hidden, 405 wrong method.
+accepted, and that reviewer's discussion with the editors), one approved
+article, a glossary term, a reader question and an open invitation.
+200 served, 302 redirect (sign-in, or done and moved on), 400 form errors,
+403 refused with a reason, 404 hidden, 405 wrong method.
 POSTs carry no data and run in a rolled-back savepoint.
 """
 
@@ -73,6 +74,19 @@ EXPECTED = {
     "reader:audience": {
         "GET": [405, 405, 405, 405, 405, 405, 405],
         "POST": [302, 302, 302, 302, 302, 302, 302],
+    },
+    # The invited reviewer's thread with the editors: 404 to everyone else,
+    # who must not learn it exists. POSTs carry no text: the form comes back.
+    "articles:discussion": {
+        "GET": [302, 404, 404, 404, 200, 200, 404],
+        "POST": [302, 404, 404, 404, 400, 400, 404],
+    },
+    # Starting one: the article's authors, its reviewer and its editors; 404
+    # for people the article is not shown to (a board member sees it only
+    # once it reaches the board).
+    "articles:discussion_new": {
+        "GET": [302, 200, 404, 404, 200, 200, 404],
+        "POST": [302, 400, 404, 404, 400, 400, 404],
     },
     "articles:compare": {
         "GET": [302, 400, 404, 404, 404, 400, 404],
