@@ -37,3 +37,4 @@ EDITABLE_STATES = (ArticleState.DRAFT, ArticleState.CHANGES_REQUESTED, ArticleSt
 # reviews.ReviewAssignment.Status.SUBMITTED, read here through related names
 # (reviews builds on articles, not the other way round).
 REVIEW_SUBMITTED = "submitted"
+REVIEW_ACCEPTED = "accepted"

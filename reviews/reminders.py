@@ -28,7 +28,7 @@ def reminder_step(assignment: ReviewAssignment, today: date) -> str | None:
 def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
     """Send every reminder due today that was not sent before.
 
-    The (assignment, step) row is committed before the email goes out, so two
+    The (assignment, due date, step) row is committed before the email goes out, so two
     runs at once cannot both send it; if sending fails the row is removed
     again and the next run retries. One failing address never stops the
     others."""
@@ -42,9 +42,11 @@ def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
             continue
         try:
             with transaction.atomic():
-                record = ReminderSent.objects.create(assignment=assignment, step=step)
+                record = ReminderSent.objects.create(
+                    assignment=assignment, due_date=assignment.due_date, step=step
+                )
         except IntegrityError:
-            continue  # already sent for this step
+            continue  # already sent for this step of this due date
         if not notifications.reminder(assignment, step):
             # Not sent: forget the step, so the next run tries this reminder again.
             ReminderSent.objects.filter(pk=record.pk).delete()

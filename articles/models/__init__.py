@@ -6,6 +6,7 @@
 - `article`: the article and its transitions;
 - `revision`: revisions and their references, frozen once submitted;
 - `audit`: the append-only audit trail;
+- `due_dates`: reminders sent about authors' revision due dates;
 - `notices`: corrections, updates and retractions shown on a published article;
 - `glossary` and `reader_questions`: the glossary and readers' messages.
 
@@ -16,6 +17,7 @@ a module reaches a model defined after it through a relation instead.
 from ..states import EDITABLE_STATES, PUBLIC_STAGE_OF_STATE, ArticleState, PublicStage
 from .article import Article
 from .audit import AuditEntry, review_records_hidden_from
+from .due_dates import RevisionReminderSent
 from .glossary import GlossaryTerm
 from .notices import ArticleNotice, NoticeKind
 from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
@@ -44,6 +46,7 @@ __all__ = [
     "ReaderQuestion",
     "Reference",
     "Revision",
+    "RevisionReminderSent",
     "TransitionRefused",
     "review_records_hidden_from",
 ]

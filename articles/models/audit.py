@@ -34,6 +34,10 @@ REVIEWER_PRIVATE_ACTIONS = frozenset(
         "conflict_kept",
         "reviewer_replaced",
         "board_recused",
+        "extension_requested",
+        "extension_granted",
+        "extension_refused",
+        "review_due_date_moved",
     }
 )
 
@@ -47,6 +51,10 @@ EDITOR_REVIEW_ACTIONS = frozenset(
         "reviewer_replaced",
         "round_closed",
         "fewer_reviews_accepted",
+        "extension_granted",
+        "extension_refused",
+        "review_due_date_moved",
+        "revision_due_date_changed",
     }
 )
 EDITOR_ACTIONS = EDITOR_REVIEW_ACTIONS | {

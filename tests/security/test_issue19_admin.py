@@ -180,7 +180,9 @@ def world(db):
             )
         ],
     }
-    ReminderSent.objects.create(assignment=own_assignment, step="due-soon")
+    ReminderSent.objects.create(
+        assignment=own_assignment, due_date=own_assignment.due_date, step="due-soon"
+    )
     PendingEmail.objects.create(to=["x@example.org"], subject="S", body="B")
     return {"editor": penwright, "root": root, "hidden": hidden, "shown": shown}
 
