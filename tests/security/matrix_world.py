@@ -9,7 +9,12 @@ from django.utils import timezone
 from accounts.models import Invitation, Role
 from articles.models import GlossaryTerm, ReaderQuestion
 from articles.services import article_create
-from reviews.services import invitation_accept, reviewers_invite, round_allow_fewer_reviews
+from reviews.services import (
+    extension_request,
+    invitation_accept,
+    reviewers_invite,
+    round_allow_fewer_reviews,
+)
 
 from ..factories import UserFactory, reference, submit_required_reviews
 
@@ -44,7 +49,7 @@ def url_names() -> list[str]:
 
 
 KWARG_SHAPES = [(), ("pk",), ("slug",), ("number",), ("pk", "number"), ("pk", "name"),
-                ("assignment_id",), ("token",), ("slug", "number")]  # fmt: skip
+                ("assignment_id",), ("token",), ("slug", "number"), ("request_id",)]  # fmt: skip
 
 
 def url_for(name: str, kwargs: dict, special: dict) -> str:
@@ -104,6 +109,11 @@ def build_world():
     invitation_accept(
         assignment=assignment, reviewer=people["invited_reviewer"], has_conflict=False
     )
+    # The invited reviewer asked for more time; the editor has not answered.
+    extension = extension_request(
+        assignment=assignment, reviewer=people["invited_reviewer"],
+        due_date=assignment.due_date + datetime.timedelta(days=7), reason="Away next week.",
+    )  # fmt: skip
     # The editor may decide this round (the matrix posts "request_changes"
     # with no letter and expects the form error, not the missing reviews).
     round_allow_fewer_reviews(
@@ -123,6 +133,7 @@ def build_world():
         "name": "request_changes",
         "slug": published.slug,
         "assignment_id": assignment.pk,
+        "request_id": extension.pk,
         "token": signing.dumps(invitation.pk, salt="accounts.invitation"),
     }
     special = {  # URL names whose pk means something other than the article
