@@ -365,9 +365,7 @@ def test_a_reviewer_who_declined_can_be_invited_again(
 
 
 @pytest.mark.parametrize("answer", ["invited", "accepted"])
-def test_someone_still_invited_or_reviewing_is_not_invited_twice(
-    article, editor, reviewer, answer
-):
+def test_someone_still_invited_or_reviewing_is_not_invited_twice(article, editor, reviewer, answer):
     with _at(2):
         (assignment,) = reviewers_invite(
             article=article, editor=editor, reviewers=[reviewer], due_date=DUE
@@ -510,3 +508,21 @@ def test_the_policy_setting_is_audited_versioned_and_public(client, editor, poli
     assert latest.settings_snapshot["revision_due_days"] == 21
     page = client.get(reverse("reader:policy")).content.decode()
     assert "revised draft after the editor asks for changes: 21 days" in page
+
+
+def test_a_waiting_request_shows_on_the_editors_desk_and_queue(
+    client, accepted, reviewer, editor, editor_author
+):
+    with _at(10):
+        extension_request(assignment=accepted, reviewer=reviewer, due_date=day(26), reason="Busy.")
+    client.force_login(editor)
+    with _at(10):
+        desk = client.get(reverse("articles:desk")).content.decode()
+        queue = client.get(reverse("office:queue")).content.decode()
+    assert "Requests for more time to answer" in desk
+    assert "asks for more time (until 26 Mar 2026): grant or refuse." in queue
+    # Not to the editor who wrote the article: another editor answers.
+    client.force_login(editor_author)
+    with _at(10):
+        queue = client.get(reverse("office:queue")).content.decode()
+    assert "asks for more time" not in queue

@@ -20,12 +20,14 @@ from articles.models import (
     PolicyVersion,
     ReaderQuestion,
     Revision,
+    RevisionReminderSent,
 )
 from articles.services import article_create, revision_save_draft
 from core.models import PendingEmail
 from reviews.models import (
     BoardRecusal,
     BoardSignoff,
+    ExtensionRequest,
     ReminderSent,
     Review,
     ReviewAssignment,
@@ -43,7 +45,14 @@ from ..factories import PASSWORD, UserFactory, legacy_withdrawn_draft, reference
 
 APPS = {"core", "articles", "reviews"}
 # Editors have no view permission on these: the admin refuses them outright.
-NOT_FOR_EDITORS = {ReminderSent, PendingEmail, PolicyVersion}
+# Requests for more time are answered on the desk's pages, never in the admin.
+NOT_FOR_EDITORS = {
+    ReminderSent,
+    PendingEmail,
+    PolicyVersion,
+    ExtensionRequest,
+    RevisionReminderSent,
+}
 
 
 def _due():
