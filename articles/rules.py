@@ -32,7 +32,9 @@ predicate, or `rules.has_perm(name, user, article)`.
 Reviews' own objects need no rules module of their own: who may be invited
 to review is said here about the article (`reviewer_refusal`), and that an
 invitation is worked on only by the person invited is the reviews app's
-query (`ReviewAssignment.objects.for_reviewer`).
+query (`ReviewAssignment.objects.for_reviewer`). Who may ask for more time
+on a review (`may_ask_for_more_time`) reads the assignment it is given,
+without importing the reviews app.
 
 The roles these rules start from (`is_editor`, `is_board_member`, ...) are
 the accounts app's, in accounts/rules.py.
