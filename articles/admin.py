@@ -19,6 +19,7 @@ from .models import (
     ReaderQuestion,
     Reference,
     Revision,
+    RevisionReminderSent,
     review_records_hidden_from,
 )
 
@@ -140,6 +141,12 @@ class EditorialPolicyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("number", "created_at", "changed_by", "note")
+
+
+@admin.register(RevisionReminderSent)
+class RevisionReminderSentAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("sent_at", "article", "due_date", "step")
+    list_select_related = ("article",)
 
 
 @admin.register(GlossaryTerm)

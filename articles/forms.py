@@ -251,6 +251,22 @@ class NoticeForm(RefuseControlCharacters, forms.Form):
     seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+class DueDateForm(RefuseControlCharacters, forms.Form):
+    """A new due date and why (the authors' revision, a reviewer's review)."""
+
+    due_date = forms.DateField(
+        label="New due date",
+        # <input type=date> only understands ISO dates, whatever the locale.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label="Why the date changes",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The people whose work is due read this.",
+    )
+
+
 class AudienceForm(forms.Form):
     audience = forms.ChoiceField(
         label="Which describes you best?",

@@ -33,7 +33,9 @@ predicate, or `rules.has_perm(name, user, article)`.
 Reviews' own objects need no rules module of their own: who may be invited
 to review is said here about the article (`reviewer_refusal`), and that an
 invitation is worked on only by the person invited is the reviews app's
-query (`ReviewAssignment.objects.for_reviewer`).
+query (`ReviewAssignment.objects.for_reviewer`). Who may ask for more time
+on a review (`may_ask_for_more_time`) reads the assignment it is given,
+without importing the reviews app.
 
 The roles these rules start from (`is_editor`, `is_board_member`, ...) are
 the accounts app's, in accounts/rules.py.
@@ -54,6 +56,7 @@ from accounts.rules import (
 
 from .states import (
     ACTIVE_INVITATION_STATUSES,
+    REVIEW_ACCEPTED,
     REVIEW_SUBMITTED,
     ArticleState,
     DiscussionAudience,
@@ -232,6 +235,51 @@ def holds_review_invitation(user, article) -> bool:
             assignments__reviewer=user, assignments__status__in=ACTIVE_INVITATION_STATUSES
         ).exists()
     )
+
+
+# ---------------------------------------------------------------------------
+# Due dates
+
+
+@rules.predicate
+def moves_due_dates(user, article) -> bool:
+    """Who sets and moves the article's due dates (the authors' revised
+    draft, each reviewer's review) and grants or refuses a reviewer's
+    request for more time: whoever handles the article as its editor."""
+    return is_handling_editor(user, article)
+
+
+def require_due_date_editor(user, article) -> None:
+    """PermissionDenied, with why, unless `moves_due_dates(user, article)`."""
+    if not moves_due_dates(user, article):
+        raise PermissionDenied(
+            "You are an author of this article, so another editor sets its due dates."
+            if is_editor(user)
+            else "Only the article's editors can change its due dates."
+        )
+
+
+def extension_request_problem(user, assignment) -> str:
+    """Why `user` may not ask for more time on the review `assignment` (a
+    `reviews.ReviewAssignment`), or "" if they may: only the invited
+    reviewer, once they accepted and until they submit, while the round
+    is open."""
+    if not user.is_authenticated or assignment.reviewer_id != user.pk:
+        return "Only the invited reviewer can ask for more time on this review."
+    if assignment.status != REVIEW_ACCEPTED:
+        return (
+            "More time can be asked for once the invitation is accepted and until "
+            "the review is submitted."
+        )
+    if assignment.round.closed_at is not None:
+        return "This review round is closed, so no more time is needed."
+    return ""
+
+
+@rules.predicate
+def may_ask_for_more_time(user, assignment) -> bool:
+    """The reviewer of `assignment` may ask the editor for a later due date."""
+    return not extension_request_problem(user, assignment)
 
 
 # ---------------------------------------------------------------------------
@@ -443,3 +491,4 @@ rules.add_perm("articles.read_article_as_board", reads_as_board)
 rules.add_perm("articles.judge_article_for_board", is_independent_board_member)
 rules.add_perm("articles.sign_off_article", may_sign_off)
 rules.add_perm("articles.read_discussion", may_read_discussion)
+rules.add_perm("articles.move_due_dates", moves_due_dates)

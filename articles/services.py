@@ -1,3 +1,4 @@
+import datetime
 import logging
 from collections.abc import Sequence
 
@@ -37,6 +38,7 @@ from .rules import (
     is_author_of,
     is_handling_editor,
     may_read_discussion,
+    require_due_date_editor,
 )
 from .signals import notice_issued, rereview_opened
 
@@ -510,3 +512,41 @@ def discussion_mark_read(*, discussion: Discussion, user) -> None:
     DiscussionReading.objects.update_or_create(
         discussion=discussion, reader=user, defaults={"read_at": timezone.now()}
     )
+
+
+def revision_due_date_change(
+    *, article: Article, editor, due_date: datetime.date, reason: str
+) -> Article:
+    """An editor who may handle the article moves the date the authors'
+    revised draft is due, while changes are requested, and says why. The
+    reminders follow the new date (`articles.reminders`); the authors are
+    told."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Please tell the authors why the date changes."})
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The due date is in the past; choose a later date."})
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        require_due_date_editor(editor, locked)
+        if locked.state != ArticleState.CHANGES_REQUESTED:
+            raise ArticleChanged(
+                f"The authors' revision is no longer awaited (the article is "
+                f"“{locked.get_state_display()}”), so there is no due date to change."
+            )
+        if due_date == locked.revision_due_date:
+            raise ValidationError({"due_date": "That is already the due date."})
+        old = locked.revision_due_date
+        locked.revision_due_date = due_date
+        locked.save(update_fields=["revision_due_date", "updated_at"])
+        was = f" (was {old:%-d %b %Y})" if old else ""
+        text = f"The revised draft is now due {due_date:%-d %b %Y}{was}."
+        AuditEntry.note(locked, editor, "revision_due_date_changed", f"{text} {reason.strip()}")
+        notify(
+            locked.authors.all(),
+            kind="revision_due_date_changed",
+            subject=f"Your revision of “{locked}” is now due {due_date:%-d %b %Y}",
+            body=f"{text}\n\n{reason.strip()}",
+            link=locked.get_absolute_url(),
+            actor=editor,
+        )
+    return locked

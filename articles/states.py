@@ -51,3 +51,6 @@ class DiscussionAudience(models.TextChoices):
     REVIEWER = "reviewer", "Editors and one reviewer"
     BOARD = "board", "Editors and the Advisory Board"
     EDITORS = "editors", "Editors only"
+
+
+REVIEW_ACCEPTED = "accepted"

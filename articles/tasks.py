@@ -7,6 +7,7 @@ from django_tasks import task
 
 from core.periodic import periodic
 
+from . import reminders
 from .services import articles_open_due_reviews
 
 
@@ -16,3 +17,11 @@ def open_due_reviews() -> int:
     """Put published articles whose periodic re-review is due back in the
     editors' queue, each once; returns how many were newly due."""
     return len(articles_open_due_reviews(today=timezone.localdate()))
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def send_revision_reminders() -> int:
+    """Remind authors of revised drafts due soon or late, each step once
+    per due date (articles/reminders.py); returns how many were sent."""
+    return len(reminders.send_revision_reminders(timezone.localdate()))

@@ -19,6 +19,11 @@ urlpatterns = [
         views.article_confirm,
         name="confirm",
     ),
+    path(
+        "desk/articles/<int:pk>/revision-due-date/",
+        views.revision_due_date,
+        name="revision_due_date",
+    ),
     path("desk/articles/<int:pk>/delete/", views.article_delete, name="delete"),
     path("desk/articles/<int:pk>/notices/new/", views.article_notice, name="notice"),
     path("desk/articles/<int:pk>/compare/", views.revision_compare, name="compare"),

@@ -18,6 +18,7 @@ from .forms import (
     CompareForm,
     DiscussionMessageForm,
     DiscussionStartForm,
+    DueDateForm,
     NoticeForm,
     ReferenceFormSet,
     TransitionForm,
@@ -47,6 +48,8 @@ from .rules import (
     may_delete_draft,
     may_edit,
     may_sign_off,
+    moves_due_dates,
+    require_due_date_editor,
     review_records_hidden,
     startable_audiences,
     transition_refusal,
@@ -519,6 +522,8 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "audit_entries": _history_for(article, user),
+        "today": timezone.localdate(),
+        "can_move_revision_due_date": changes_requested and moves_due_dates(user, article),
         "can_issue_notice": handles
         and article.published_revision_id is not None
         and article.state != ArticleState.RETRACTED,
@@ -904,3 +909,42 @@ def discussion_new(request, pk: int):
         "opens_workspace": Article.objects.visible_to(user).filter(pk=article.pk).exists(),
     }
     return render(request, "articles/discussion_new.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def revision_due_date(request, pk: int):
+    """An editor who handles the article moves the date the authors'
+    revised draft is due; 403 for anyone else."""
+    article = get_article_for(request.user, pk)
+    require_due_date_editor(request.user, article)
+    form = DueDateForm(
+        request.POST or None,
+        initial={"due_date": article.revision_due_date},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.revision_due_date_change(
+                    article=article,
+                    editor=request.user,
+                    due_date=form.cleaned_data["due_date"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ArticleChanged as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, "The new due date is set; the authors have been told.")
+                return redirect(article)
+    return render(
+        request,
+        "articles/revision_due_date.html",
+        {"article": article, "form": form},
+        status=status,
+    )

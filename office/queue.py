@@ -82,6 +82,15 @@ def _round_items(row: QueueRow, review_round, required: int, today: date) -> Non
             row.items.append(
                 (URGENT, f"Review by {a.reviewer} overdue since {a.due_date:%-d %b %Y}.")
             )
+        for request in getattr(a, "pending_extensions", ()):
+            row.items.append(
+                (
+                    URGENT,
+                    f"{a.reviewer} asks for more time (until "
+                    f"{request.requested_date:%-d %b %Y}): grant or refuse.",
+                )
+            )
+            row.waiting_on = "Editor"
         if a.awaits_conflict_decision:
             row.items.append(
                 (URGENT, f"{a.reviewer} declared a competing interest: keep or replace.")
@@ -121,7 +130,13 @@ def editor_queue_items(articles, *, today: date) -> list[QueueRow]:
                 row.items.append((URGENT, "No review round open: invite reviewers."))
                 row.waiting_on = "Editor"
         elif article.state == ArticleState.CHANGES_REQUESTED:
-            row.items.append((0, "Waiting for the authors to revise."))
+            due = article.revision_due_date
+            if due and due < today:
+                row.items.append((SOON, f"The authors' revision is overdue since {due:%-d %b %Y}."))
+            elif due:
+                row.items.append((0, f"Waiting for the authors to revise (due {due:%-d %b %Y})."))
+            else:
+                row.items.append((0, "Waiting for the authors to revise."))
             row.waiting_on = "Authors"
         elif article.state == ArticleState.APPROVED and article.rereview_due_since:
             row.items.append(

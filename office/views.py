@@ -25,7 +25,7 @@ from articles.models import (
     TransitionRefused,
 )
 from core.form_problems import FormProblem
-from reviews.models import BoardSignoff, ReviewAssignment, ReviewRound
+from reviews.models import BoardSignoff, ExtensionRequest, ReviewAssignment, ReviewRound
 from reviews.verification import verify_revision
 
 from . import figures as office_figures
@@ -354,7 +354,17 @@ def queue(request):
                 queryset=ReviewRound.objects.order_by("number").prefetch_related(
                     Prefetch(
                         "assignments",
-                        queryset=ReviewAssignment.objects.select_related("reviewer"),
+                        queryset=ReviewAssignment.objects.select_related(
+                            "reviewer"
+                        ).prefetch_related(
+                            Prefetch(
+                                "extension_requests",
+                                queryset=ExtensionRequest.objects.filter(
+                                    status=ExtensionRequest.Status.PENDING
+                                ),
+                                to_attr="pending_extensions",
+                            )
+                        ),
                     )
                 ),
             ),

@@ -8,6 +8,7 @@ from core.admin import ReadOnlyAdminMixin
 from .models import (
     BoardRecusal,
     BoardSignoff,
+    ExtensionRequest,
     ReminderSent,
     Review,
     ReviewAssignment,
@@ -86,6 +87,16 @@ class ReminderSentAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     article_path = "assignment__round__article"
     list_display = ("sent_at", "step", "assignment")
     list_select_related = ("assignment__reviewer", "assignment__round__article")
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Asked on the reviewer's page and answered on the editor's, both audited.
+    review_records = True
+    article_path = "assignment__round__article"
+    list_display = ("requested_at", "assignment", "requested_date", "status", "decided_by")
+    list_filter = ("status",)
+    list_select_related = ("assignment__reviewer", "assignment__round__article", "decided_by")
 
 
 @admin.register(BoardRecusal)

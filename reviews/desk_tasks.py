@@ -11,7 +11,7 @@ from accounts.rules import is_board_member, is_editor, is_reviewer
 from articles.desk import Task
 from articles.models import Article, ArticleState
 
-from .models import BoardSignoff, ReviewAssignment, ReviewRound
+from .models import BoardSignoff, ExtensionRequest, ReviewAssignment, ReviewRound
 
 Status = ReviewAssignment.Status
 
@@ -37,6 +37,15 @@ def editor_tasks(user, today: date):
             ReviewAssignment.objects.awaiting_work()
             .filter(round__article__in=handled, due_date__lt=today)
             .count(),
+            queue,
+        ),
+        Task(
+            "Requests for more time to answer",
+            ExtensionRequest.objects.filter(
+                status=ExtensionRequest.Status.PENDING,
+                assignment__round__article__in=handled,
+                assignment__round__closed_at__isnull=True,
+            ).count(),
             queue,
         ),
     ]

@@ -214,3 +214,74 @@ class DecisionForm(RefuseControlCharacters, forms.Form):
             {"radio": radios[spec.name], "next": spec.custom.get("next", ""), "name": spec.name}
             for spec in self.decisions
         ]
+
+
+def _date_input():
+    # <input type=date> only understands ISO dates, whatever the locale.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _within_a_year(due: datetime.date) -> datetime.date:
+    if due < timezone.localdate():
+        raise forms.ValidationError("The date is in the past; choose a later date.")
+    if due > timezone.localdate() + datetime.timedelta(days=365):
+        raise forms.ValidationError("Choose a date within the next year.")
+    return due
+
+
+class ExtensionRequestForm(RefuseControlCharacters, forms.Form):
+    """A reviewer asks for more time (reviews.services.extension_request)."""
+
+    due_date = forms.DateField(label="New due date you ask for", widget=_date_input())
+    reason = forms.CharField(
+        label="Why you need more time",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Please tell the editor why you need more time."},
+    )
+
+    def clean_due_date(self):
+        return _within_a_year(self.cleaned_data["due_date"])
+
+
+class ExtensionDecisionForm(RefuseControlCharacters, forms.Form):
+    """An editor grants (maybe with another date) or refuses a reviewer's
+    request for more time (reviews.services.extension_decide)."""
+
+    decision = forms.ChoiceField(
+        label="Your answer",
+        choices=[("grant", "Grant more time"), ("refuse", "Refuse: the due date stays")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to grant or refuse the request."},
+    )
+    due_date = forms.DateField(
+        label="New due date (when granting)",
+        required=False,
+        widget=_date_input(),
+        help_text="Leave as it is to grant the date the reviewer asked for.",
+    )
+    note = forms.CharField(
+        label="Note to the reviewer",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        return _within_a_year(due) if due else due
+
+
+class ReviewDueDateForm(RefuseControlCharacters, forms.Form):
+    """An editor moves a reviewer's due date (reviews.services.review_due_date_move)."""
+
+    due_date = forms.DateField(label="New due date", widget=_date_input())
+    note = forms.CharField(
+        label="Note to the reviewer",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_due_date(self):
+        return _within_a_year(self.cleaned_data["due_date"])

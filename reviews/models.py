@@ -156,7 +156,13 @@ class ReviewAssignment(models.Model):
     class Meta:
         ordering = ["round", "invited_at"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "reviewer"], name="one_assignment_per_round")
+            # A declined invitation stays on record as its own row; the editor
+            # may invite the same person again in the round (a new row).
+            models.UniqueConstraint(
+                fields=["round", "reviewer"],
+                condition=~Q(status="declined"),
+                name="one_live_assignment_per_round",
+            )
         ]
 
     def __str__(self) -> str:
@@ -241,19 +247,68 @@ class Review(models.Model):
         raise PermissionDenied("Reviews are part of the record and cannot be deleted.")
 
 
+class ExtensionRequest(models.Model):
+    """A reviewer asks for more time on an accepted review, with a reason;
+    an editor grants it (maybe with another date, which becomes the
+    assignment's due date) or refuses it. One pending request per
+    assignment at a time; decided requests stay as the record."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the editor"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+
+    assignment = models.ForeignKey(
+        ReviewAssignment, on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    previous_due_date = models.DateField()
+    requested_date = models.DateField("new due date")
+    reason = models.TextField(max_length=2000, validators=[refuse_control_characters])
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    granted_date = models.DateField(null=True, blank=True)
+    editor_note = models.TextField(
+        blank=True, max_length=2000, validators=[refuse_control_characters]
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status="pending"),
+                name="one_pending_extension_per_assignment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.reviewer} asks until {self.requested_date}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
 class ReminderSent(models.Model):
-    """One row per reminder step sent (with its email, in one transaction), so
-    the hourly reminder task never repeats one."""
+    """One row per reminder step sent for one due date, so the hourly run
+    never repeats one, and a moved due date gets its own reminders."""
 
     assignment = models.ForeignKey(
         ReviewAssignment, on_delete=models.CASCADE, related_name="reminders"
     )
+    due_date = models.DateField()
     step = models.CharField(max_length=20)  # "due-soon", "overdue-1", "overdue-2", ...
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "step"], name="one_reminder_per_step")
+            models.UniqueConstraint(
+                fields=["assignment", "due_date", "step"], name="one_reminder_per_step_and_date"
+            )
         ]
 
     def __str__(self) -> str:

@@ -3,9 +3,10 @@ many) and warn only about a real problem."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import ReviewAssignment, ReviewRound
+from .models import ExtensionRequest, ReviewAssignment, ReviewRound
 
 Status = ReviewAssignment.Status
 
@@ -49,7 +50,17 @@ class RoundProgress:
     def of(cls, review_round: ReviewRound | None, required: int, today=None) -> "RoundProgress":
         if review_round is None:
             return cls(required=required)
-        assignments = list(review_round.assignments.select_related("reviewer", "review"))
+        assignments = list(
+            review_round.assignments.select_related("reviewer", "review").prefetch_related(
+                Prefetch(
+                    "extension_requests",
+                    queryset=ExtensionRequest.objects.filter(
+                        status=ExtensionRequest.Status.PENDING
+                    ),
+                    to_attr="pending_extensions",
+                )
+            )
+        )
         return cls.of_assignments(assignments, required, is_open=review_round.is_open, today=today)
 
     @classmethod

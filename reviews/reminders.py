@@ -26,7 +26,7 @@ def reminder_step(assignment: ReviewAssignment, today: date) -> str | None:
 def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
     """Queue every reminder due today that was not sent before.
 
-    The (assignment, step) row and the email (core.outbox) are written in one
+    The (assignment, due date, step) row and the email (core.outbox) are written in one
     transaction: two runs at once cannot both send a step (the second's row
     is refused), and a mail server failure keeps the email for the outbox's
     retry rather than losing it."""
@@ -39,9 +39,11 @@ def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:
             continue
         try:
             with transaction.atomic():
-                ReminderSent.objects.create(assignment=assignment, step=step)
+                ReminderSent.objects.create(
+                    assignment=assignment, due_date=assignment.due_date, step=step
+                )
                 notifications.reminder(assignment, step)
         except IntegrityError:
-            continue  # already sent for this step
+            continue  # already sent for this step of this due date
         sent.append((assignment, step))
     return sent

@@ -3,10 +3,12 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.authentication import password_reconfirm
 from accounts.models import AudienceLevel
+from accounts.notifications import notify
 from accounts.rules import is_board_member
 from articles.models import (
     Article,
@@ -18,8 +20,10 @@ from articles.models import (
 )
 from articles.rules import (
     board_independence_problem,
+    extension_request_problem,
     has_handled,
     may_sign_off,
+    require_due_date_editor,
     require_handling_editor,
     reviewer_refusal,
 )
@@ -28,6 +32,7 @@ from . import notifications
 from .models import (
     BoardRecusal,
     BoardSignoff,
+    ExtensionRequest,
     Review,
     ReviewAssignment,
     ReviewRound,
@@ -87,11 +92,22 @@ def reviewers_invite(
             raise TransitionRefused(
                 ["This review round is closed. Decide on it before inviting anyone else."]
             )
-        already = set(review_round.assignments.values_list("reviewer_id", flat=True))
+        # Someone who declined may be invited again: the declined row stays
+        # as the record of their answer, and the new invitation is a new row.
+        already = set(
+            review_round.assignments.exclude(status=Status.DECLINED).values_list(
+                "reviewer_id", flat=True
+            )
+        )
         if repeated := [str(p) for p in reviewers if p.pk in already]:
             raise ValidationError(
                 {"reviewers": f"Already invited to this round: {', '.join(repeated)}."}
             )
+        declined_before = set(
+            review_round.assignments.filter(status=Status.DECLINED).values_list(
+                "reviewer_id", flat=True
+            )
+        )
         assignments = [
             ReviewAssignment.objects.create(
                 round=review_round,
@@ -102,12 +118,18 @@ def reviewers_invite(
             )
             for person in reviewers
         ]
+        again = [str(p) for p in reviewers if p.pk in declined_before]
         _audit(
             locked,
             editor,
             "reviewers_invited",
             f"Round {review_round.number}: invited {', '.join(str(p) for p in reviewers)}; "
-            f"due {due_date:%-d %b %Y}.",
+            f"due {due_date:%-d %b %Y}."
+            + (
+                f" Invited again after declining earlier in this round: {', '.join(again)}."
+                if again
+                else ""
+            ),
         )
         for assignment in assignments:
             notifications.invitation(assignment)
@@ -335,6 +357,183 @@ def round_allow_fewer_reviews(*, review_round: ReviewRound, editor, reason: str)
             "fewer_reviews_accepted",
             f"Round {locked.number} decided with {submitted} of the {required} submitted "
             f"reviews the policy asks for: {locked.fewer_reviews_reason}",
+        )
+    return locked
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value:%-d %b %Y}"
+
+
+def extension_request(
+    *, assignment: ReviewAssignment, reviewer, due_date: datetime.date, reason: str
+) -> ExtensionRequest:
+    """The reviewer asks for more time: a later due date and why. Only the
+    assignment's reviewer, once accepted and until submitted
+    (`rules.extension_request_problem`), with one request waiting at a
+    time. The editors who may handle the article are told."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Please tell the editor why you need more time."})
+    with transaction.atomic():
+        locked = _locked_assignment(assignment, reviewer)
+        if problem := extension_request_problem(reviewer, locked):
+            raise PermissionDenied(problem)
+        if due_date <= locked.due_date:
+            raise ValidationError(
+                {"due_date": f"Choose a date after the current due date, {_day(locked.due_date)}."}
+            )
+        if locked.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+            raise TransitionRefused(
+                ["You already asked for more time on this review; the editor has not answered yet."]
+            )
+        request = ExtensionRequest.objects.create(
+            assignment=locked,
+            previous_due_date=locked.due_date,
+            requested_date=due_date,
+            reason=reason.strip(),
+        )
+        article = locked.round.article
+        _audit(
+            article,
+            reviewer,
+            "extension_requested",
+            f"Round {locked.round.number}: asked for the review to be due {_day(due_date)} "
+            f"instead of {_day(locked.due_date)}. {request.reason}",
+        )
+        notify(
+            article.editors_to_notify(),
+            kind="extension_requested",
+            subject=f"{reviewer} asks for more time to review “{article}”",
+            body=f"Asked for {_day(due_date)} instead of {_day(locked.due_date)}: {request.reason}",
+            link=reverse("reviews:extension", args=[request.pk]),
+            actor=reviewer,
+        )
+    return request
+
+
+def extension_decide(
+    *,
+    request: ExtensionRequest,
+    editor,
+    grant: bool,
+    due_date: datetime.date | None = None,
+    note: str = "",
+) -> ExtensionRequest:
+    """An editor who may handle the article grants the reviewer's request
+    (with the date asked for, or `due_date`), which moves the assignment's
+    due date and so its reminders, or refuses it (the due date stays). A
+    request another editor already answered is refused with what happened.
+    The reviewer is told."""
+    note = note.strip()
+    with transaction.atomic():
+        _lock_review_records(request.assignment.round.article_id)
+        locked = (
+            ExtensionRequest.objects.select_for_update()
+            .select_related("assignment__round__article", "assignment__reviewer", "decided_by")
+            .get(pk=request.pk)
+        )
+        assignment = ReviewAssignment.objects.select_for_update().get(pk=locked.assignment_id)
+        article = locked.assignment.round.article
+        require_due_date_editor(editor, article)
+        if not locked.is_pending:
+            raise TransitionRefused(
+                [
+                    f"{locked.decided_by} already {locked.get_status_display().lower()} this "
+                    f"request on {_day(timezone.localtime(locked.decided_at).date())}."
+                ]
+            )
+        if grant and (
+            assignment.status not in {Status.INVITED, Status.ACCEPTED}
+            or assignment.round.closed_at is not None
+        ):
+            raise TransitionRefused(
+                [
+                    f"This review is no longer open (it is “{assignment.get_status_display()}”), "
+                    f"so its due date cannot move."
+                ]
+            )
+        new_date = (due_date or locked.requested_date) if grant else None
+        if new_date is not None and new_date < timezone.localdate():
+            raise ValidationError({"due_date": "The new due date is in the past."})
+        Decided = ExtensionRequest.Status
+        locked.status = Decided.GRANTED if grant else Decided.REFUSED
+        locked.granted_date = new_date
+        locked.editor_note = note
+        locked.decided_by = editor
+        locked.decided_at = timezone.now()
+        locked.save()
+        reviewer = locked.assignment.reviewer
+        if grant:
+            old = assignment.due_date
+            assignment.due_date = new_date
+            assignment.save(update_fields=["due_date"])
+            text = f"{reviewer}'s review is now due {_day(new_date)} (was {_day(old)})."
+            subject = f"More time to review “{article}”: due {_day(new_date)}"
+        else:
+            text = f"{reviewer}'s review stays due {_day(assignment.due_date)}."
+            subject = f"Your request for more time to review “{article}” was refused"
+        _audit(
+            article,
+            editor,
+            "extension_granted" if grant else "extension_refused",
+            f"Round {assignment.round.number}: {text}" + (f" {note}" if note else ""),
+        )
+        notify(
+            [reviewer],
+            kind="extension_granted" if grant else "extension_refused",
+            subject=subject,
+            body=text + (f"\n\nThe editor's note: {note}" if note else ""),
+            link=reverse("reviews:assignment", args=[assignment.pk]),
+            actor=editor,
+        )
+    return locked
+
+
+def review_due_date_move(
+    *, assignment: ReviewAssignment, editor, due_date: datetime.date, note: str = ""
+) -> ReviewAssignment:
+    """An editor who may handle the article moves a reviewer's due date
+    while the review is still open; the reminders follow the new date and
+    the reviewer is told. A request for more time still waiting is left
+    for the editor to answer."""
+    note = note.strip()
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The due date is in the past; choose a later date."})
+    with transaction.atomic():
+        _lock_review_records(assignment.round.article_id)
+        locked = (
+            ReviewAssignment.objects.select_for_update()
+            .select_related("round__article", "reviewer")
+            .get(pk=assignment.pk)
+        )
+        article = locked.round.article
+        require_due_date_editor(editor, article)
+        if locked.status not in {Status.INVITED, Status.ACCEPTED} or not locked.round.is_open:
+            raise TransitionRefused(
+                [
+                    f"This review is no longer open (it is “{locked.get_status_display()}”), "
+                    f"so its due date cannot move."
+                ]
+            )
+        if due_date == locked.due_date:
+            raise ValidationError({"due_date": "That is already the due date."})
+        old = locked.due_date
+        locked.due_date = due_date
+        locked.save(update_fields=["due_date"])
+        text = f"{locked.reviewer}'s review is now due {_day(due_date)} (was {_day(old)})."
+        _audit(
+            article,
+            editor,
+            "review_due_date_moved",
+            f"Round {locked.round.number}: {text}" + (f" {note}" if note else ""),
+        )
+        notify(
+            [locked.reviewer],
+            kind="review_due_date_moved",
+            subject=f"Your review of “{article}” is now due {_day(due_date)}",
+            body=text + (f"\n\nThe editor's note: {note}" if note else ""),
+            link=reverse("reviews:assignment", args=[locked.pk]),
+            actor=editor,
         )
     return locked
 

@@ -17,6 +17,21 @@ urlpatterns = [
         views.conflict_decide,
         name="conflict",
     ),
+    path(
+        "desk/reviews/<int:assignment_id>/more-time/",
+        views.extension_ask,
+        name="more_time",
+    ),
+    path(
+        "desk/reviews/<int:assignment_id>/due-date/",
+        views.review_due_date,
+        name="due_date",
+    ),
+    path(
+        "desk/reviews/extensions/<int:request_id>/",
+        views.extension_answer,
+        name="extension",
+    ),
     path("desk/articles/<int:pk>/reviewers/", views.invite, name="invite"),
     path("desk/articles/<int:pk>/reviewers/again/", views.reinvite, name="reinvite"),
     path("desk/articles/<int:pk>/rounds/<int:number>/", views.round_detail, name="round"),

@@ -5,7 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import AudienceLevel
 from accounts.rules import is_board_member, is_reviewer
@@ -19,9 +19,12 @@ from articles.models import (
 )
 from articles.rules import (
     board_independence_problem,
+    extension_request_problem,
+    may_ask_for_more_time,
     may_sign_off,
     reads_confidential_review_comments,
     require_board_reader,
+    require_due_date_editor,
     require_handling_editor,
     transition_refusal,
 )
@@ -34,15 +37,19 @@ from .forms import (
     AcceptForm,
     DecisionForm,
     DeclineForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
     FewerReviewsForm,
     InviteForm,
     RecuseForm,
+    ReviewDueDateForm,
     ReviewForm,
     SignoffForm,
 )
 from .models import (
     BoardRecusal,
     BoardSignoff,
+    ExtensionRequest,
     Review,
     ReviewAssignment,
     ReviewRound,
@@ -116,8 +123,13 @@ def invite(request, pk: int):
                 messages.success(request, f"Invited {names}. They have been emailed.")
                 return redirect("reviews:invite", pk=article.pk)
     candidates = reviewer_candidates(article, viewer=request.user)
+    # Someone who declined earlier in the round may be invited again.
     in_round = (
-        set(review_round.assignments.values_list("reviewer_id", flat=True))
+        set(
+            review_round.assignments.exclude(status=ReviewAssignment.Status.DECLINED).values_list(
+                "reviewer_id", flat=True
+            )
+        )
         if review_round and review_round.is_open
         else set()
     )
@@ -147,7 +159,11 @@ def reinvite(request, pk: int):
     reviewers = services.previous_reviewers(article)
     review_round = article.current_round()
     if review_round is not None:
-        already = set(review_round.assignments.values_list("reviewer_id", flat=True))
+        already = set(
+            review_round.assignments.exclude(status=ReviewAssignment.Status.DECLINED).values_list(
+                "reviewer_id", flat=True
+            )
+        )
         reviewers = [person for person in reviewers if person.pk not in already]
     try:
         services.reviewers_invite(
@@ -392,6 +408,10 @@ def assignment_detail(request, assignment_id: int):
     assignment = _get_assignment_for(request.user, assignment_id)
     review = Review.objects.filter(assignment=assignment).first()
     context = _reviewer_context(assignment)
+    context.update(
+        _extension_context(assignment),
+        can_ask_for_more_time=may_ask_for_more_time(request.user, assignment),
+    )
     status = 200
     review_form = None
     if review is not None and review.status == Review.Status.DRAFT and assignment.may_review:
@@ -425,6 +445,148 @@ def assignment_detail(request, assignment_id: int):
         decline_form=DeclineForm(),
     )
     return render(request, "reviews/assignment.html", context, status=status)
+
+
+def _extension_context(assignment: ReviewAssignment) -> dict:
+    requests = list(assignment.extension_requests.select_related("decided_by"))
+    return {
+        "extension_requests": requests,
+        "pending_extension": next((r for r in requests if r.is_pending), None),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def extension_ask(request, assignment_id: int):
+    """The reviewer asks the editor for a later due date, with a reason.
+    Anyone but the invited reviewer gets 404, as for the assignment itself;
+    the reviewer, before accepting or after submitting, 403 with why."""
+    assignment = _get_assignment_for(request.user, assignment_id)
+    if problem := extension_request_problem(request.user, assignment):
+        raise PermissionDenied(problem)
+    context = {"assignment": assignment, **_extension_context(assignment)}
+    form = ExtensionRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.extension_request(
+                    assignment=assignment,
+                    reviewer=request.user,
+                    due_date=form.cleaned_data["due_date"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except TransitionRefused as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(
+                    request, "Your request for more time was sent; the editors have been told."
+                )
+                return redirect("reviews:assignment", assignment_id=assignment.pk)
+    context["form"] = form
+    return render(request, "reviews/more_time.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def extension_answer(request, request_id: int):
+    """An editor who handles the article grants or refuses a reviewer's
+    request for more time; 403 for anyone else (404 for people who may not
+    open the article at all). A request another editor answered first says
+    who did what."""
+    extension = get_object_or_404(
+        ExtensionRequest.objects.select_related(
+            "assignment__reviewer", "assignment__round__revision", "decided_by"
+        ),
+        pk=request_id,
+    )
+    article = get_article_for(request.user, extension.assignment.round.article_id)
+    require_due_date_editor(request.user, article)
+    form = ExtensionDecisionForm(
+        request.POST or None, initial={"due_date": extension.requested_date}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            grant = form.cleaned_data["decision"] == "grant"
+            try:
+                decided = services.extension_decide(
+                    request=extension,
+                    editor=request.user,
+                    grant=grant,
+                    due_date=form.cleaned_data["due_date"] if grant else None,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except TransitionRefused as exc:
+                form.add_error(None, str(exc))
+                status = 409
+                extension.refresh_from_db()
+            else:
+                messages.success(
+                    request,
+                    f"Granted: {extension.assignment.reviewer}'s review is now due "
+                    f"{decided.granted_date:%-d %b %Y}. They have been told."
+                    if grant
+                    else f"Refused; {extension.assignment.reviewer} has been told.",
+                )
+                return redirect("reviews:invite", pk=article.pk)
+    return render(
+        request,
+        "reviews/extension.html",
+        {"article": article, "extension": extension, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_due_date(request, assignment_id: int):
+    """An editor who handles the article moves a reviewer's due date."""
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("reviewer", "round__revision"), pk=assignment_id
+    )
+    article = get_article_for(request.user, assignment.round.article_id)
+    require_due_date_editor(request.user, article)
+    form = ReviewDueDateForm(request.POST or None, initial={"due_date": assignment.due_date})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.review_due_date_move(
+                    assignment=assignment,
+                    editor=request.user,
+                    due_date=form.cleaned_data["due_date"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except TransitionRefused as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    f"{assignment.reviewer}'s review is now due "
+                    f"{form.cleaned_data['due_date']:%-d %b %Y}. They have been told.",
+                )
+                return redirect("reviews:invite", pk=article.pk)
+    return render(
+        request,
+        "reviews/due_date.html",
+        {"article": article, "assignment": assignment, "form": form},
+        status=status,
+    )
 
 
 @login_required

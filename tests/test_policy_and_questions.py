@@ -22,6 +22,7 @@ def _policy_form(policy, **changes):
         "text": policy.text,
         "reviewers_per_round": policy.reviewers_per_round,
         "review_due_days": policy.review_due_days,
+        "revision_due_days": policy.revision_due_days,
         "board_quorum": policy.board_quorum,
         "rereview_interval_months": policy.rereview_interval_months,
         "patient_readability_grade": policy.patient_readability_grade,

@@ -41,7 +41,7 @@ def test_queue_says_what_is_waiting_on_whom(client, editor, in_review, make_arti
     assert "unanswered for 4 days" in text
     assert "overdue since" in text
     assert "None of the 2 reviewers needed has accepted yet: invite more." in text
-    assert "Waiting for the authors to revise." in text
+    assert "Waiting for the authors to revise (due " in text
     # Most urgent first: the overdue review before the authors' homework.
     assert text.index("In review?") < text.index("With the authors?")
 

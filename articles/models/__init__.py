@@ -6,6 +6,7 @@
 - `article`: the article and its transitions;
 - `revision`: revisions and their references, frozen once submitted;
 - `audit`: the append-only audit trail;
+- `due_dates`: reminders sent about authors' revision due dates;
 - `notices`: corrections, updates and retractions shown on a published article;
 - `discussion`: threads about an article and their messages;
 - `glossary` and `reader_questions`: the glossary and readers' messages.
@@ -24,6 +25,7 @@ from ..states import (
 from .article import Article
 from .audit import AuditEntry, review_records_hidden_from
 from .discussion import Discussion, DiscussionMessage, DiscussionReading
+from .due_dates import RevisionReminderSent
 from .glossary import GlossaryTerm
 from .notices import ArticleNotice, NoticeKind
 from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
@@ -56,6 +58,7 @@ __all__ = [
     "ReaderQuestion",
     "Reference",
     "Revision",
+    "RevisionReminderSent",
     "TransitionRefused",
     "review_records_hidden_from",
 ]

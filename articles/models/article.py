@@ -3,7 +3,7 @@ fired only through `Article.fire()`."""
 
 import functools
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -205,6 +205,11 @@ class Article(ConcurrentTransitionMixin, models.Model):
     # Set by the periodic `open_due_reviews` task (articles/tasks.py) when the re-review falls due;
     # cleared by the next approval.
     rereview_due_since = models.DateField(null=True, blank=True)
+    # When the authors' revised draft is due: set when an editor requests
+    # changes (the policy's `revision_due_days`), moved by an editor
+    # (articles.services.revision_due_date_change), cleared when the article
+    # leaves "changes requested".
+    revision_due_date = models.DateField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -295,15 +300,23 @@ class Article(ConcurrentTransitionMixin, models.Model):
         if state == ArticleState.DRAFT:
             return AuthorStatus("Draft — not submitted yet", "Finish and submit", "edit", True)
         if state == ArticleState.CHANGES_REQUESTED:
+            due = ""
+            if self.revision_due_date:
+                due = (
+                    f" (overdue since {self.revision_due_date:%-d %b %Y})"
+                    if self.revision_due_date < today
+                    else f" (due {self.revision_due_date:%-d %b %Y})"
+                )
             if draft_open:
                 return AuthorStatus(
-                    f"Changes requested — revision {self.current_revision.number} in progress",
+                    f"Changes requested — revision {self.current_revision.number} in progress"
+                    + due,
                     "Resubmit",
                     "workspace",
                     True,
                 )
             return AuthorStatus(
-                "Changes requested — your turn", "Revise and resubmit", "edit", True
+                "Changes requested — your turn" + due, "Revise and resubmit", "edit", True
             )
         if state == ArticleState.APPROVED:
             if draft_open:
@@ -454,7 +467,10 @@ class Article(ConcurrentTransitionMixin, models.Model):
         },
     )
     def request_changes(self):
-        """An editor closes the round and asks the authors for a new revision."""
+        """An editor closes the round and asks the authors for a new
+        revision, due after the policy's `revision_due_days`."""
+        days = EditorialPolicy.current().revision_due_days
+        self.revision_due_date = timezone.localdate() + timedelta(days=days)
 
     @transition(
         field=state,
@@ -472,6 +488,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     )
     def resubmit(self):
         """An author answers a change request with a new, frozen revision (a new round)."""
+        self.revision_due_date = None
         self.current_revision.freeze()
         self._show_submitted_title()
         self.current_revision.mark_review_started(self.current_revision.submitted_at)
@@ -606,6 +623,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     def withdraw(self):
         """An author pulls the article (or a pending new revision of a published
         one) out of the process at any time before approval."""
+        self.revision_due_date = None
         return self._decline_pending_revision(ending=ArticleState.WITHDRAWN)
 
     def _show_submitted_title(self) -> None:

@@ -38,6 +38,10 @@ REVIEWER_PRIVATE_ACTIONS = frozenset(
         # editors alone discussed the article, and who wrote, stays hidden.
         "review_discussion_started",
         "review_discussion_message",
+        "extension_requested",
+        "extension_granted",
+        "extension_refused",
+        "review_due_date_moved",
     }
 )
 
@@ -51,6 +55,10 @@ EDITOR_REVIEW_ACTIONS = frozenset(
         "reviewer_replaced",
         "round_closed",
         "fewer_reviews_accepted",
+        "extension_granted",
+        "extension_refused",
+        "review_due_date_moved",
+        "revision_due_date_changed",
     }
 )
 EDITOR_ACTIONS = EDITOR_REVIEW_ACTIONS | {

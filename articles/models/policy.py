@@ -35,6 +35,7 @@ needed, send the article back for review.
 SETTING_FIELDS = (
     "reviewers_per_round",
     "review_due_days",
+    "revision_due_days",
     "board_quorum",
     "rereview_interval_months",
     "public_from",
@@ -71,6 +72,11 @@ class EditorialPolicy(models.Model):
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="Default days a reviewer has to submit a review.",
+    )
+    revision_due_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text="Days authors have to send a revised draft after the editor asks for changes.",
     )
     board_quorum = models.PositiveSmallIntegerField(
         default=1,

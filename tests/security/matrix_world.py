@@ -9,7 +9,12 @@ from django.utils import timezone
 from accounts.models import Invitation, Role
 from articles.models import DiscussionAudience, GlossaryTerm, ReaderQuestion
 from articles.services import article_create, discussion_start
-from reviews.services import invitation_accept, reviewers_invite, round_allow_fewer_reviews
+from reviews.services import (
+    extension_request,
+    invitation_accept,
+    reviewers_invite,
+    round_allow_fewer_reviews,
+)
 
 from ..factories import UserFactory, reference, submit_required_reviews
 
@@ -45,7 +50,7 @@ def url_names() -> list[str]:
 
 KWARG_SHAPES = [(), ("pk",), ("slug",), ("number",), ("pk", "number"), ("pk", "name"),
                 ("assignment_id",), ("token",), ("slug", "number"),
-                ("pk", "discussion_id")]  # fmt: skip
+                ("pk", "discussion_id"), ("request_id",)]  # fmt: skip
 
 
 def url_for(name: str, kwargs: dict, special: dict) -> str:
@@ -105,6 +110,11 @@ def build_world():
     invitation_accept(
         assignment=assignment, reviewer=people["invited_reviewer"], has_conflict=False
     )
+    # The invited reviewer asked for more time; the editor has not answered.
+    extension = extension_request(
+        assignment=assignment, reviewer=people["invited_reviewer"],
+        due_date=assignment.due_date + datetime.timedelta(days=7), reason="Away next week.",
+    )  # fmt: skip
     # The editor may decide this round (the matrix posts "request_changes"
     # with no letter and expects the form error, not the missing reviews).
     round_allow_fewer_reviews(
@@ -130,6 +140,7 @@ def build_world():
         "slug": published.slug,
         "assignment_id": assignment.pk,
         "discussion_id": discussion.pk,
+        "request_id": extension.pk,
         "token": signing.dumps(invitation.pk, salt="accounts.invitation"),
     }
     special = {  # URL names whose pk means something other than the article

@@ -218,3 +218,54 @@ def test_control_characters_in_a_message_are_refused_not_stored(client, draft, a
         {"audience": "authors", "subject": "two\nlines", "text": "Hi."},
     )
     assert response.status_code == 400
+
+
+def test_hostile_text_in_due_date_requests_and_answers_stays_text(
+    client, draft, advance, editor, reviewer, second_reviewer, policy
+):
+    """Reasons for more time, editors' notes and the reasons for moving a
+    revision's due date are shown to others as text."""
+    import datetime
+
+    from django.utils import timezone
+
+    from articles.services import revision_due_date_change
+    from reviews.services import (
+        extension_decide,
+        extension_request,
+        invitation_accept,
+        reviewers_invite,
+    )
+
+    policy.reviewers_per_round = 1  # second_reviewer's review decides the round
+    policy.save()
+    article = advance(draft, "submit")
+    (assignment,) = reviewers_invite(
+        article=article, editor=editor, reviewers=[reviewer],
+        due_date=timezone.localdate() + datetime.timedelta(days=5),
+    )  # fmt: skip
+    invitation_accept(assignment=assignment, reviewer=reviewer, has_conflict=False)
+    request = extension_request(
+        assignment=assignment, reviewer=reviewer, reason=PAYLOAD,
+        due_date=timezone.localdate() + datetime.timedelta(days=9),
+    )  # fmt: skip
+    client.force_login(editor)
+    page = client.get(reverse("reviews:extension", args=[request.pk])).content.decode()
+    assert "<script>alert" not in page.split("<body>")[1] and "&lt;script&gt;" in page
+    extension_decide(request=request, editor=editor, grant=False, note=PAYLOAD)
+    client.force_login(reviewer)
+    page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
+    assert "<script>alert" not in page.split("<body>")[1] and "&lt;script&gt;" in page
+    response = client.post(
+        reverse("reviews:more_time", args=[assignment.pk]),
+        {"due_date": str(timezone.localdate() + datetime.timedelta(days=9)), "reason": "a\x00b"},
+    )
+    assert response.status_code == 400
+    article = advance(article, "reviews", "request_changes")
+    revision_due_date_change(
+        article=article, editor=editor, reason=PAYLOAD,
+        due_date=timezone.localdate() + datetime.timedelta(days=40),
+    )  # fmt: skip
+    client.force_login(editor)
+    page = client.get(reverse("office:audit")).content.decode()
+    assert "<script>alert" not in page.split("<body>")[1]

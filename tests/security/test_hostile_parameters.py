@@ -103,7 +103,7 @@ UNION_VALUES = [HUGE, str(2**63), "-1", "%00", "%ff%fe", "x" * 10_000]
 KNOWN_NAMES = sorted({name for parameters in PARAMETERS.values() for name in parameters})
 
 KWARG_SHAPES = [(), ("pk",), ("slug",), ("number",), ("pk", "number"), ("pk", "name"),
-                ("assignment_id",), ("token",), ("slug", "number")]  # fmt: skip
+                ("assignment_id",), ("token",), ("slug", "number"), ("request_id",)]  # fmt: skip
 
 
 def test_a_page_past_the_end_of_any_list_is_an_empty_page(client, db):

@@ -20,12 +20,14 @@ from articles.models import (
     PolicyVersion,
     ReaderQuestion,
     Revision,
+    RevisionReminderSent,
 )
 from articles.services import article_create, revision_save_draft
 from core.models import PendingEmail, PeriodicRun
 from reviews.models import (
     BoardRecusal,
     BoardSignoff,
+    ExtensionRequest,
     ReminderSent,
     Review,
     ReviewAssignment,
@@ -43,7 +45,15 @@ from ..factories import PASSWORD, UserFactory, legacy_withdrawn_draft, reference
 
 APPS = {"core", "articles", "reviews"}
 # Editors have no view permission on these: the admin refuses them outright.
-NOT_FOR_EDITORS = {ReminderSent, PendingEmail, PeriodicRun, PolicyVersion}
+# Requests for more time are answered on the desk's pages, never in the admin.
+NOT_FOR_EDITORS = {
+    ReminderSent,
+    PendingEmail,
+    PeriodicRun,
+    PolicyVersion,
+    ExtensionRequest,
+    RevisionReminderSent,
+}
 
 
 def _due():
@@ -180,7 +190,9 @@ def world(db):
             )
         ],
     }
-    ReminderSent.objects.create(assignment=own_assignment, step="due-soon")
+    ReminderSent.objects.create(
+        assignment=own_assignment, due_date=own_assignment.due_date, step="due-soon"
+    )
     PendingEmail.objects.create(to=["x@example.org"], subject="S", body="B")
     PeriodicRun.objects.create(job="reviews.tasks.send_review_reminders", slot=timezone.now())
     return {"editor": penwright, "root": root, "hidden": hidden, "shown": shown}

@@ -23,6 +23,7 @@ from articles.services import article_create
 from reviews.services import (
     board_recuse,
     board_signoff_record,
+    extension_request,
     invitation_accept,
     invitation_decline,
     review_save,
@@ -44,6 +45,7 @@ REVIEW_CONTENT = [
     "CONFIDENTIAL-TOKEN-QV",
     "AUTHOR-COMMENT-TOKEN",
     "DECLINE-TOKEN-KW",
+    "EXTENSION-TOKEN-EQ",  # a reviewer's reason for asking for more time
     # A board member's competing interest, declared when stepping aside
     # after signing, and the withdrawal's reason that would betray it.
     "RECUSAL-TOKEN-RB",
@@ -109,6 +111,10 @@ def world(db):
         conflict_details="CONFLICT-TOKEN-ZX",
     )  # fmt: skip
     invitation_decline(assignment=decline_assignment, reviewer=decliner, reason="DECLINE-TOKEN-KW")
+    extension = extension_request(
+        assignment=conflict_assignment, reviewer=conflicted, reason="EXTENSION-TOKEN-EQ",
+        due_date=conflict_assignment.due_date + datetime.timedelta(days=7),
+    )  # fmt: skip
 
     # A colleague's article, reviewed by two others and published.
     published = _new_article(writer, "Colleague's article?").fire("submit", by=writer)
@@ -164,6 +170,7 @@ def world(db):
             "name": "request_changes",
             "slug": published.slug,
             "assignment_id": quill_assignment.pk,
+            "request_id": extension.pk,
             "token": signing.dumps(invitation.pk, salt="accounts.invitation"),
         },
         "special": {
