@@ -15,6 +15,10 @@ from articles.models import (
     Article,
     ArticleNotice,
     AuditEntry,
+    Discussion,
+    DiscussionAudience,
+    DiscussionMessage,
+    DiscussionReading,
     EditorialPolicy,
     GlossaryTerm,
     PolicyVersion,
@@ -22,7 +26,7 @@ from articles.models import (
     Revision,
     RevisionReminderSent,
 )
-from articles.services import article_create, revision_save_draft
+from articles.services import article_create, discussion_start, revision_save_draft
 from core.models import PendingEmail, PeriodicRun
 from reviews.models import (
     BoardRecusal,
@@ -131,6 +135,17 @@ def world(db):
     returned.fire("return_to_editor", by=board, comment="On reflection, the dose is wrong.")
     assert SignoffWithdrawal.objects.count() == 1
 
+    # Threads among the editors alone: one on the editor's own article
+    # (hidden from them), one on an article they handle (shown).
+    own_thread = discussion_start(
+        article=own, user=handler, audience=DiscussionAudience.EDITORS,
+        subject="Conflict?", text="The reviewer owns shares.",
+    )  # fmt: skip
+    handled_thread = discussion_start(
+        article=published, user=handler, audience=DiscussionAudience.EDITORS,
+        subject="Dose?", text="Check the dose.",
+    )  # fmt: skip
+
     def entries(article, **kwargs):
         return list(AuditEntry.objects.filter(article=article, **kwargs))
 
@@ -157,6 +172,9 @@ def world(db):
         EditorialPolicy: [],
         GlossaryTerm: [],
         ArticleNotice: [],  # notices are public once published
+        Discussion: [own_thread],
+        DiscussionMessage: list(own_thread.messages.all()),
+        DiscussionReading: list(DiscussionReading.objects.filter(discussion=own_thread)),
     }
     shown = {
         Article: [published, own],
@@ -189,6 +207,9 @@ def world(db):
                 issued_by=handler,
             )
         ],
+        Discussion: [handled_thread],
+        DiscussionMessage: list(handled_thread.messages.all()),
+        DiscussionReading: list(DiscussionReading.objects.filter(discussion=handled_thread)),
     }
     ReminderSent.objects.create(
         assignment=own_assignment, due_date=own_assignment.due_date, step="due-soon"
