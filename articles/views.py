@@ -739,3 +739,18 @@ def article_notice(request, pk: int):
         f"{notice.get_kind_display()} published: readers see it at the top of the article now.",
     )
     return redirect(article)
+
+
+@login_required
+@require_POST
+def handling_editor_take(request, pk: int):
+    """An editor takes charge of the article (403, with why, for its authors
+    and anyone who is not an editor)."""
+    article = get_article_for(request.user, pk)
+    try:
+        article = services.handling_editor_take(article=article, editor=request.user)
+    except TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "You are now this article's handling editor.")
+    return redirect(article)

@@ -136,9 +136,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_desk_details(self) -> "ArticleQuerySet":
-        return self.select_related("current_revision", "published_revision").prefetch_related(
-            "authors"
-        )
+        return self.select_related(
+            "current_revision", "published_revision", "handling_editor"
+        ).prefetch_related("authors")
 
     def create_with_unique_slug(self, *, title: str, **fields) -> "Article":
         """A new article under the first free slug for its title. Two people
