@@ -151,7 +151,7 @@ def resubmission(review_round, reviewers) -> None:
     for reviewer in reviewers:
         notify(
             [reviewer],
-            kind="article_resubmitted",
+            kind="review_resubmission",
             subject=f"Revised version of “{review_round.revision.title}” submitted",
             body="The editor may invite you to review it again; you will get a separate "
             "invitation if so.",
