@@ -466,3 +466,16 @@ def test_email_choice_is_saved_and_recorded_like_profile_edits(client, editor):
 def test_anonymous_pages_show_no_inbox(client, editor):
     assert "Inbox" not in client.get(reverse("reader:home")).content.decode()
     assert client.get(reverse("accounts:inbox")).status_code == 302
+
+
+def test_the_digest_command_says_how_many_it_sent(editor):
+    import io
+
+    from django.core.management import call_command
+
+    editor.notice_email = NoticeEmail.DAILY
+    editor.save()
+    notify([editor], kind="test", subject="Thing", link="/desk/")
+    out = io.StringIO()
+    call_command("send_daily_digests", stdout=out)
+    assert out.getvalue().strip() == "1 digest sent."
