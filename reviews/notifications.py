@@ -129,13 +129,12 @@ def to_board(article, actor) -> None:
 def approval(article, actor) -> None:
     """The article was approved: the reviewers of this review cycle (every
     round since it was submitted) hear that what they reviewed is published."""
-    reviewers = User.objects.filter(
-        pk__in=Review.objects.filter(
-            status=Review.Status.SUBMITTED,
-            assignment__round__article=article,
-            assignment__round__opened_at__gte=article.submitted_at,
-        ).values("assignment__reviewer")
+    reviews = Review.objects.filter(
+        status=Review.Status.SUBMITTED, assignment__round__article=article
     )
+    if article.submitted_at is not None:
+        reviews = reviews.filter(assignment__round__opened_at__gte=article.submitted_at)
+    reviewers = User.objects.filter(pk__in=reviews.values("assignment__reviewer"))
     notify(
         reviewers,
         kind="review_published",
