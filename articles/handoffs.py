@@ -38,7 +38,8 @@ def take_charge_on_review(article: Article, actor) -> None:
     article.handling_editor = actor
 
 
-# Transition -> (kind, who: "editors" | "authors", subject pattern, comment shown?)
+# Transition -> (kind, subject, whether the actor's comment goes in the body),
+# told to the article's editors or to its authors.
 EDITOR_HANDOFFS = {
     "submit": ("article_submitted", "New submission: “{title}”", False),
     "resubmit": ("article_resubmitted", "Revised version submitted: “{title}”", False),
