@@ -6,7 +6,7 @@ from django.utils.html import format_html
 
 from core.admin import ReadOnlyAdminMixin
 
-from .models import Invitation, ProfileChange, RoleChange, User
+from .models import DailyDigest, Invitation, Notification, ProfileChange, RoleChange, User
 from .rules import is_site_administrator
 from .services import profile_update
 
@@ -112,3 +112,15 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "recipient", "kind", "subject", "read_at", "emailed_at")
+    list_filter = ("kind",)
+    search_fields = ("subject", "recipient__username")
+
+
+@admin.register(DailyDigest)
+class DailyDigestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("day", "person", "notification_count", "sent_at")

@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from .models import Notification
 from .rules import is_board_member, is_editor, is_reviewer
 
 
@@ -10,6 +11,13 @@ class DeskLinks:
 
     def __init__(self, user):
         self.user = user
+
+    @cached_property
+    def unread(self) -> int:
+        """Unread notifications (one query, asked only by signed-in pages)."""
+        if not self.user.is_authenticated:
+            return 0
+        return Notification.objects.filter(recipient=self.user).unread().count()
 
     @cached_property
     def office(self) -> bool:

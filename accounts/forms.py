@@ -100,6 +100,16 @@ class ProfileForm(forms.ModelForm):
         }
 
 
+class NoticeEmailForm(forms.ModelForm):
+    """How a person wants their notifications by email (the inbox page)."""
+
+    class Meta:
+        model = User
+        fields = ("notice_email",)
+        labels = {"notice_email": "Email me about notifications"}
+        widgets = {"notice_email": forms.RadioSelect}
+
+
 class InviteForm(RefuseControlCharacters, forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(

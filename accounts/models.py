@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from core.models import AppendOnlyModel
 
@@ -193,6 +194,8 @@ class ProfileChange(AppendOnlyModel):
         "is_active",
         "is_staff",
         "is_superuser",
+        # How they are told of their work: a silent change would lose them mail.
+        "notice_email",
     )
 
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="profile_changes")
@@ -240,6 +243,10 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def awaiting_digest(self):
+        """Not emailed and not read yet: what the next daily digest carries."""
+        return self.filter(emailed_at__isnull=True, read_at__isnull=True)
+
 
 class Notification(models.Model):
     """One thing a person was told about: a hand-off or a message. Written in
@@ -267,3 +274,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} (to {self.recipient})"
+
+
+class DailyDigest(models.Model):
+    """One daily digest email sent to a person: at most one a day (the
+    unique row is written in the transaction that queues the email and
+    marks its notifications emailed, so running the job twice sends once)."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="daily_digests")
+    day = models.DateField()
+    notification_count = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "day"], name="one_digest_per_person_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.person} on {self.day}"

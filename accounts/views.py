@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -21,12 +23,13 @@ from .authentication import Lock, lock_in_force
 from .forms import (
     InvitedSignUpForm,
     InviteForm,
+    NoticeEmailForm,
     ProfileForm,
     SignUpForm,
     SignUpRequestForm,
     ThrottledPasswordChangeForm,
 )
-from .models import Role, User
+from .models import Notification, Role, User
 from .rules import is_same_person, may_change_roles_of, require_editor
 
 # Each request sends an email: without a limit the form would let anyone
@@ -262,3 +265,74 @@ def accept_invitation(request, token: str):
         {"invitation": invitation, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# -- the inbox: each person's own notifications ---------------------------
+
+INBOX_PAGE_SIZE = 25
+
+
+def _inbox_page(request, *, form, status=200):
+    notices = Notification.objects.filter(recipient=request.user)
+    page = Paginator(notices, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/inbox.html",
+        {"page": page, "form": form, "unread": notices.unread().exists()},
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def inbox(request):
+    return _inbox_page(request, form=NoticeEmailForm(instance=request.user))
+
+
+def _local_path(link: str) -> str:
+    """The notification's link if it is a path on this site, else the inbox:
+    opening an entry never sends anyone elsewhere."""
+    if link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
+        return link
+    return reverse("accounts:inbox")
+
+
+@login_required
+@require_POST
+def inbox_open(request, pk: int):
+    """Mark the entry read and go to the page it is about. Only its
+    recipient finds it (anyone else: 404, as if it did not exist)."""
+    notice = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if notice.read_at is None:
+        Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    return redirect(_local_path(notice.link))
+
+
+@login_required
+@require_POST
+def inbox_read_all(request):
+    marked = (
+        Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+    )
+    if marked:
+        messages.success(request, f"{marked} notification{'s' if marked != 1 else ''} marked read.")
+    else:
+        messages.info(request, "Everything was already read.")
+    return redirect("accounts:inbox")
+
+
+@login_required
+@require_POST
+def inbox_email(request):
+    """The person's email choice for notifications, recorded like every
+    profile change (`services.profile_update`)."""
+    form = NoticeEmailForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return _inbox_page(request, form=form, status=400)
+    if services.profile_update(by=request.user, person=form.instance):
+        messages.success(request, f"Saved: {form.instance.get_notice_email_display().lower()}.")
+    else:
+        messages.info(request, "Nothing changed.")
+    return redirect("accounts:inbox")

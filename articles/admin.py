@@ -72,6 +72,7 @@ class ArticleAdmin(DeskQuerySetMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "under_review_at",
         "approved_at",
         "next_review_due",
+        "handling_editor",
     )
 
     @admin.display(description="Workflow")

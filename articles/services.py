@@ -11,6 +11,7 @@ from accounts.notifications import notify
 from accounts.rules import is_editor, may_write_articles, require_editor
 from core import outbox
 
+from . import handoffs
 from .models import (
     AUDIENCE_FIELDS,
     Article,
@@ -274,6 +275,57 @@ def policy_update(*, editor, data: dict, note: str, seen_version: int | None) ->
         policy.updated_by = editor
         policy.save()
         return PolicyVersion.record(policy, changed_by=editor, note=note, changes=changes)
+
+
+def reader_question_receive(*, question: ReaderQuestion) -> ReaderQuestion:
+    """Keep a reader's question or error report (its article and revision
+    set by the page it was sent from) and tell the article's editors."""
+    with transaction.atomic():
+        question.save()
+        handoffs.tell_editors_of_reader_message(question)
+    return question
+
+
+def handling_editor_take(*, article: Article, editor) -> Article:
+    """`editor` takes charge of the article as its handling editor (from
+    then on only they hear of its hand-offs). Any editor who may handle it
+    (`rules.is_handling_editor`: not its authors) may, once it is submitted;
+    the editor who had it is told. Audited."""
+    with transaction.atomic():
+        locked = (
+            Article.objects.select_for_update().select_related("handling_editor").get(pk=article.pk)
+        )
+        if not is_handling_editor(editor, locked):
+            raise PermissionDenied(
+                "You are an author of this article, so another editor must handle it."
+                if is_editor(editor)
+                else "Only editors can take charge of an article."
+            )
+        if locked.state == ArticleState.DRAFT:
+            raise TransitionRefused(["A draft has no editor yet: it is still with its authors."])
+        previous = locked.handling_editor
+        if previous is not None and previous.pk == editor.pk:
+            raise TransitionRefused(["You already handle this article."])
+        Article.objects.filter(pk=locked.pk).update(handling_editor=editor)
+        locked.handling_editor = editor
+        AuditEntry.note(
+            locked,
+            editor,
+            "handling_editor_taken",
+            f"{editor} took over from {previous} as the handling editor."
+            if previous
+            else f"{editor} handles this article as its editor.",
+        )
+        if previous is not None:
+            notify(
+                [previous],
+                kind="handling_editor_taken",
+                subject=f"{editor} now handles “{locked.title}”",
+                body="You no longer hear of its hand-offs; its history keeps your work on it.",
+                link=handoffs.workspace(locked),
+                actor=editor,
+            )
+    return locked
 
 
 def reader_question_handle(

@@ -24,6 +24,11 @@ urlpatterns = [
         views.revision_due_date,
         name="revision_due_date",
     ),
+    path(
+        "desk/articles/<int:pk>/handling-editor/",
+        views.handling_editor_take,
+        name="handling_editor",
+    ),
     path("desk/articles/<int:pk>/delete/", views.article_delete, name="delete"),
     path("desk/articles/<int:pk>/notices/new/", views.article_notice, name="notice"),
     path("desk/articles/<int:pk>/compare/", views.revision_compare, name="compare"),

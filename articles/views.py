@@ -948,3 +948,18 @@ def revision_due_date(request, pk: int):
         {"article": article, "form": form},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def handling_editor_take(request, pk: int):
+    """An editor takes charge of the article (403, with why, for its authors
+    and anyone who is not an editor)."""
+    article = get_article_for(request.user, pk)
+    try:
+        article = services.handling_editor_take(article=article, editor=request.user)
+    except TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "You are now this article's handling editor.")
+    return redirect(article)

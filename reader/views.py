@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel, Role, User
+from articles import services
 from articles.forms import AudienceForm, ReaderQuestionForm
 from articles.models import ArticleNotice, NoticeKind, PolicyVersion, PublicFrom
 from articles.text.rendering import render_body
@@ -259,7 +260,7 @@ def ask_question(request, slug: str):
         question = form.save(commit=False)
         question.article = article
         question.revision = revision
-        question.save()
+        services.reader_question_receive(question=question)
     messages.success(request, "Thank you. Your message went to our editors.")
     return redirect(reverse("reader:public", args=[article.slug]) + "#question-heading")
 

@@ -1,6 +1,7 @@
 """Review rounds follow the article's workflow: a round opens when review
 starts, when the authors resubmit or when the board returns the article,
-and the editor's decision closes it. Connected in ReviewsConfig.ready()."""
+and the editor's decision closes it; each step tells whom it concerns
+(reviews/notifications.py). Connected in ReviewsConfig.ready()."""
 
 from django.utils import timezone
 
@@ -46,6 +47,11 @@ def follow_the_article(sender, *, article, name, actor, comment, **kwargs) -> No
             round_close(review_round, decision=name, letter=comment, by=actor)
             if name != ReviewRound.Decision.WITHDRAWN:
                 notifications.decision(review_round, review_round.feedback_for_authors())
+            notifications.thank_reviewers(review_round)
+    if name == ReviewRound.Decision.BOARD:
+        notifications.to_board(article, actor)
+    if name == "approve":
+        notifications.approval(article, actor)
     if name in OPENS_A_ROUND:
         previous = article.current_round()
         new_round = round_open(article)

@@ -435,8 +435,8 @@ def test_request_changes_emails_the_authors_without_confidential_comments(
     review_round = ReviewRound.objects.get(article=reviewed)
     assert review_round.decision == "request_changes"
     assert review_round.decision_letter == "Please address both reviews."
-    (mail,) = mailoutbox
-    assert mail.to == [author.email]
+    # The authors' letter; the round's reviewers are thanked separately.
+    (mail,) = [m for m in mailoutbox if m.to == [author.email]]
     assert "Please address both reviews." in mail.body
     assert "Reviewer 1" in mail.body and "for the authors" in mail.body
     assert CONFIDENTIAL not in mail.body and CONFIDENTIAL not in mail.alternatives[0][0]
@@ -583,7 +583,10 @@ def test_resubmission_opens_round_two_and_reinvites_in_one_click(
     rounds = list(ReviewRound.objects.filter(article=reviewed).order_by("number"))
     assert [r.number for r in rounds] == [1, 2]
     assert rounds[1].revision.number == 2 and rounds[1].is_open
-    assert sorted(m.to[0] for m in mailoutbox) == sorted([reviewer.email, second_reviewer.email])
+    # Last round's reviewers, and the article's editor (told of every resubmission).
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [reviewer.email, second_reviewer.email, editor.email]
+    )
 
     client.force_login(editor)
     response = commit(client.post, reverse("reviews:reinvite", args=[reviewed.pk]))

@@ -150,9 +150,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_desk_details(self) -> "ArticleQuerySet":
-        return self.select_related("current_revision", "published_revision").prefetch_related(
-            "authors"
-        )
+        return self.select_related(
+            "current_revision", "published_revision", "handling_editor"
+        ).prefetch_related("authors")
 
     def create_with_unique_slug(self, *, title: str, **fields) -> "Article":
         """A new article under the first free slug for its title. Two people
@@ -210,6 +210,17 @@ class Article(ConcurrentTransitionMixin, models.Model):
     # (articles.services.revision_due_date_change), cleared when the article
     # leaves "changes requested".
     revision_due_date = models.DateField(null=True, blank=True, db_index=True)
+    # The editor in charge: set to whoever starts the review when empty, taken
+    # over by another editor on the workspace (articles.services.
+    # handling_editor_take). When set, only they hear of the article's hand-offs.
+    handling_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles_in_charge",
+        help_text="The editor in charge of this article (empty: every editor hears of it).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -234,12 +245,18 @@ class Article(ConcurrentTransitionMixin, models.Model):
     def author_ids(self) -> frozenset[int]:
         return frozenset(author.pk for author in self.authors.all())
 
-    def editors_to_notify(self):
+    def editors_to_notify(self) -> list[User]:
         """The editors told about this article's hand-offs (submission,
         replies, reviews, resubmission, board returns, reader questions):
-        every active editor who may handle it as its editor (the query form
-        of `rules.is_handling_editor`: never one of its authors)."""
-        return User.objects.acting_in(Role.EDITOR).exclude(authored_articles=self).distinct()
+        its handling editor when one is set and may still handle it,
+        otherwise every active editor who may handle it as its editor (the
+        query form of `rules.is_handling_editor`: never one of its authors)."""
+        editors = User.objects.acting_in(Role.EDITOR).exclude(authored_articles=self).distinct()
+        if self.handling_editor_id is not None and (
+            chosen := list(editors.filter(pk=self.handling_editor_id))
+        ):
+            return chosen
+        return list(editors)
 
     def has_author(self, user) -> bool:
         """Whether `user` is on the author list (what authors may do is

@@ -61,11 +61,17 @@ EDITOR_REVIEW_ACTIONS = frozenset(
         "revision_due_date_changed",
     }
 )
-EDITOR_ACTIONS = EDITOR_REVIEW_ACTIONS | {
-    name
-    for name in Article.transition_methods()
-    if Article.transition_spec(name).permission is HANDLING_EDITOR
-}
+# Taking charge of an article (articles.services.handling_editor_take, or
+# starting its review) is handling it too.
+EDITOR_ACTIONS = (
+    EDITOR_REVIEW_ACTIONS
+    | {"handling_editor_taken"}
+    | {
+        name
+        for name in Article.transition_methods()
+        if Article.transition_spec(name).permission is HANDLING_EDITOR
+    }
+)
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):

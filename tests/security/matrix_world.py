@@ -143,7 +143,10 @@ def build_world():
         "request_id": extension.pk,
         "token": signing.dumps(invitation.pk, salt="accounts.invitation"),
     }
+    # The invitation told the invited reviewer: their own inbox entry.
+    (notice,) = people["invited_reviewer"].notifications.filter(kind="review_invited")
     special = {  # URL names whose pk means something other than the article
+        "accounts:inbox_open": {"pk": notice.pk},
         "accounts:person": {"pk": people["author"].pk},
         "accounts:person_roles": {"pk": people["author"].pk},
         "accounts:person_unlock": {"pk": people["author"].pk},

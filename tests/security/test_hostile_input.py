@@ -269,3 +269,18 @@ def test_hostile_text_in_due_date_requests_and_answers_stays_text(
     client.force_login(editor)
     page = client.get(reverse("office:audit")).content.decode()
     assert "<script>alert" not in page.split("<body>")[1]
+
+
+def test_hostile_reader_message_stays_text_in_the_editors_inbox(client, draft, advance, editor):
+    from articles.models import ReaderQuestion
+
+    article = advance(draft, "submit", "start_review", "send_to_board", "sign")
+    response = client.post(
+        reverse("reader:question", args=[article.slug]),
+        {"kind": "question", "audience": "patient", "question": PAYLOAD},
+    )
+    assert response.status_code == 302 and ReaderQuestion.objects.exists()
+    client.force_login(editor)
+    body = client.get(reverse("accounts:inbox")).content.decode().split("<body>")[1]
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;" in body

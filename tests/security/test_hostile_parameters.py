@@ -69,6 +69,7 @@ PARAMETERS = {
         "until": (DATE, "2040-12-31"),
     },
     "accounts:people": {"role": (CHOICE, "editor"), "q": (TEXT, "ed"), "page": (NUMBER, "2")},
+    "accounts:inbox": {"page": (NUMBER, "2")},
     "office:queue": {"state": (CHOICE, "submitted")},
     "accounts:login": {"next": (TEXT, "/desk/")},
     "sitemap": {"p": (NUMBER, "1")},
