@@ -497,7 +497,7 @@ def _message_add(discussion: Discussion, user, text: str, *, step: str) -> Discu
         f"({discussion.get_audience_display().lower()}).",
     )
     notify(
-        discussion.participants(),
+        discussion.people_to_tell(),
         kind="discussion_message",
         subject=f"New message in “{discussion.subject}” about “{article.title}”",
         link=discussion.get_absolute_url(),

@@ -398,20 +398,31 @@ def test_a_message_tells_exactly_the_others_in_the_thread(
     assert all("Secret words." in email.body for email in mail.outbox)
 
 
-def test_a_second_editor_is_told_and_a_rolled_back_post_tells_nobody(
+def test_other_editors_hear_of_a_thread_once_they_write_in_it_and_a_rollback_tells_nobody(
     world, django_capture_on_commit_callbacks
 ):
+    """The editor who started the review handles the article: like every
+    hand-off, a message tells them, not every editor; another editor hears
+    of the thread once they have written in it."""
+    article, editor = world["article"], world["people"]["editor"]
+    assert article.handling_editor == editor
     second_editor = UserFactory(username="editor2", roles=[Role.EDITOR])
+    thread = world["threads"][EDITORS]
     Notification.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        discussion_post(
-            discussion=world["threads"][EDITORS], user=world["people"]["editor"], text="Hi."
-        )
+        discussion_post(discussion=thread, user=editor, text="Anyone?")
+    assert _told() == set()  # only the handling editor is in charge, and they wrote it
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion_post(discussion=thread, user=second_editor, text="Yes, me.")
+    assert _told() == {editor.username}
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion_post(discussion=thread, user=editor, text="Thanks.")
     assert _told() == {second_editor.username}
     Notification.objects.all().delete()
     mail.outbox.clear()
     with pytest.raises(ValidationError):
-        discussion_post(discussion=world["threads"][EDITORS], user=second_editor, text=" ")
+        discussion_post(discussion=thread, user=second_editor, text=" ")
     assert _told() == set() and mail.outbox == []
 
 

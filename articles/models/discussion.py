@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
-from ..rules import may_read_discussion
+from ..rules import is_handling_editor, may_read_discussion
 from ..states import DiscussionAudience as Audience
 from ..text.rendering import render_text
 from .article import Article
@@ -118,20 +118,38 @@ class Discussion(models.Model):
     def participants(self) -> list[User]:
         """The people who read this thread, as `rules.may_read_discussion`
         answers for each person who could be in a thread of the article:
-        the editors told about it (`Article.editors_to_notify`: active
-        editors who did not write it), its authors, the thread's reviewer
-        and the active board members. (Site administrators without the
-        Editor role may read a thread but are not told about it.) The twin
-        of `DiscussionQuerySet.visible_to`; tests hold the two together."""
+        active editors who did not write it, its authors, the thread's
+        reviewer and the active board members. (Site administrators without
+        the Editor role may read a thread but are not counted in it.) The
+        twin of `DiscussionQuerySet.visible_to`; tests hold the two together."""
         article = self.article
         candidates = User.objects.filter(
-            Q(pk__in=article.editors_to_notify().values("pk"))
+            Q(
+                pk__in=User.objects.acting_in(Role.EDITOR)
+                .exclude(authored_articles=article)
+                .values("pk")
+            )
             | Q(pk__in=article.authors.values("pk"))
             | Q(pk__in=User.objects.acting_in(Role.BOARD).values("pk"))
             | Q(pk=self.reviewer_id),
             is_active=True,
         ).order_by("pk")
         return [person for person in candidates if may_read_discussion(person, self)]
+
+    def people_to_tell(self) -> list[User]:
+        """Who hears of a new message: everyone in the thread, except that
+        once the article has a handling editor the other editors hear only
+        of threads they have written in (as with hand-offs,
+        `Article.editors_to_notify`)."""
+        editors_told = {editor.pk for editor in self.article.editors_to_notify()}
+        wrote = set(self.messages.values_list("author_id", flat=True))
+        return [
+            person
+            for person in self.participants()
+            if not is_handling_editor(person, self.article)
+            or person.pk in editors_told
+            or person.pk in wrote
+        ]
 
 
 class DiscussionMessage(AppendOnlyModel):

@@ -18,8 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Role
-from articles.models import AuditEntry, EditorialPolicy, GlossaryTerm, ReaderQuestion
-from articles.services import article_create
+from articles.models import (
+    AuditEntry,
+    DiscussionAudience,
+    EditorialPolicy,
+    GlossaryTerm,
+    ReaderQuestion,
+)
+from articles.services import article_create, discussion_post, discussion_start
 from reviews.services import (
     board_recuse,
     board_signoff_record,
@@ -46,6 +52,10 @@ REVIEW_CONTENT = [
     "AUTHOR-COMMENT-TOKEN",
     "DECLINE-TOKEN-KW",
     "EXTENSION-TOKEN-EQ",  # a reviewer's reason for asking for more time
+    # The editors' thread with a reviewer: its subject, question and answer.
+    "THREAD-SUBJECT-TOKEN",
+    "THREAD-TEXT-TOKEN",
+    "THREAD-REPLY-TOKEN",
     # A board member's competing interest, declared when stepping aside
     # after signing, and the withdrawal's reason that would betray it.
     "RECUSAL-TOKEN-RB",
@@ -115,6 +125,12 @@ def world(db):
         assignment=conflict_assignment, reviewer=conflicted, reason="EXTENSION-TOKEN-EQ",
         due_date=conflict_assignment.due_date + datetime.timedelta(days=7),
     )  # fmt: skip
+    # The handling editor's thread with one reviewer of the editor's own article.
+    thread = discussion_start(
+        article=own, user=handler, audience=DiscussionAudience.REVIEWER, reviewer=quill,
+        subject="THREAD-SUBJECT-TOKEN", text="THREAD-TEXT-TOKEN",
+    )  # fmt: skip
+    discussion_post(discussion=thread, user=quill, text="THREAD-REPLY-TOKEN")
 
     # A colleague's article, reviewed by two others and published.
     published = _new_article(writer, "Colleague's article?").fire("submit", by=writer)
@@ -171,6 +187,7 @@ def world(db):
             "slug": published.slug,
             "assignment_id": quill_assignment.pk,
             "request_id": extension.pk,
+            "discussion_id": thread.pk,
             "token": signing.dumps(invitation.pk, salt="accounts.invitation"),
         },
         "special": {
