@@ -70,3 +70,11 @@ def notify(
             },
         )
     return notices
+
+
+def mark_read(user: User, link: str) -> None:
+    """`user` has seen the page at `link`: their unread notifications
+    pointing there are read (opening a thread answers its message notices)."""
+    Notification.objects.filter(recipient=user, link=link, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

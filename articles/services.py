@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.notifications import notify
+from accounts.notifications import mark_read, notify
 from accounts.rules import is_editor, may_write_articles, require_editor
 from core import outbox
 
@@ -560,10 +560,12 @@ def discussion_post(*, discussion: Discussion, user, text: str) -> DiscussionMes
 
 def discussion_mark_read(*, discussion: Discussion, user) -> None:
     """Remember that `user` has read the thread up to now (for its count of
-    new messages). Not audited: reading changes nothing on record."""
+    new messages), and that their inbox notices of it are read. Not
+    audited: reading changes nothing on record."""
     DiscussionReading.objects.update_or_create(
         discussion=discussion, reader=user, defaults={"read_at": timezone.now()}
     )
+    mark_read(user, discussion.get_absolute_url())
 
 
 def revision_due_date_change(

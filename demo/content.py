@@ -237,8 +237,50 @@ OTHER_ARTICLES = [
         "started": 31,
         "steps": [
             (1, "submit", "author", ""),
+            (
+                2,
+                "discuss",
+                "author",
+                {
+                    "audience": "authors",
+                    "subject": "Should the article name each fluoroquinolone?",
+                    "text": "Students asked me for the drug names. Shall I list ciprofloxacin, "
+                    "levofloxacin and moxifloxacin, or keep to the class?",
+                },
+            ),
+            (
+                3,
+                "reply",
+                "editor",
+                "Name the three most prescribed ones once, in the first paragraph; the "
+                "warnings apply to the whole class, so say that too.",
+            ),
             (3, "invite", "editor", "reviewer,reviewer2"),
             (4, "accept", "reviewer", ""),
+            (5, "accept", "reviewer2", ""),
+            (
+                6,
+                "discuss",
+                "editor",
+                {
+                    "audience": "reviewer",
+                    "reviewer": "reviewer2",
+                    "subject": "Transplant patients",
+                    "text": "Could you check the transplant point in particular? The author "
+                    "has no source for it yet.",
+                },
+            ),
+            (7, "reply", "reviewer2", "Yes. I will look for the registry data on it."),
+            (
+                9,
+                "more_time",
+                "reviewer2",
+                {
+                    "days": 7,
+                    "reason": "The registry paper is behind a library request; it should "
+                    "arrive this week.",
+                },
+            ),
             (
                 11,
                 "review",

@@ -2,6 +2,8 @@
 about their submitted article, an editor answers, the author sees that
 something is new and reads the answer."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -66,13 +68,18 @@ def test_an_author_asks_the_editor_and_reads_the_answer(live_server, browser):
     asking.goto(workspace)
     discussions = asking.get_by_role("region", name="Discussions")
     expect(discussions.get_by_text("1 new")).to_be_visible()
-    # The header's unread-notification count is the inbox's (issue 23, notifications):
-    # asserted where that branch and this one meet.
-    discussions.get_by_role("link", name="Which trials count?").click()
+    # The header says something is waiting, in words as well as the badge.
+    inbox = asking.get_by_role("link", name=re.compile(r"^Inbox\W+1 unread$"))
+    expect(inbox).to_be_visible()
+    inbox.click()
+    expect(asking.get_by_text("Unread", exact=True)).to_have_count(1)
+    asking.get_by_role("button", name="New message in “Which trials count?”").click()
     expect(asking.get_by_text("Yes: it is the largest one so far.")).to_be_visible()
     expect(asking.get_by_text("Eve Editor (Editor)")).to_be_visible()
     assert serious_accessibility_violations(asking) == []
     asking.goto(workspace)
     expect(asking.get_by_role("region", name="Discussions").get_by_text("1 new")).to_have_count(0)
+    # Reading the thread read its notice too: the header no longer counts it.
+    expect(asking.get_by_role("link", name="Inbox", exact=True)).to_be_visible()
     for page in (asking, answering):
         assert page.evaluate("window.__cspViolations") == []

@@ -12,10 +12,11 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Notification, User
 from articles.models import (
     AUDIENCE_FIELDS,
     Article,
@@ -27,14 +28,18 @@ from articles.services import (
     REFERENCE_FIELDS,
     article_create,
     article_notice_issue,
+    discussion_post,
+    discussion_start,
     reader_question_handle,
     revision_save_draft,
 )
+from core.models import PendingEmail
 from demo.content import ARTICLES, DISCLOSURE, GLOSSARY, PASSWORD, PEOPLE
 from reviews.models import ReviewAssignment
 from reviews.services import (
     board_signoff_record,
     default_due_date,
+    extension_request,
     invitation_accept,
     invitation_decline,
     review_save,
@@ -87,8 +92,16 @@ class Command(BaseCommand):
                 GlossaryTerm.objects.get_or_create(
                     term=term, defaults={"explanation": explanation, "synonyms": synonyms}
                 )
+            last_email = PendingEmail.objects.order_by("-pk").values_list("pk", flat=True).first()
             for spec in missing:
                 self._article(spec, people, now)
+            # Their inboxes keep what happened; the outbox forgets the emails
+            # before they are sent (the task finds nothing to send).
+            PendingEmail.objects.filter(pk__gt=last_email or 0).delete()
+            # People read their inboxes: only the last week's news is unread.
+            Notification.objects.filter(
+                created_at__lt=now - datetime.timedelta(days=7), read_at__isnull=True
+            ).update(read_at=F("created_at") + datetime.timedelta(hours=2))
         if missing:
             # Outside the override: one real hash, shared by every demo account.
             real = make_password(PASSWORD)
@@ -235,5 +248,27 @@ class Command(BaseCommand):
                 "created_at"
             )
             reader_question_handle(question=question, editor=person, answer=detail)
+        elif action == "discuss":
+            discussion_start(
+                article=article,
+                user=person,
+                audience=detail["audience"],
+                reviewer=people.get(detail.get("reviewer")),
+                subject=detail["subject"],
+                text=detail["text"],
+            )
+        elif action == "reply":
+            discussion = article.discussions.latest("created_at")
+            discussion_post(discussion=discussion, user=person, text=detail)
+        elif action == "more_time":
+            assignment = ReviewAssignment.objects.filter(
+                round__article=article, reviewer=person
+            ).latest("invited_at")
+            extension_request(
+                assignment=assignment,
+                reviewer=person,
+                due_date=assignment.due_date + datetime.timedelta(days=detail["days"]),
+                reason=detail["reason"],
+            )
         else:
             article.fire(action, by=person, comment=detail)
