@@ -7,6 +7,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from accounts.notifications import notify
+from core.reminders import reminder_step
 
 from .models import Article, ArticleState, RevisionReminderSent
 
@@ -17,13 +18,9 @@ EVERY_DAYS_AFTER = 7
 def revision_reminder_step(due_date: date, today: date) -> str | None:
     """ "due-soon" within three days before the due date; "overdue-N" on the
     7th, 14th, 21st... day after it; None otherwise."""
-    days_left = (due_date - today).days
-    if 0 <= days_left <= DAYS_BEFORE:
-        return "due-soon"
-    days_over = -days_left
-    if days_over >= EVERY_DAYS_AFTER:
-        return f"overdue-{days_over // EVERY_DAYS_AFTER}"
-    return None
+    return reminder_step(
+        due_date, today, days_before=DAYS_BEFORE, every_days_after=EVERY_DAYS_AFTER
+    )
 
 
 def _wording(article: Article, step: str) -> tuple[str, str]:

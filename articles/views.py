@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import AudienceLevel, User
 from accounts.rules import is_editor, may_write_articles
+from core.form_problems import add_service_errors
 
 from . import desk as desk_tasks
 from . import services
@@ -749,9 +750,7 @@ def article_notice(request, pk: int):
         form.add_error(None, str(exc))
         return _notice_page(request, get_article_for(request.user, pk), form, status=409)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
+        add_service_errors(form, exc)
         return _notice_page(request, article, form, status=400)
     messages.success(
         request,
@@ -830,9 +829,7 @@ def discussion_detail(request, pk: int, discussion_id: int):
                     discussion=discussion, user=request.user, text=form.cleaned_data["text"]
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Message sent. The others in this discussion are told.")
                 return redirect(f"{discussion.get_absolute_url()}#message-{message.pk}")
@@ -894,9 +891,7 @@ def discussion_new(request, pk: int):
                     text=form.cleaned_data["text"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error("reviewer" if "reviewer" in form.fields else None, str(exc))
                 status = 403
@@ -937,8 +932,7 @@ def revision_due_date(request, pk: int):
                 form.add_error(None, str(exc))
                 status = 409
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "The new due date is set; the authors have been told.")
                 return redirect(article)

@@ -4,6 +4,7 @@ core.templatetags.form_errors)."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm, BaseFormSet
 
 
@@ -77,3 +78,10 @@ def problems_in(context: dict) -> list[FormProblem]:
         problems.extend(p for p in extra if type(p) is FormProblem)
     # The same message twice (two forms sharing a problem) helps nobody.
     return list(dict.fromkeys(problems))
+
+
+def add_service_errors(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form that fed it: each message
+    on its field when the form has that field, otherwise on the whole form."""
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)

@@ -4,6 +4,8 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from core import reminders as schedule
+
 from . import notifications
 from .models import ReminderSent, ReviewAssignment
 
@@ -14,13 +16,9 @@ EVERY_DAYS_AFTER = 3
 def reminder_step(assignment: ReviewAssignment, today: date) -> str | None:
     """ "due-soon" within two days before the due date; "overdue-N" on the
     3rd, 6th, 9th... day after it; None otherwise."""
-    days_left = (assignment.due_date - today).days
-    if 0 <= days_left <= DAYS_BEFORE:
-        return "due-soon"
-    days_over = -days_left
-    if days_over >= EVERY_DAYS_AFTER:
-        return f"overdue-{days_over // EVERY_DAYS_AFTER}"
-    return None
+    return schedule.reminder_step(
+        assignment.due_date, today, days_before=DAYS_BEFORE, every_days_after=EVERY_DAYS_AFTER
+    )
 
 
 def send_due_reminders(today: date) -> list[tuple[ReviewAssignment, str]]:

@@ -31,6 +31,7 @@ from articles.rules import (
 from articles.text.fingerprints import short
 from articles.text.readability import readability_report
 from articles.views import discussions_context, get_article_for
+from core.form_problems import add_service_errors
 
 from . import services
 from .forms import (
@@ -113,8 +114,7 @@ def invite(request, pk: int):
                     message=form.cleaned_data["message"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             except TransitionRefused as exc:
                 form.add_error(None, str(exc))
                 status = 409
@@ -478,8 +478,7 @@ def extension_ask(request, assignment_id: int):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             except TransitionRefused as exc:
                 form.add_error(None, str(exc))
                 status = 409
@@ -524,8 +523,7 @@ def extension_answer(request, request_id: int):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             except TransitionRefused as exc:
                 form.add_error(None, str(exc))
                 status = 409
@@ -569,8 +567,7 @@ def review_due_date(request, assignment_id: int):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             except TransitionRefused as exc:
                 form.add_error(None, str(exc))
                 status = 409
@@ -788,8 +785,7 @@ def signoff(request, pk: int):
                     request=request,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             except (ArticleChanged, TransitionRefused) as exc:
                 form.add_error(None, str(exc))
                 status = 409

@@ -94,6 +94,7 @@ def test_an_email_refused_by_the_mail_server_is_sent_by_the_next_run(
     from reviews.services import reviewers_invite
 
     article = advance(draft, "submit")
+    PendingEmail.objects.all().delete()  # the editors' news of the submission
     real_send = mail.EmailMultiAlternatives.send
 
     def smtp_down(*args, **kwargs):
