@@ -292,8 +292,11 @@ def handling_editor_take(*, article: Article, editor) -> Article:
     (`rules.is_handling_editor`: not its authors) may, once it is submitted;
     the editor who had it is told. Audited."""
     with transaction.atomic():
+        # of=self: PostgreSQL cannot lock the nullable side of the outer join.
         locked = (
-            Article.objects.select_for_update().select_related("handling_editor").get(pk=article.pk)
+            Article.objects.select_for_update(of=("self",))
+            .select_related("handling_editor")
+            .get(pk=article.pk)
         )
         if not is_handling_editor(editor, locked):
             raise PermissionDenied(

@@ -428,7 +428,9 @@ def extension_decide(
     with transaction.atomic():
         _lock_review_records(request.assignment.round.article_id)
         locked = (
-            ExtensionRequest.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side of the outer
+            # join that decided_by needs.
+            ExtensionRequest.objects.select_for_update(of=("self",))
             .select_related("assignment__round__article", "assignment__reviewer", "decided_by")
             .get(pk=request.pk)
         )
