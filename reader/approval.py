@@ -14,7 +14,9 @@ HOW_TO_RECOMPUTE = (
     "sort_keys=True, ensure_ascii=False, separators=(',', ':')).encode()).hexdigest(). "
     "The revision's content_hash is that of revision_content; the glossary's is that of "
     "glossary_content. Scheme 1 revisions (submitted before the glossary was pinned) do not "
-    "cover the glossary or a statement."
+    "cover the glossary or a statement; from scheme 3 each reference is an object carrying its "
+    "evidence grade (study_type, certainty) and source_record, the record PubMed or Crossref "
+    "returned for its identifier."
 )
 
 

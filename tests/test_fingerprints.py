@@ -340,7 +340,9 @@ def test_approval_record_can_be_recomputed_from_the_json_alone(
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     record = json.loads(response.content)
     assert record["verified"] is True
-    assert record["revision"]["fingerprint_scheme"] == 2
+    assert record["revision"]["fingerprint_scheme"] == 3
+    first = record["revision_content"]["references"][0]
+    assert {"study_type", "certainty", "source_record"} <= set(first)
     assert _sha256(record["revision_content"]) == record["revision"]["content_hash"]
     versions = {v["version"]: v for v in record["versions"]}
     assert set(versions) == {"professional", "patient", "student"}
@@ -385,7 +387,7 @@ def _old_scheme_hash(revision: Revision) -> str:
             if getattr(revision, name)
         }
     )
-    payload["references"] = [ref.as_hashable() for ref in revision.references.all()]
+    payload["references"] = [ref.as_hashable(1) for ref in revision.references.all()]
     return _sha256(payload)
 
 
@@ -470,9 +472,55 @@ def test_authors_write_the_statement_in_the_edit_form_and_it_freezes_on_submit(
     article = advance(draft, "submit")
     revision = article.current_revision
     assert revision.statement == "Funded by the Example Trust."
-    assert revision.fingerprint_scheme == 2 and revision.content_hash == before
+    assert revision.fingerprint_scheme == 3 and revision.content_hash == before
     revision.statement = "Changed after submission."
     from articles.models import FrozenRevisionError
 
     with pytest.raises(FrozenRevisionError):
         revision.save()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("study_type", "randomised_trial"), ("certainty", "high"), ("source_record", {"title": "X"})],
+)
+def test_an_evidence_grade_or_fetched_record_changed_behind_the_apps_back_is_caught(
+    client, approved, field, value
+):
+    """Scheme 3 signs each reference's grade and fetched record, so changing
+    one after signing withdraws the approval claim like a text change."""
+    from django.core.cache import cache
+
+    from articles.models import Reference
+
+    revision = Revision.objects.get(pk=approved.published_revision_id)
+    assert revision.fingerprint_scheme == 3 and verify_revision(revision).ok
+    ref = revision.references.first()
+    _behind_the_apps_back(Reference, ref.pk, **{field: value})
+    cache.clear()
+    assert not verify_revision(Revision.objects.get(pk=revision.pk)).ok
+    text = _page(client, approved, audience="professional").content.decode()
+    assert "Approval could not be confirmed" in text
+
+
+def test_a_scheme_2_revision_keeps_its_fingerprint_whatever_its_references_grades(approved):
+    """Revisions signed before scheme 3 hash references as plain lists: an
+    evidence grade added to their rows later is outside what was signed."""
+    from django.core.cache import cache
+
+    from articles.models import Reference
+
+    revision = Revision.objects.get(pk=approved.published_revision_id)
+    revision.fingerprint_scheme = 2
+    scheme_2_hash = revision.compute_content_hash()
+    fingerprints = revision.version_fingerprints()
+    _behind_the_apps_back(Revision, revision.pk, fingerprint_scheme=2, content_hash=scheme_2_hash)
+    for signoff in BoardSignoff.objects.filter(revision=revision):
+        _behind_the_apps_back(
+            BoardSignoff, signoff.pk, content_hash=scheme_2_hash, version_fingerprints=fingerprints
+        )
+    cache.clear()
+    assert verify_revision(Revision.objects.get(pk=revision.pk)).ok
+    ref = revision.references.first()
+    _behind_the_apps_back(Reference, ref.pk, study_type="cohort")
+    assert verify_revision(Revision.objects.get(pk=revision.pk)).ok

@@ -33,7 +33,7 @@ AUDIENCE_FIELDS = ("patient_summary", "patient_body", "student_summary", "studen
 CONTENT_FIELDS = ("title", "summary", "body", *AUDIENCE_FIELDS)
 # Frozen with the content, but not part of what readers see or signers sign.
 SUBMISSION_FIELDS = ("change_summary", "response_letter")
-# Inside the fingerprints of scheme 2 (articles/text/fingerprints.py).
+# Inside the fingerprints from scheme 2 on (articles/text/fingerprints.py).
 SIGNED_EXTRAS = ("statement", "glossary_snapshot", "fingerprint_scheme")
 FROZEN_FIELDS = (*CONTENT_FIELDS, *SUBMISSION_FIELDS, *SIGNED_EXTRAS, "content_hash")
 
@@ -248,7 +248,7 @@ class Revision(models.Model):
     def _hashable_references(self, references) -> list[list]:
         if references is None:
             references = self.references.all() if self.pk else []
-        return [ref.as_hashable() for ref in references]
+        return [ref.as_hashable(self.fingerprint_scheme) for ref in references]
 
     def content_payload(self, references: Sequence["Reference"] | None = None) -> dict:
         """What content_hash is the fingerprint of, under this revision's
@@ -263,7 +263,8 @@ class Revision(models.Model):
 
     def compute_content_hash(self, references: Sequence["Reference"] | None = None) -> str:
         """SHA-256 over everything a reviewer or signer judges: title, the
-        texts of every version, the ordered references and (scheme 2) the
+        texts of every version, the ordered references (from scheme 3 with
+        their evidence grades and fetched records) and (scheme 2 on) the
         pinned glossary and the statement (pass references when loaded)."""
         return fingerprints.digest(self.content_payload(references))
 
@@ -347,6 +348,26 @@ class Revision(models.Model):
         super().save(update_fields=["approved_at"])
 
 
+class StudyType(models.TextChoices):
+    """The design of the study a reference reports (its evidence grade's first half)."""
+
+    SYSTEMATIC_REVIEW = "systematic_review", "Systematic review or meta-analysis"
+    RANDOMISED_TRIAL = "randomised_trial", "Randomised controlled trial"
+    COHORT = "cohort", "Cohort or other observational study"
+    CASE_REPORT = "case_report", "Case report or case series"
+    GUIDELINE = "guideline", "Clinical guideline"
+    OTHER = "other", "Other (review, textbook, label)"
+
+
+class Certainty(models.TextChoices):
+    """GRADE certainty of the evidence for the claim a reference supports."""
+
+    HIGH = "high", "High"
+    MODERATE = "moderate", "Moderate"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
+
+
 class ReferenceQuerySet(models.QuerySet):
     def _touches_frozen(self) -> bool:
         return self.filter(revision__submitted_at__isnull=False).exists()
@@ -387,6 +408,22 @@ class Reference(models.Model):
     url = models.CharField(
         "URL", max_length=500, blank=True, validators=[refuse_control_characters_and_line_breaks]
     )
+    # The evidence grade: signed with the revision (fingerprint scheme 3).
+    study_type = models.CharField(
+        "type of study", max_length=30, choices=StudyType.choices, blank=True
+    )
+    certainty = models.CharField(
+        "certainty of the evidence (GRADE)",
+        max_length=20,
+        choices=Certainty.choices,
+        blank=True,
+        help_text="Optional: how sure the evidence makes us of the claim this reference supports.",
+    )
+    # What PubMed or Crossref said the PMID or DOI is, when the author filled
+    # or checked the reference: {"source", "authors", "title", "journal",
+    # "year"}. Frozen and signed with the revision (scheme 3), so a reader
+    # knows which record the signers saw.
+    source_record = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -421,17 +458,32 @@ class Reference(models.Model):
             f"https://doi.org/{quote(self.doi, safe='/:()')}" if self.doi.startswith("10.") else ""
         )
 
-    def as_hashable(self) -> list:
-        return [
-            self.position,
-            self.authors,
-            self.title,
-            self.journal,
-            self.year,
-            self.pmid,
-            self.doi,
-            self.url,
-        ]
+    def as_hashable(self, scheme: int = fingerprints.CURRENT_SCHEME) -> list | dict:
+        """This reference inside a fingerprint payload of `scheme`."""
+        if scheme < 3:
+            return [
+                self.position,
+                self.authors,
+                self.title,
+                self.journal,
+                self.year,
+                self.pmid,
+                self.doi,
+                self.url,
+            ]
+        return {
+            "position": self.position,
+            "authors": self.authors,
+            "title": self.title,
+            "journal": self.journal,
+            "year": self.year,
+            "pmid": self.pmid,
+            "doi": self.doi,
+            "url": self.url,
+            "study_type": self.study_type,
+            "certainty": self.certainty,
+            "source_record": self.source_record,
+        }
 
     def _check_revision_open(self) -> None:
         if Revision.objects.filter(pk=self.revision_id, submitted_at__isnull=False).exists():

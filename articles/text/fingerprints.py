@@ -23,6 +23,12 @@ student), "title", "summary", "body" (what that reader gets), "references",
 "statement"}, and for the patient version of scheme 2 also "glossary".
 The glossary's own fingerprint is that of {"glossary": entries}.
 
+Scheme 3 is scheme 2 with "scheme": 3 and each reference written as an
+object instead of a list: {"position", "authors", "title", "journal",
+"year", "pmid", "doi", "url", "study_type", "certainty", "source_record"},
+so the evidence grade and the record PubMed or Crossref returned for the
+identifier (empty {} when none was fetched) are signed too.
+
 Nothing here reads the database: the model and the migrations call it with
 plain values.
 """
@@ -31,7 +37,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-CURRENT_SCHEME = 2
+CURRENT_SCHEME = 3
 VERSION_NAMES = ("professional", "patient", "student")
 
 
