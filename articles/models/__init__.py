@@ -9,7 +9,8 @@
 - `due_dates`: reminders sent about authors' revision due dates;
 - `notices`: corrections, updates and retractions shown on a published article;
 - `discussion`: threads about an article and their messages;
-- `glossary` and `reader_questions`: the glossary and readers' messages.
+- `glossary` and `reader_questions`: the glossary and readers' messages;
+- `sources`: PubMed's and Crossref's cached answers about references.
 
 Imports run one way (policy <- workflow <- article <- revision <- audit), so
 a module reaches a model defined after it through a relation instead.
@@ -31,6 +32,7 @@ from .notices import ArticleNotice, NoticeKind
 from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
+from .sources import SourceResponse
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
 
 __all__ = [
@@ -59,6 +61,7 @@ __all__ = [
     "Reference",
     "Revision",
     "RevisionReminderSent",
+    "SourceResponse",
     "TransitionRefused",
     "review_records_hidden_from",
 ]
