@@ -10,7 +10,8 @@
 - `notices`: corrections, updates and retractions shown on a published article;
 - `discussion`: threads about an article and their messages;
 - `glossary` and `reader_questions`: the glossary and readers' messages;
-- `sources`: PubMed's and Crossref's cached answers about references.
+- `sources`: PubMed's and Crossref's cached answers about references, and
+  what the submission check found for each reference.
 
 Imports run one way (policy <- workflow <- article <- revision <- audit), so
 a module reaches a model defined after it through a relation instead.
@@ -32,7 +33,7 @@ from .notices import ArticleNotice, NoticeKind
 from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
-from .sources import SourceResponse
+from .sources import UNSETTLED_CHECK_STATUSES, CheckStatus, ReferenceCheck, SourceResponse
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
 
 __all__ = [
@@ -40,11 +41,13 @@ __all__ = [
     "EDITABLE_STATES",
     "PUBLIC_STAGE_OF_STATE",
     "SETTING_FIELDS",
+    "UNSETTLED_CHECK_STATUSES",
     "Article",
     "ArticleChanged",
     "ArticleNotice",
     "ArticleState",
     "AuditEntry",
+    "CheckStatus",
     "Discussion",
     "DiscussionAudience",
     "DiscussionMessage",
@@ -59,6 +62,7 @@ __all__ = [
     "PublicStage",
     "ReaderQuestion",
     "Reference",
+    "ReferenceCheck",
     "Revision",
     "RevisionReminderSent",
     "SourceResponse",

@@ -41,6 +41,7 @@ SETTING_FIELDS = (
     "public_from",
     "show_overdue_publicly",
     "patient_readability_grade",
+    "reference_problems_block",
 )
 
 
@@ -106,6 +107,13 @@ class EditorialPolicy(models.Model):
         default=8,
         validators=[MinValueValidator(3), MaxValueValidator(16)],
         help_text="Target reading grade for patient-level text.",
+    )
+    reference_problems_block = models.BooleanField(
+        "unverified references block submission",
+        default=False,
+        help_text="When a reference's PMID or DOI does not resolve, or its title, year or first "
+        "author differs from PubMed's or Crossref's record, refuse the submission (otherwise "
+        "the differences are only listed for the authors, editors and reviewers).",
     )
     text = models.TextField(
         "policy text",
