@@ -638,7 +638,7 @@ def revision_due_date_change(
 # References: filling them in from PubMed or Crossref, and the check at
 # submission (articles/reference_checks.py).
 
-FILLED_FIELDS = ("authors", "title", "journal", "year")
+FILLED_FIELDS = {"authors": "authors", "title": "title", "journal": "journal", "year": "year"}
 
 
 @dataclass(frozen=True)
@@ -699,7 +699,7 @@ def references_fill(*, user, article: Article | None, rows: dict[int, dict]) -> 
             }
             merged = {**fields, **filled}
             if filled:
-                names = [Reference._meta.get_field(f).verbose_name for f in filled]
+                names = [FILLED_FIELDS[f] for f in filled]
                 listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
                 message = f"{label}: filled in the {listed} from {name}."
                 outcome = "filled"
