@@ -134,6 +134,14 @@ def recheck_revision(revision_id: int) -> int:
         return 0
     outcomes = check_references(references)
     with transaction.atomic():
+        # A run that overlapped this one may have landed them already: keep
+        # only the checks still unsettled, so a second run changes nothing.
+        still = set(
+            ReferenceCheck.objects.select_for_update()
+            .filter(reference_id__in=outcomes, status__in=UNSETTLED_CHECK_STATUSES)
+            .values_list("reference_id", flat=True)
+        )
+        outcomes = {pk: outcome for pk, outcome in outcomes.items() if pk in still}
         save_outcomes(outcomes)
         landed = [o for o in outcomes.values() if o.status not in UNSETTLED_CHECK_STATUSES]
         if landed:
