@@ -8,6 +8,7 @@
 - `audit`: the append-only audit trail;
 - `due_dates`: reminders sent about authors' revision due dates;
 - `notices`: corrections, updates and retractions shown on a published article;
+- `source_alerts`: retractions, corrections and concerns found about cited studies;
 - `discussion`: threads about an article and their messages;
 - `glossary` and `reader_questions`: the glossary and readers' messages.
 
@@ -31,6 +32,7 @@ from .notices import ArticleNotice, NoticeKind
 from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
+from .source_alerts import SourceAlert, SourceAlertKind
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
 
 __all__ = [
@@ -59,6 +61,8 @@ __all__ = [
     "Reference",
     "Revision",
     "RevisionReminderSent",
+    "SourceAlert",
+    "SourceAlertKind",
     "TransitionRefused",
     "review_records_hidden_from",
 ]
