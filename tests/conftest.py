@@ -1,11 +1,13 @@
 import os
 
 import pytest
+import respx
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Role
 from articles.models import Article, EditorialPolicy
 from articles.services import article_create, revision_save_draft
+from articles.sources import http as sources_http
 from reviews.services import board_signoff_record
 
 from .factories import (
@@ -175,3 +177,34 @@ def advance(request, author, editor, board_member, second_board_member):
         return article
 
     return go
+
+
+@pytest.fixture(autouse=True)
+def _no_network():
+    """Every outbound httpx request must be answered by a recorded response
+    (tests/sources.py): anything else fails the test at once."""
+    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+def respx_mock(_no_network):
+    return _no_network
+
+
+@pytest.fixture(autouse=True)
+def pauses(monkeypatch):
+    """The pauses the lookup client would have slept between retries (it
+    does not sleep in tests)."""
+    slept = []
+    monkeypatch.setattr(sources_http, "sleep", slept.append)
+    return slept
+
+
+@pytest.fixture
+def lookups(settings, respx_mock):
+    """Reference lookups switched on (off by default in tests), answered only
+    by the cassettes a test replays: `replay(lookups, "pubmed_match")`."""
+    settings.REFERENCE_LOOKUPS = True
+    settings.REFERENCE_LOOKUP_CONTACT = "tests@example.org"
+    return respx_mock

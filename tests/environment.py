@@ -22,3 +22,6 @@ os.environ.setdefault("TASKS_BACKEND", "immediate")
 # Playwright's sync API runs an event loop in the test thread; Django's
 # live_server tests are synchronous code that is safe to run beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# No test reaches PubMed or Crossref: lookups are off unless a test turns them
+# on (the `lookups` fixture) and replays recorded answers (tests/sources.py).
+os.environ.setdefault("REFERENCE_LOOKUPS", "false")

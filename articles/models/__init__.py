@@ -10,7 +10,8 @@
 - `notices`: corrections, updates and retractions shown on a published article;
 - `source_alerts`: retractions, corrections and concerns found about cited studies;
 - `discussion`: threads about an article and their messages;
-- `glossary` and `reader_questions`: the glossary and readers' messages.
+- `glossary` and `reader_questions`: the glossary and readers' messages;
+- `sources`: PubMed's and Crossref's cached answers about references.
 
 Imports run one way (policy <- workflow <- article <- revision <- audit), so
 a module reaches a model defined after it through a relation instead.
@@ -33,6 +34,7 @@ from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersio
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
 from .source_alerts import SourceAlert, SourceAlertKind
+from .sources import SourceResponse
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "RevisionReminderSent",
     "SourceAlert",
     "SourceAlertKind",
+    "SourceResponse",
     "TransitionRefused",
     "review_records_hidden_from",
 ]

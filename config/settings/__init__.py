@@ -242,6 +242,17 @@ globals().update(env_email("EMAIL_URL", "console://" if DEBUG else "smtp://local
 # Seconds before a silent mail server counts as a failure (the email is kept and retried).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
+# Reference lookups (articles/sources/): PubMed E-utilities and Crossref. Off
+# on a server that must not reach the internet; the contact address goes in the
+# User-Agent and NCBI's `email` parameter, as both services ask.
+REFERENCE_LOOKUPS = env_bool("REFERENCE_LOOKUPS", True)
+REFERENCE_LOOKUP_CONTACT = env_str("REFERENCE_LOOKUP_CONTACT", "editors@example.org")
+REFERENCE_LOOKUP_CONNECT_TIMEOUT = env_int("REFERENCE_LOOKUP_CONNECT_TIMEOUT", 5)
+REFERENCE_LOOKUP_READ_TIMEOUT = env_int("REFERENCE_LOOKUP_READ_TIMEOUT", 15)
+REFERENCE_LOOKUP_RETRIES = env_int("REFERENCE_LOOKUP_RETRIES", 2)
+# Optional: NCBI allows 10 requests a second with a key instead of 3.
+NCBI_API_KEY = env_str("NCBI_API_KEY", "")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
