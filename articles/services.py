@@ -713,9 +713,7 @@ def source_alerts_record(
         article = Article.objects.select_for_update().get(pk=reference.revision.article_id)
         if article.published_revision_id != reference.revision_id:
             return []  # a newer revision was published since the references were read
-        known = set(
-            SourceAlert.objects.filter(reference=reference).values_list("kind", flat=True)
-        )
+        known = set(SourceAlert.objects.filter(reference=reference).values_list("kind", flat=True))
         for kind, update in sorted(found.items(), key=lambda item: item[0]):
             if kind in known:
                 continue
@@ -741,7 +739,9 @@ def source_alerts_record(
                 + ").",
                 revision=article.published_revision,
             )
-            moved = kind == SourceAlertKind.RETRACTION and _bring_review_forward(article, alert, today)
+            moved = kind == SourceAlertKind.RETRACTION and _bring_review_forward(
+                article, alert, today
+            )
             _tell_about_alert(article, alert, moved=moved)
             source_alert_changed.send(sender=SourceAlert, article=article, alert=alert)
             raised.append(alert)
@@ -856,7 +856,10 @@ def source_alert_clear(*, alert: SourceAlert, editor, reason: str) -> SourceAler
             raise PermissionDenied(problem)
         if locked.cleared_at is not None:
             raise TransitionRefused(
-                [f"{locked.cleared_by} already cleared this alert on {locked.cleared_at:%-d %b %Y}."]
+                [
+                    f"{locked.cleared_by} already cleared this alert on "
+                    f"{locked.cleared_at:%-d %b %Y}."
+                ]
             )
         locked.cleared_at = timezone.now()
         locked.cleared_by = editor

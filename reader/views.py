@@ -23,7 +23,14 @@ from django_ratelimit.decorators import ratelimit
 from accounts.models import AudienceLevel, Role, User
 from articles import services
 from articles.forms import AudienceForm, ReaderQuestionForm
-from articles.models import ArticleNotice, NoticeKind, PolicyVersion, PublicFrom, SourceAlert
+from articles.models import (
+    ArticleNotice,
+    NoticeKind,
+    PolicyVersion,
+    PublicFrom,
+    SourceAlert,
+    SourceAlertKind,
+)
 from articles.text.rendering import render_body
 from reviews.models import BoardSignoff
 from reviews.verification import valid_signatures, verify_revision
@@ -65,7 +72,9 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     published = revision.pk == article.published_revision_id
     retracted = is_retracted(article)
     notices = list(article.notices.all()) if published and article.has_notices else []
-    source_alerts = _mark_cited_studies(references) if published and article.has_source_alerts else []
+    source_alerts = (
+        _mark_cited_studies(references) if published and article.has_source_alerts else []
+    )
     signoffs = []
     if published and not retracted:
         # Signatures are checked against the text as it is now, not a stored
@@ -160,8 +169,9 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
 
 def _mark_cited_studies(references: list) -> list[SourceAlert]:
     """The open alerts on the shown references, each reference given the
-    sentences readers see under it (`source_marks`, most serious first). One
-    query, however many references and alerts."""
+    alerts readers see under it (`source_marks`: a retraction alone, else
+    the others, most serious first). One query, however many references
+    and alerts."""
     alerts = list(
         SourceAlert.objects.open()
         .filter(reference__in=[ref.pk for ref in references])
@@ -171,7 +181,9 @@ def _mark_cited_studies(references: list) -> list[SourceAlert]:
     for alert in alerts:
         by_reference.setdefault(alert.reference_id, []).append(alert)
     for ref in references:
-        ref.source_marks = sorted(by_reference.get(ref.pk, []), key=lambda a: a.severity)
+        marks = sorted(by_reference.get(ref.pk, []), key=lambda a: a.severity)
+        # A retracted study: what else was said about it no longer matters to readers.
+        ref.source_marks = [a for a in marks if a.kind == SourceAlertKind.RETRACTION] or marks
     return alerts
 
 

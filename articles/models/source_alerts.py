@@ -75,7 +75,9 @@ class SourceAlert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} of reference {self.reference.position} of “{self.article}”"
+        return (
+            f"{self.get_kind_display()} of reference {self.reference.position} of “{self.article}”"
+        )
 
     @property
     def is_open(self) -> bool:

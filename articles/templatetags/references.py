@@ -57,8 +57,7 @@ def reference_entry(ref, number: int, cited) -> SafeString:
         )
         parts.append(
             format_html(
-                ' <span class="source-alert source-alert-{} d-block">'
-                '<strong>{}</strong>{}</span>',
+                ' <span class="source-alert source-alert-{} d-block"><strong>{}</strong>{}</span>',
                 alert.kind,
                 alert.reader_sentence,
                 notice,
