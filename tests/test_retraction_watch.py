@@ -472,3 +472,10 @@ def test_the_demos_recorded_answers_agree_with_the_cassettes():
     crossref = load("crossref_retracted")[0]["response"]["body"]["message"]
     assert stored["pmid"]["32450107"] == pubmed
     assert stored["doi"]["10.1016/S0140-6736(20)31180-6"] == crossref
+
+
+def test_the_watch_is_a_daily_periodic_job():
+    from core.periodic import jobs
+
+    declared = {job.name: job.every for job in jobs()}
+    assert declared["reader.tasks.watch_cited_studies"] == datetime.timedelta(days=1)

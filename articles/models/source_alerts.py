@@ -29,6 +29,15 @@ SEVERITY = {
 }
 
 
+# Where an alert's notice came from, in words (anything else Crossref names
+# as an entry's source is shown as it came).
+SOURCE_LABELS = {
+    "pubmed": "PubMed",
+    "publisher": "Crossref (deposited by the publisher)",
+    "retraction-watch": "Crossref (from the Retraction Watch database)",
+}
+
+
 class SourceAlertQuerySet(models.QuerySet):
     def open(self) -> "SourceAlertQuerySet":
         """Alerts no editor has cleared: in the queue, and marked for readers."""
@@ -82,6 +91,11 @@ class SourceAlert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.cleared_at is None
+
+    @property
+    def source_label(self) -> str:
+        """Who told us, for editors."""
+        return SOURCE_LABELS.get(self.source, f"Crossref (from {self.source})")
 
     @property
     def severity(self) -> int:

@@ -51,7 +51,12 @@ def reference_entry(ref, number: int, cited) -> SafeString:
         # Set by the public page from the retraction watch's open alerts
         # (reader.views._mark_cited_studies); not part of the signed entry.
         notice = (
-            format_html(' <a href="{}" rel="noopener">Read the notice</a>', alert.notice_url)
+            format_html(
+                ' <a href="{}" rel="noopener">Read the notice'
+                '<span class="visually-hidden"> about reference {}</span></a>',
+                alert.notice_url,
+                number,
+            )
             if alert.notice_url
             else ""
         )
