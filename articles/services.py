@@ -708,7 +708,7 @@ def source_alerts_record(
     found = source_updates_found(records)
     if not found:
         return []
-    raised = []
+    raised, moved = [], False
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=reference.revision.article_id)
         if article.published_revision_id != reference.revision_id:
@@ -739,12 +739,12 @@ def source_alerts_record(
                 + ").",
                 revision=article.published_revision,
             )
-            moved = kind == SourceAlertKind.RETRACTION and _bring_review_forward(
-                article, alert, today
-            )
-            _tell_about_alert(article, alert, moved=moved)
+            if kind == SourceAlertKind.RETRACTION:
+                moved = _bring_review_forward(article, alert, today)
             source_alert_changed.send(sender=SourceAlert, article=article, alert=alert)
             raised.append(alert)
+        if raised:
+            _tell_about_alerts(article, raised, moved=moved)
     return raised
 
 
@@ -770,9 +770,12 @@ def _bring_review_forward(article: Article, alert: SourceAlert, today: datetime.
     return True
 
 
-def _tell_about_alert(article: Article, alert: SourceAlert, *, moved: bool) -> None:
-    subject = ALERT_SUBJECTS[alert.kind].format(title=article.title)
-    body = alert.editor_sentence
+def _tell_about_alerts(article: Article, alerts: list[SourceAlert], *, moved: bool) -> None:
+    """One message per study to its article's authors and editors, however
+    many notices were found about it at once (named by the most serious)."""
+    alerts = sorted(alerts, key=lambda alert: alert.severity)
+    subject = ALERT_SUBJECTS[alerts[0].kind].format(title=article.title)
+    body = " ".join(alert.editor_sentence for alert in alerts)
     if moved:
         body += " Its next review is now due today."
     notify(
@@ -787,7 +790,7 @@ def _tell_about_alert(article: Article, alert: SourceAlert, *, moved: bool) -> N
         kind="source_alert_raised",
         subject=subject,
         body=body,
-        link=reverse("office:source_alert", args=[alert.pk]),
+        link=reverse("office:source_alert", args=[alerts[0].pk]),
     )
 
 

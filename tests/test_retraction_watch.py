@@ -125,9 +125,14 @@ def test_a_retraction_is_flagged_once_and_audited(cited, recorded, author, edito
     assert entries.count() == 3
     assert any(RETRACTION_LINE in e.comment and e.actor is None for e in entries)
     assert all(e.revision_id == cited.published_revision_id for e in entries)
+    # One message per study: the retracted one (with its concern), the corrected one.
     told = Notification.objects.filter(kind="source_alert_raised")
-    assert {n.recipient for n in told} == {author, editor}
-    assert told.filter(recipient=author, subject__contains="was retracted").exists()
+    assert sorted(n.recipient.username for n in told) == ["author", "author", "editor", "editor"]
+    about_retraction = told.get(recipient=author, subject__contains="was retracted")
+    assert RETRACTION_LINE in about_retraction.body and "expression of concern" in (
+        about_retraction.body
+    )
+    assert told.filter(recipient=editor, subject__contains="was corrected").exists()
 
 
 def test_running_the_watch_again_changes_nothing(cited, recorded):
