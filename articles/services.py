@@ -8,14 +8,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from accounts.notifications import mark_read, notify
 from accounts.rules import is_editor, may_write_articles, require_editor
 from core import outbox
+from core.background import enqueue_on_commit
 
-from . import handoffs, sources
+from . import handoffs, reference_checks, sources
 from .models import (
     AUDIENCE_FIELDS,
+    UNSETTLED_CHECK_STATUSES,
     Article,
     ArticleChanged,
     ArticleNotice,
@@ -31,6 +34,7 @@ from .models import (
     PolicyVersion,
     ReaderQuestion,
     Reference,
+    ReferenceCheck,
     Revision,
     SourceAlert,
     SourceAlertKind,
@@ -42,11 +46,24 @@ from .rules import (
     draft_deletion_problem,
     is_author_of,
     is_handling_editor,
+    may_edit,
     may_read_discussion,
     require_due_date_editor,
     source_alert_clear_problem,
+    transition_refusal,
 )
 from .signals import notice_issued, rereview_opened, source_alert_changed
+from .sources import (
+    LookupsSwitchedOff,
+    SourceClient,
+    SourceNotFound,
+    SourceUnavailable,
+    cached_record,
+    has_identifier,
+    lookup,
+    lookups_enabled,
+    mismatches,
+)
 
 REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
 
@@ -59,10 +76,17 @@ def _audience_fields(versions: dict | None) -> dict:
 
 
 def _add_references(revision: Revision, references: Sequence[dict]) -> None:
-    Reference.objects.bulk_create(
+    rows = [
         Reference(revision=revision, position=position, **{f: ref[f] for f in REFERENCE_FIELDS})
         for position, ref in enumerate(references, start=1)
-    )
+    ]
+    # The record PubMed or Crossref gave when the author filled the row in
+    # (cached, never fetched here): stored and, once submitted, signed.
+    with SourceClient() as client:
+        for row in rows:
+            if record := cached_record(row, client=client):
+                row.source_record = record.as_stored()
+    Reference.objects.bulk_create(rows)
 
 
 def article_create(
@@ -885,3 +909,155 @@ def source_alert_clear(*, alert: SourceAlert, editor, reason: str) -> SourceAler
         )
         source_alert_changed.send(sender=SourceAlert, article=article, alert=locked)
     return locked
+
+
+# ---------------------------------------------------------------------------
+# References: filling them in from PubMed or Crossref, and the check at
+# submission (articles/reference_checks.py).
+
+FILLED_FIELDS = ("authors", "title", "journal", "year")
+
+
+@dataclass(frozen=True)
+class ReferenceFill:
+    """One editor row after "Fill in from PubMed/Crossref": the fields to
+    show (the author's own, with the empty ones filled) and what happened."""
+
+    index: int
+    fields: dict
+    outcome: str  # "filled", "checked", "not_found", "unavailable"
+    message: str
+
+
+def references_fill(*, user, article: Article | None, rows: dict[int, dict]) -> list[ReferenceFill]:
+    """Look up the rows (editor row index -> fields) that have a PMID or
+    DOI and fill their empty authors, title, journal and year; everything
+    the author typed stays. Writes nothing but the lookup cache: the draft
+    stores the record when it is saved. Only people who may edit the draft
+    (or, for a new article, write one) may ask."""
+    allowed = may_edit(user, article) if article is not None else may_write_articles(user)
+    if not allowed:
+        raise PermissionDenied("Only the article's authors can fill in its references.")
+    if not lookups_enabled():
+        raise ValidationError("Looking references up is switched off on this server.")
+    results = []
+    unavailable = ""
+    with SourceClient() as client:
+        for index, fields in rows.items():
+            probe = Reference(**{name: fields.get(name) or "" for name in ("pmid", "doi")})
+            if not has_identifier(probe):
+                continue
+            name = reference_checks.service_name(probe)
+            label = f"Reference row {index + 1}"
+            if unavailable:
+                results.append(ReferenceFill(index, fields, "unavailable", unavailable % label))
+                continue
+            try:
+                record = lookup(probe, client=client)
+            except SourceNotFound as exc:
+                results.append(
+                    ReferenceFill(index, fields, "not_found", f"{label}: {exc} Check the number.")
+                )
+                continue
+            except LookupsSwitchedOff:
+                raise
+            except SourceUnavailable:
+                unavailable = (
+                    f"%s: {name} could not be reached just now, so nothing was filled in. "
+                    "Try again in a few minutes; what you typed is kept."
+                )
+                results.append(ReferenceFill(index, fields, "unavailable", unavailable % label))
+                continue
+            found = {**record.as_stored(), "authors": ", ".join(record.authors)}
+            filled = {
+                field: found[field]
+                for field in FILLED_FIELDS
+                if not fields.get(field) and found.get(field)
+            }
+            merged = {**fields, **filled}
+            if filled:
+                names = [Reference._meta.get_field(f).verbose_name for f in filled]
+                listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+                message = f"{label}: filled in the {listed} from {name}."
+                outcome = "filled"
+            else:
+                message = f"{label}: nothing was empty; {name}'s record was compared."
+                outcome = "checked"
+            entered = Reference(
+                title=merged.get("title") or "",
+                authors=merged.get("authors") or "",
+                year=merged.get("year") or None,
+            )
+            if problems := mismatches(entered, record, label=label):
+                message += " " + " ".join(problems)
+            results.append(ReferenceFill(index, merged, outcome, message))
+    return results
+
+
+SUBMIT_ACTIONS = ("submit", "resubmit")
+
+
+def article_submit(
+    *, article: Article, by, action: str = "submit", comment: str = "", seen_state=None
+) -> Article:
+    """Submit (or resubmit) the open draft after checking its references
+    against PubMed and Crossref. The lookups run first, outside the
+    transaction; then, in one transaction, the fetched records are stored on
+    the references, the draft is frozen (Article.fire) and each check is
+    recorded. With the policy's `reference_problems_block`, a reference that
+    does not resolve or differs from its record refuses the submission
+    (TransitionRefused naming each one, audited). A service that cannot be
+    reached never blocks: those checks are queued for later."""
+    if action not in SUBMIT_ACTIONS:
+        raise ValueError(f"{action} is not a submission.")
+    spec = Article.transition_spec(action)
+    if not spec.has_perm(article, by):
+        raise PermissionDenied(
+            transition_refusal(spec.permission, spec.custom.get("label", action), by, article)
+        )
+    revision = article.current_revision
+    checked = (
+        lookups_enabled()
+        and revision is not None
+        and not revision.is_frozen
+        and can_proceed(getattr(article, action), check_conditions=False)
+    )
+    outcomes = reference_checks.check_references(revision.references.all()) if checked else {}
+    problems = [p for outcome in outcomes.values() if outcome.blocks for p in outcome.problems]
+    if problems and EditorialPolicy.current().reference_problems_block:
+        AuditEntry.note(
+            article,
+            by,
+            "submission_refused_references",
+            (reference_checks.summary(outcomes.values()) + " " + " ".join(problems))[:5000],
+        )
+        raise TransitionRefused(
+            [
+                "The editorial policy asks that every reference with a PMID or DOI match "
+                "its record before submission. Correct these and submit again:",
+                *problems,
+            ]
+        )
+    with transaction.atomic():
+        for reference_id, outcome in outcomes.items():
+            if outcome.record is not None:
+                Reference.objects.filter(pk=reference_id, revision=revision).update(
+                    source_record=outcome.record.as_stored()
+                )
+        article = article.fire(action, by=by, comment=comment, seen_state=seen_state)
+        if outcomes:
+            present = set(revision.references.values_list("pk", flat=True))
+            reference_checks.save_outcomes(
+                {pk: outcome for pk, outcome in outcomes.items() if pk in present}
+            )
+            AuditEntry.note(
+                article,
+                by,
+                "references_checked",
+                (reference_checks.summary(outcomes.values()) + " " + " ".join(problems))[:5000],
+            )
+            if ReferenceCheck.objects.filter(
+                reference__revision=revision, status__in=UNSETTLED_CHECK_STATUSES
+            ).exists():
+                enqueue_on_commit(reference_checks.check_revision_references, revision.pk)
+    return article

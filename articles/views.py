@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +15,7 @@ from accounts.rules import is_editor, may_write_articles
 from core.form_problems import add_service_errors
 
 from . import desk as desk_tasks
-from . import services
+from . import reference_checks, services
 from .forms import (
     ArticleDraftForm,
     CompareForm,
@@ -180,6 +182,31 @@ def _with_pasted_rows(data) -> tuple[object, list[str]]:
     return data, notices
 
 
+def _with_filled_rows(request, article: Article | None, data) -> tuple[object, dict, list[str]]:
+    """The posted editor data with each row that has a PMID or DOI filled
+    in from PubMed or Crossref (only its empty fields), a note per row, and
+    general notes."""
+    rows = {}
+    for i in range(_total_forms(data)):
+        if data.get(f"refs-{i}-DELETE"):
+            continue
+        rows[i] = {name: data.get(f"refs-{i}-{name}", "") for name in REFERENCE_FIELDS}
+    try:
+        results = services.references_fill(user=request.user, article=article, rows=rows)
+    except ValidationError as exc:
+        return data, {}, exc.messages
+    if not results:
+        return data, {}, ["No reference row has a PMID or DOI to look up."]
+    data = data.copy()
+    notes = {}
+    for result in results:
+        for name in services.FILLED_FIELDS:
+            value = result.fields.get(name)
+            data[f"refs-{result.index}-{name}"] = "" if value is None else str(value)
+        notes[result.index] = result
+    return data, notes, []
+
+
 def _draft_editor(request, article: Article | None):
     """Create (article is None) or edit a draft. One form, several buttons:
     save, preview, add a reference row, split pasted references. Every
@@ -198,8 +225,13 @@ def _draft_editor(request, article: Article | None):
             data = _with_extra_row(data)
         elif action == "split_references":
             data, context["notices"] = _with_pasted_rows(data)
+        elif action == "fill_references":
+            data, fills, context["notices"] = _with_filled_rows(request, article, data)
         form = ArticleDraftForm(data, **options)
         formset = ReferenceFormSet(data, prefix="refs")
+        if action == "fill_references":
+            for index, ref_form in enumerate(formset):
+                ref_form.lookup_note = fills.get(index)
         valid = form.is_valid() and formset.is_valid()
         if valid:
             references = formset.references()
@@ -523,6 +555,9 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         "valid_signoffs": article.valid_signoff_count(),
         "quorum": EditorialPolicy.current().board_quorum,
         "audit_entries": _history_for(article, user),
+        "reference_report": reference_checks.report_for(current)
+        if current is not None and current.is_frozen
+        else None,
         "today": timezone.localdate(),
         "can_move_revision_due_date": changes_requested and moves_due_dates(user, article),
         "can_issue_notice": handles
@@ -604,9 +639,14 @@ def article_transition(request, pk: int, name: str):
         # notice page (articles.services.article_notice_issue) fires it.
         return redirect(spec.custom["link"], article.pk)
     label = spec.custom.get("label", name)
+    # Submitting checks the references first (services.article_submit).
+    fire = (
+        partial(services.article_submit, article=article, action=name)
+        if name in services.SUBMIT_ACTIONS
+        else partial(article.fire, name)
+    )
     try:
-        article = article.fire(
-            name,
+        article = fire(
             by=request.user,
             comment=form.cleaned_data["comment"],
             seen_state=form.cleaned_data["seen_state"] or None,

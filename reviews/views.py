@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import AudienceLevel
 from accounts.rules import is_board_member, is_reviewer
+from articles import reference_checks
 from articles.forms import TransitionForm
 from articles.models import (
     Article,
@@ -382,6 +383,7 @@ def _reviewer_context(assignment: ReviewAssignment) -> dict:
         "assignment": assignment,
         "round": review_round,
         "revision": revision,
+        "reference_report": reference_checks.report_for(revision),
         "readability": readability_report(
             revision, EditorialPolicy.current().patient_readability_grade
         ),

@@ -11,7 +11,8 @@
 - `source_alerts`: retractions, corrections and concerns found about cited studies;
 - `discussion`: threads about an article and their messages;
 - `glossary` and `reader_questions`: the glossary and readers' messages;
-- `sources`: PubMed's and Crossref's cached answers about references.
+- `sources`: PubMed's and Crossref's cached answers about references, and
+  what the submission check found for each reference.
 
 Imports run one way (policy <- workflow <- article <- revision <- audit), so
 a module reaches a model defined after it through a relation instead.
@@ -34,7 +35,7 @@ from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersio
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
 from .source_alerts import SourceAlert, SourceAlertKind
-from .sources import SourceResponse
+from .sources import UNSETTLED_CHECK_STATUSES, CheckStatus, ReferenceCheck, SourceResponse
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
 
 __all__ = [
@@ -42,11 +43,13 @@ __all__ = [
     "EDITABLE_STATES",
     "PUBLIC_STAGE_OF_STATE",
     "SETTING_FIELDS",
+    "UNSETTLED_CHECK_STATUSES",
     "Article",
     "ArticleChanged",
     "ArticleNotice",
     "ArticleState",
     "AuditEntry",
+    "CheckStatus",
     "Discussion",
     "DiscussionAudience",
     "DiscussionMessage",
@@ -61,6 +64,7 @@ __all__ = [
     "PublicStage",
     "ReaderQuestion",
     "Reference",
+    "ReferenceCheck",
     "Revision",
     "RevisionReminderSent",
     "SourceAlert",

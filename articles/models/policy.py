@@ -42,6 +42,7 @@ SETTING_FIELDS = (
     "show_overdue_publicly",
     "patient_readability_grade",
     "retraction_brings_review_forward",
+    "reference_problems_block",
 )
 
 
@@ -113,6 +114,13 @@ class EditorialPolicy(models.Model):
         default=False,
         help_text="When the daily check finds that a study a published article cites was "
         "retracted, its next review becomes due today.",
+    )
+    reference_problems_block = models.BooleanField(
+        "unverified references block submission",
+        default=False,
+        help_text="When a reference's PMID or DOI does not resolve, or its title, year or first "
+        "author differs from PubMed's or Crossref's record, refuse the submission (otherwise "
+        "the differences are only listed for the authors, editors and reviewers).",
     )
     text = models.TextField(
         "policy text",

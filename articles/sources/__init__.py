@@ -30,19 +30,33 @@ def has_identifier(reference) -> bool:
     return bool(reference.pmid.strip().isdigit() or reference.doi.strip().startswith("10."))
 
 
-def lookup(reference, *, fresh_within=None, client: SourceClient | None = None) -> SourceRecord:
+def lookup(
+    reference, *, fresh_within=None, client: SourceClient | None = None, cache_only=False
+) -> SourceRecord:
     """The record for `reference` (anything with `pmid` and `doi`): PubMed
     when it has a PMID, else Crossref. Raises SourceNotFound when the
     identifier does not resolve, SourceUnavailable when the service cannot
-    be reached (or lookups are switched off)."""
-    if not lookups_enabled():
+    be reached (or lookups are switched off). `cache_only`: from the answers
+    already cached, whatever their age, never the network."""
+    if not lookups_enabled() and not cache_only:
         raise LookupsSwitchedOff("Reference lookups are switched off on this server.")
     pmid, doi = reference.pmid.strip(), reference.doi.strip()
     if pmid.isdigit():
-        return lookup_pmid(pmid, fresh_within=fresh_within, client=client)
+        return lookup_pmid(pmid, fresh_within=fresh_within, client=client, cache_only=cache_only)
     if doi.startswith("10."):
-        return lookup_doi(doi, fresh_within=fresh_within, client=client)
+        return lookup_doi(doi, fresh_within=fresh_within, client=client, cache_only=cache_only)
     raise SourceNotFound("The reference has neither a PMID nor a DOI to look up.")
+
+
+def cached_record(reference, *, client: SourceClient | None = None) -> SourceRecord | None:
+    """The record last fetched for `reference`'s identifier, if any (no
+    network): what a draft stores after the author filled it in."""
+    if not has_identifier(reference):
+        return None
+    try:
+        return lookup(reference, client=client, cache_only=True)
+    except (SourceNotFound, SourceUnavailable):
+        return None
 
 
 __all__ = [
@@ -52,6 +66,7 @@ __all__ = [
     "SourceRecord",
     "SourceUnavailable",
     "SourceUpdate",
+    "cached_record",
     "has_identifier",
     "lookup",
     "lookup_doi",

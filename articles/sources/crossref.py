@@ -116,7 +116,9 @@ def record_from_work(doi: str, work: dict) -> SourceRecord:
     )
 
 
-def lookup_doi(doi: str, *, fresh_within=None, client: SourceClient | None = None):
+def lookup_doi(
+    doi: str, *, fresh_within=None, client: SourceClient | None = None, cache_only=False
+):
     doi = doi.strip()
     if not doi.startswith("10."):
         raise SourceNotFound(f"“{doi}” is not a DOI.")
@@ -126,6 +128,7 @@ def lookup_doi(doi: str, *, fresh_within=None, client: SourceClient | None = Non
         answer = client.get(
             WORKS_URL + quote(doi, safe="/:()<>;"),
             fresh_within=fresh_within,
+            cache_only=cache_only,
         )
     finally:
         if own:

@@ -82,14 +82,22 @@ class SourceClient:
 
     def __init__(self, *, retries: int | None = None):
         self.retries = settings.REFERENCE_LOOKUP_RETRIES if retries is None else retries
-        self.http = httpx.Client(
-            timeout=httpx.Timeout(
-                settings.REFERENCE_LOOKUP_READ_TIMEOUT,
-                connect=settings.REFERENCE_LOOKUP_CONNECT_TIMEOUT,
-            ),
-            headers={"User-Agent": user_agent(), "Accept": "application/json"},
-            follow_redirects=True,
-        )
+        self._http = None
+
+    @property
+    def http(self) -> httpx.Client:
+        # Opened on the first real request: a client that only reads the
+        # cache never opens one.
+        if self._http is None:
+            self._http = httpx.Client(
+                timeout=httpx.Timeout(
+                    settings.REFERENCE_LOOKUP_READ_TIMEOUT,
+                    connect=settings.REFERENCE_LOOKUP_CONNECT_TIMEOUT,
+                ),
+                headers={"User-Agent": user_agent(), "Accept": "application/json"},
+                follow_redirects=True,
+            )
+        return self._http
 
     def __enter__(self):
         return self
@@ -98,7 +106,8 @@ class SourceClient:
         self.close()
 
     def close(self) -> None:
-        self.http.close()
+        if self._http is not None:
+            self._http.close()
 
     def get(
         self,
@@ -108,21 +117,28 @@ class SourceClient:
         private_params: dict | None = None,
         fresh_within: datetime.timedelta | None = None,
         found: Callable[[Answer], bool] = lambda answer: answer.status == 200,
+        cache_only: bool = False,
     ) -> Answer:
         """The answer for `url` with `params`: from the cache when it is
         young enough, else from the service (and then cached). Statuses below
         500 other than 429 are answers (a 404 is "not found"); the rest raise
         SourceUnavailable once the retries are spent. `private_params`
-        (contact, API key) are sent but are not part of the cache key."""
+        (contact, API key) are sent but are not part of the cache key.
+        `cache_only`: the cached answer whatever its age, never the network
+        (SourceUnavailable when there is none)."""
         key = url + ("?" + urlencode(sorted((params or {}).items())) if params else "")
         cached = SourceResponse.objects.filter(url=key).first()
         if cached is not None:
             answer = Answer(cached.status, cached.body, from_cache=True)
+            if cache_only:
+                return answer
             max_age = fresh_within
             if max_age is None:
                 max_age = FOUND_MAX_AGE if found(answer) else NOT_FOUND_MAX_AGE
             if max_age and cached.fetched_at >= timezone.now() - max_age:
                 return answer
+        if cache_only:
+            raise SourceUnavailable(f"No answer for {key} is cached.")
         answer = self._fetch(url, {**(params or {}), **(private_params or {})})
         SourceResponse.objects.update_or_create(
             url=key,

@@ -100,7 +100,9 @@ def record_from_entry(pmid: str, entry: dict) -> SourceRecord:
     )
 
 
-def lookup_pmid(pmid: str, *, fresh_within=None, client: SourceClient | None = None):
+def lookup_pmid(
+    pmid: str, *, fresh_within=None, client: SourceClient | None = None, cache_only=False
+):
     pmid = pmid.strip()
     if not pmid.isdigit():
         raise SourceNotFound(f"“{pmid}” is not a PMID.")
@@ -112,6 +114,7 @@ def lookup_pmid(pmid: str, *, fresh_within=None, client: SourceClient | None = N
             params={"db": "pubmed", "id": pmid, "retmode": "json"},
             private_params=ncbi_params(),
             fresh_within=fresh_within,
+            cache_only=cache_only,
             found=lambda answer: _entry(answer, pmid) is not None,
         )
     finally:
