@@ -484,3 +484,18 @@ def test_the_watch_is_a_daily_periodic_job():
 
     declared = {job.name: job.every for job in jobs()}
     assert declared["reader.tasks.watch_cited_studies"] == datetime.timedelta(days=1)
+
+
+def test_the_workspace_shows_the_alert_to_the_authors_and_the_clear_link_to_editors(
+    client, cited, recorded, author, editor
+):
+    _run()
+    alert = SourceAlert.objects.get(kind="retraction")
+    clear = reverse("office:source_alert", args=[alert.pk])
+    workspace = reverse("articles:workspace", args=[cited.pk])
+    client.force_login(author)
+    html = client.get(workspace).content.decode()
+    assert RETRACTION_LINE in html and clear not in html
+    client.force_login(editor)
+    html = client.get(workspace).content.decode()
+    assert RETRACTION_LINE in html and clear in html
