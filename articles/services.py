@@ -18,6 +18,7 @@ from core.background import enqueue_on_commit
 from . import handoffs, reference_checks, sources
 from .models import (
     AUDIENCE_FIELDS,
+    SOURCE_ALERT_SEVERITY,
     UNSETTLED_CHECK_STATUSES,
     Article,
     ArticleChanged,
@@ -738,7 +739,7 @@ def source_alerts_record(
         if article.published_revision_id != reference.revision_id:
             return []  # a newer revision was published since the references were read
         known = set(SourceAlert.objects.filter(reference=reference).values_list("kind", flat=True))
-        for kind, update in sorted(found.items(), key=lambda item: item[0]):
+        for kind, update in sorted(found.items(), key=lambda item: SOURCE_ALERT_SEVERITY[item[0]]):
             if kind in known:
                 continue
             try:

@@ -562,11 +562,9 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         else None,
         "today": timezone.localdate(),
         # What the retraction watch found about the studies the published text cites.
-        "source_alerts": list(
-            SourceAlert.objects.open()
-            .filter(article=article)
-            .select_related("reference")
-            .order_by("reference__position", "pk")
+        "source_alerts": sorted(
+            SourceAlert.objects.open().filter(article=article).select_related("reference"),
+            key=lambda alert: (alert.reference.position, alert.severity),
         ),
         "can_clear_source_alerts": may_clear_source_alert(user, article),
         "can_move_revision_due_date": changes_requested and moves_due_dates(user, article),

@@ -34,7 +34,7 @@ from .notices import ArticleNotice, NoticeKind
 from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
-from .source_alerts import SourceAlert, SourceAlertKind
+from .source_alerts import SOURCE_ALERT_SEVERITY, SourceAlert, SourceAlertKind
 from .sources import UNSETTLED_CHECK_STATUSES, CheckStatus, ReferenceCheck, SourceResponse
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
 
@@ -43,6 +43,7 @@ __all__ = [
     "EDITABLE_STATES",
     "PUBLIC_STAGE_OF_STATE",
     "SETTING_FIELDS",
+    "SOURCE_ALERT_SEVERITY",
     "UNSETTLED_CHECK_STATUSES",
     "Article",
     "ArticleChanged",

@@ -22,7 +22,7 @@ class SourceAlertKind(models.TextChoices):
 
 
 # Most serious first: the order editors and readers see them in.
-SEVERITY = {
+SOURCE_ALERT_SEVERITY = {
     SourceAlertKind.RETRACTION: 0,
     SourceAlertKind.EXPRESSION_OF_CONCERN: 1,
     SourceAlertKind.CORRECTION: 2,
@@ -99,7 +99,7 @@ class SourceAlert(models.Model):
 
     @property
     def severity(self) -> int:
-        return SEVERITY[self.kind]
+        return SOURCE_ALERT_SEVERITY[self.kind]
 
     @property
     def notice_url(self) -> str:
