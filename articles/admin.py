@@ -20,6 +20,7 @@ from .models import (
     Reference,
     Revision,
     RevisionReminderSent,
+    SourceAlert,
     review_records_hidden_from,
 )
 
@@ -131,6 +132,15 @@ class ArticleNoticeAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdm
     list_display = ("created_at", "article", "kind", "issued_by")
     list_filter = ("kind",)
     list_select_related = ("article", "issued_by")
+
+
+@admin.register(SourceAlert)
+class SourceAlertAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Raised by the retraction watch and cleared from /office/cited-studies/,
+    # both audited.
+    list_display = ("found_at", "article", "kind", "notice_date", "source", "cleared_at")
+    list_filter = ("kind", "source")
+    list_select_related = ("article",)
 
 
 @admin.register(EditorialPolicy)

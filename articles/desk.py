@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.rules import is_editor
 
-from .models import Article, ArticleState, ReaderQuestion
+from .models import Article, ArticleState, ReaderQuestion, SourceAlert
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,11 @@ def editor_tasks(user, today: date):
             "Reader questions to answer",
             ReaderQuestion.objects.unanswered_for(user).count(),
             reverse("office:questions"),
+        ),
+        Task(
+            "Alerts about cited studies (retracted, corrected or questioned)",
+            SourceAlert.objects.open_for_editor(user).count(),
+            reverse("office:source_alerts"),
         ),
     ]
 

@@ -202,6 +202,25 @@ def is_deciding_editor(user, article) -> bool:
     return is_handling_editor(user, article) and not has_reviewed(user, article)
 
 
+def source_alert_clear_problem(user, article) -> str:
+    """Why `user` may not clear an alert the retraction watch raised on
+    `article` (a retracted, corrected or questioned study it cites), or ""
+    if they may: whoever handles the article as its editor."""
+    if is_handling_editor(user, article):
+        return ""
+    if is_editor(user):
+        return "You are an author of this article, so another editor clears its alerts."
+    return "Only editors can review and clear alerts about the studies an article cites."
+
+
+@rules.predicate
+def may_clear_source_alert(user, article) -> bool:
+    """Editors who may handle the article clear the watch's alerts on it
+    (`source_alert_clear_problem` says why not). Query form:
+    `SourceAlertQuerySet.open_for_editor`."""
+    return not source_alert_clear_problem(user, article)
+
+
 # ---------------------------------------------------------------------------
 # Reviewers
 
@@ -492,3 +511,4 @@ rules.add_perm("articles.judge_article_for_board", is_independent_board_member)
 rules.add_perm("articles.sign_off_article", may_sign_off)
 rules.add_perm("articles.read_discussion", may_read_discussion)
 rules.add_perm("articles.move_due_dates", moves_due_dates)
+rules.add_perm("articles.clear_source_alert", may_clear_source_alert)

@@ -1,11 +1,12 @@
 import datetime
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -14,9 +15,10 @@ from accounts.rules import is_editor, may_write_articles, require_editor
 from core import outbox
 from core.background import enqueue_on_commit
 
-from . import handoffs, reference_checks
+from . import handoffs, reference_checks, sources
 from .models import (
     AUDIENCE_FIELDS,
+    SOURCE_ALERT_SEVERITY,
     UNSETTLED_CHECK_STATUSES,
     Article,
     ArticleChanged,
@@ -35,6 +37,8 @@ from .models import (
     Reference,
     ReferenceCheck,
     Revision,
+    SourceAlert,
+    SourceAlertKind,
     TransitionRefused,
 )
 from .models.discussion import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
@@ -46,9 +50,10 @@ from .rules import (
     may_edit,
     may_read_discussion,
     require_due_date_editor,
+    source_alert_clear_problem,
     transition_refusal,
 )
-from .signals import notice_issued, rereview_opened
+from .signals import notice_issued, rereview_opened, source_alert_changed
 from .sources import (
     LookupsSwitchedOff,
     SourceClient,
@@ -631,6 +636,279 @@ def revision_due_date_change(
             link=locked.get_absolute_url(),
             actor=editor,
         )
+    return locked
+
+
+# -- The retraction watch ------------------------------------------------
+# Every day (reader/tasks.py) each PMID and DOI cited by a published revision
+# is looked up again: PubMed's "Retracted Publication" type and its
+# comments-and-corrections links, Crossref's `updated-by` notices (the
+# publisher's and those Crossref took from Retraction Watch). What is found
+# becomes one SourceAlert per reference and kind, audited, told to the
+# people the article concerns, shown to editors and marked for readers.
+
+# An answer older than this is asked for again. The watch runs daily, so a
+# notice published since yesterday is seen; an answer the submission check
+# fetched this morning is fresh enough.
+WATCH_FRESH_WITHIN = datetime.timedelta(hours=12)
+
+# What the people an article concerns are told, by kind.
+ALERT_SUBJECTS = {
+    SourceAlertKind.RETRACTION: "A study cited in “{title}” was retracted",
+    SourceAlertKind.CORRECTION: "A study cited in “{title}” was corrected",
+    SourceAlertKind.EXPRESSION_OF_CONCERN: (
+        "The journal of a study cited in “{title}” published an expression of concern"
+    ),
+}
+
+Lookup = Callable[[str, str], "sources.SourceRecord"]
+
+
+def watch_lookup(kind: str, identifier: str) -> "sources.SourceRecord":
+    """Ask PubMed (`kind` "pmid") or Crossref ("doi") for a fresh answer."""
+    if kind == "pmid":
+        return sources.lookup_pmid(identifier, fresh_within=WATCH_FRESH_WITHIN)
+    return sources.lookup_doi(identifier, fresh_within=WATCH_FRESH_WITHIN)
+
+
+@dataclass
+class WatchReport:
+    """What one run of the watch did."""
+
+    asked: int = 0  # identifiers looked up (each once, however many cite it)
+    raised: list = field(default_factory=list)  # the SourceAlerts raised
+    unavailable: list = field(default_factory=list)  # could not be asked: next run retries
+    not_found: list = field(default_factory=list)
+
+
+def _identifiers(reference: Reference) -> list[tuple[str, str]]:
+    found = []
+    if (pmid := reference.pmid.strip()).isdigit():
+        found.append(("pmid", pmid))
+    if (doi := reference.doi.strip()).startswith("10."):
+        found.append(("doi", doi))
+    return found
+
+
+def _is_better(update, than) -> bool:
+    # A dated notice says more than an undated one; of two dated ones the
+    # first is when the study's standing changed.
+    if than.date is None:
+        return update.date is not None
+    return update.date is not None and update.date < than.date
+
+
+def source_updates_found(records: Iterable["sources.SourceRecord"]) -> dict:
+    """{kind: the notice to show} from what PubMed and Crossref said about
+    one study; PubMed's "Retracted Publication" type without a linked
+    notice still counts as a retraction (with no date)."""
+    best: dict = {}
+    for record in records:
+        updates = list(record.updates)
+        if record.retracted and not any(u.kind == SourceAlertKind.RETRACTION for u in updates):
+            updates.append(
+                sources.SourceUpdate(
+                    kind=SourceAlertKind.RETRACTION.value, date=None, notice="", source="pubmed"
+                )
+            )
+        for update in updates:
+            if update.kind not in SourceAlertKind.values:
+                continue
+            if update.kind not in best or _is_better(update, best[update.kind]):
+                best[update.kind] = update
+    return best
+
+
+def source_alerts_record(
+    *, reference: Reference, records: Sequence["sources.SourceRecord"], today: datetime.date
+) -> list[SourceAlert]:
+    """Raise an alert on `reference` for each retraction, correction or
+    expression of concern the `records` (what PubMed and Crossref said about
+    the study it cites) hold and no earlier run raised, while the reference
+    belongs to its article's published revision. Each is audited, marks the
+    reference on the public page and is told to the article's authors and
+    editors; a retraction brings the next review forward to `today` when the
+    policy says so (audited too). Running it again with the same records
+    changes nothing. Returns the alerts raised now."""
+    found = source_updates_found(records)
+    if not found:
+        return []
+    raised, moved = [], False
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=reference.revision.article_id)
+        if article.published_revision_id != reference.revision_id:
+            return []  # a newer revision was published since the references were read
+        known = set(SourceAlert.objects.filter(reference=reference).values_list("kind", flat=True))
+        for kind, update in sorted(found.items(), key=lambda item: SOURCE_ALERT_SEVERITY[item[0]]):
+            if kind in known:
+                continue
+            try:
+                with transaction.atomic():
+                    alert = SourceAlert.objects.create(
+                        article=article,
+                        reference=reference,
+                        kind=kind,
+                        notice_date=update.date,
+                        notice_identifier=update.notice[:200],
+                        source=update.source[:60],
+                        found_at=timezone.now(),
+                    )
+            except IntegrityError:
+                continue  # another run raised it a moment ago
+            AuditEntry.note(
+                article,
+                None,
+                "source_alert_raised",
+                f"{alert.editor_sentence} (found by {alert.source}"
+                + (f", notice {alert.notice_identifier}" if alert.notice_identifier else "")
+                + ").",
+                revision=article.published_revision,
+            )
+            if kind == SourceAlertKind.RETRACTION:
+                moved = _bring_review_forward(article, alert, today)
+            source_alert_changed.send(sender=SourceAlert, article=article, alert=alert)
+            raised.append(alert)
+        if raised:
+            _tell_about_alerts(article, raised, moved=moved)
+    return raised
+
+
+def _bring_review_forward(article: Article, alert: SourceAlert, today: datetime.date) -> bool:
+    """Make the next review due today, if the policy asks for it and it was later."""
+    if not EditorialPolicy.current().retraction_brings_review_forward:
+        return False
+    if article.next_review_due is not None and article.next_review_due <= today:
+        return False
+    was = article.next_review_due
+    article.next_review_due = today
+    article.save(update_fields=["next_review_due", "updated_at"])
+    AuditEntry.note(
+        article,
+        None,
+        "next_review_brought_forward",
+        f"Next review now due {today:%-d %b %Y}"
+        + (f" (was {was:%-d %b %Y})" if was else "")
+        + f": the study cited as reference {alert.reference.position} was retracted. "
+        "The editorial policy brings the review forward when that happens.",
+        revision=article.published_revision,
+    )
+    return True
+
+
+def _tell_about_alerts(article: Article, alerts: list[SourceAlert], *, moved: bool) -> None:
+    """One message per study to its article's authors and editors, however
+    many notices were found about it at once (named by the most serious)."""
+    alerts = sorted(alerts, key=lambda alert: alert.severity)
+    subject = ALERT_SUBJECTS[alerts[0].kind].format(title=article.title)
+    body = " ".join(alert.editor_sentence for alert in alerts)
+    if moved:
+        body += " Its next review is now due today."
+    notify(
+        article.authors.all(),
+        kind="source_alert_raised",
+        subject=subject,
+        body=body + " The editors will look at what it means for the article.",
+        link=handoffs.workspace(article),
+    )
+    notify(
+        article.editors_to_notify(),
+        kind="source_alert_raised",
+        subject=subject,
+        body=body,
+        link=reverse("office:source_alert", args=[alerts[0].pk]),
+    )
+
+
+def source_alerts_check(
+    *, articles, lookup: Lookup = watch_lookup, today: datetime.date | None = None
+) -> WatchReport:
+    """Look up every PMID and DOI cited by the published revisions of
+    `articles` (each identifier once per run, however many references cite
+    it) and raise what is new (`source_alerts_record`). An identifier that
+    cannot be asked (network down, service busy) is logged and skipped: the
+    others go on and the next run asks again. Nothing is written for a
+    study with no notices."""
+    today = today or timezone.localdate()
+    report = WatchReport()
+    references = (
+        Reference.objects.filter(revision__in=articles.values("published_revision"))
+        .exclude(pmid="", doi="")
+        .select_related("revision")
+        .order_by("revision_id", "position")
+    )
+    answers: dict[tuple[str, str], object] = {}
+    for reference in references:
+        records = []
+        for kind, identifier in _identifiers(reference):
+            key = (kind, identifier.lower())
+            if key not in answers:
+                report.asked += 1
+                try:
+                    answers[key] = lookup(kind, identifier)
+                except sources.SourceNotFound:
+                    answers[key] = None
+                    report.not_found.append(f"{kind}:{identifier}")
+                except sources.SourceUnavailable as exc:
+                    answers[key] = None
+                    report.unavailable.append(f"{kind}:{identifier}")
+                    logger.warning("Retraction watch: %s %s not checked: %s", kind, identifier, exc)
+            if answers[key] is not None:
+                records.append(answers[key])
+        if records:
+            report.raised += source_alerts_record(reference=reference, records=records, today=today)
+    return report
+
+
+def source_alert_clear(*, alert: SourceAlert, editor, reason: str) -> SourceAlert:
+    """An editor who may handle the article (`rules.may_clear_source_alert`)
+    clears an alert with a reason: it leaves the queue and the reference is
+    no longer marked for readers. The alert stays on record, the clearing
+    is audited and the article's authors and editors are told. Raises
+    PermissionDenied, ValidationError (no reason) and TransitionRefused
+    (already cleared)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Please say why the alert can be cleared."})
+    try:
+        SourceAlert._meta.get_field("clear_reason").run_validators(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
+    with transaction.atomic():
+        locked = (
+            SourceAlert.objects.select_for_update(of=("self",))
+            .select_related("reference")
+            .get(pk=alert.pk)
+        )
+        article = Article.objects.select_for_update().get(pk=locked.article_id)
+        if problem := source_alert_clear_problem(editor, article):
+            raise PermissionDenied(problem)
+        if locked.cleared_at is not None:
+            raise TransitionRefused(
+                [
+                    f"{locked.cleared_by} already cleared this alert on "
+                    f"{locked.cleared_at:%-d %b %Y}."
+                ]
+            )
+        locked.cleared_at = timezone.now()
+        locked.cleared_by = editor
+        locked.clear_reason = reason
+        locked.save(update_fields=["cleared_at", "cleared_by", "clear_reason"])
+        AuditEntry.note(
+            article,
+            editor,
+            "source_alert_cleared",
+            f"Cleared: {locked.editor_sentence} Reason: {reason}",
+            revision=locked.reference.revision,
+        )
+        notify(
+            [*article.authors.all(), *article.editors_to_notify()],
+            kind="source_alert_cleared",
+            subject=f"Alert cleared on “{article.title}”",
+            body=f"{editor} cleared the alert “{locked.editor_sentence}”\n\n{reason}",
+            link=handoffs.workspace(article),
+            actor=editor,
+        )
+        source_alert_changed.send(sender=SourceAlert, article=article, alert=locked)
     return locked
 
 

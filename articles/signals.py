@@ -15,3 +15,8 @@ rereview_opened = Signal()
 # a published article, inside that transaction: the public page, its feed
 # entries and its history must show it. Arguments: article, notice.
 notice_issued = Signal()
+
+# Sent when the retraction watch raises an alert on a reference of a
+# published article, or an editor clears one, inside that transaction: the
+# public page marks the reference (or stops). Arguments: article, alert.
+source_alert_changed = Signal()

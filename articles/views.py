@@ -39,6 +39,7 @@ from .models import (
     NoticeKind,
     Reference,
     Revision,
+    SourceAlert,
     TransitionRefused,
 )
 from .rules import (
@@ -48,6 +49,7 @@ from .rules import (
     holds_review_invitation,
     is_author_of,
     is_handling_editor,
+    may_clear_source_alert,
     may_delete_draft,
     may_edit,
     may_sign_off,
@@ -559,6 +561,12 @@ def _render_workspace(request, article: Article, *, failed=None, status=200):
         if current is not None and current.is_frozen
         else None,
         "today": timezone.localdate(),
+        # What the retraction watch found about the studies the published text cites.
+        "source_alerts": sorted(
+            SourceAlert.objects.open().filter(article=article).select_related("reference"),
+            key=lambda alert: (alert.reference.position, alert.severity),
+        ),
+        "can_clear_source_alerts": may_clear_source_alert(user, article),
         "can_move_revision_due_date": changes_requested and moves_due_dates(user, article),
         "can_issue_notice": handles
         and article.published_revision_id is not None

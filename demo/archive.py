@@ -623,7 +623,10 @@ ARCHIVE: list[dict[str, Any]] = [
             "5 mg/kg a day it stays under 2% for the first ten years [2].\n\n## Risk "
             "factors\n\n- Kidney disease.\n- Tamoxifen.\n- Pre-existing retinal or macular "
             "disease [1].\n\n## Screening\n\nAutomated visual fields with spectral-domain "
-            "OCT; in Asian patients, include the area beyond the central macula [1]."
+            "OCT; in Asian patients, include the area beyond the central macula [1].\n\n"
+            "## Beyond the eye\n\nLong-term users can also develop heart rhythm "
+            "problems; a large registry analysis reported more arrhythmias in treated "
+            "patients [3]."
         ),
         "references": [
             ref(
@@ -639,6 +642,19 @@ ARCHIVE: list[dict[str, Any]] = [
                 "JAMA Ophthalmol",
                 2014,
             ),
+            # With its identifiers: the journal retracted it, and the demo's
+            # retraction watch (demo/recorded.py) finds that out.
+            {
+                **ref(
+                    "Mehra MR, Desai SS, Ruschitzka F, Patel AN",
+                    "Hydroxychloroquine or chloroquine with or without a macrolide for "
+                    "treatment of COVID-19: a multinational registry analysis",
+                    "Lancet",
+                    2020,
+                ),
+                "pmid": "32450107",
+                "doi": "10.1016/S0140-6736(20)31180-6",
+            },
         ],
         "steps": approval(
             "author",

@@ -19,6 +19,17 @@ class PolicyForm(RefuseControlCharacters, forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 20}), "public_from": forms.RadioSelect}
 
 
+class SourceAlertClearForm(RefuseControlCharacters, forms.Form):
+    reason = forms.CharField(
+        label="Why can this alert be cleared?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Kept in the audit log and sent to the authors and editors; for example "
+        "“The notice concerns a different paper with the same title” or “Updated in "
+        "revision 4: the claim now rests on references 2 and 5”.",
+    )
+
+
 class GlossaryTermForm(forms.ModelForm):
     class Meta:
         model = GlossaryTerm

@@ -6,7 +6,7 @@ costs the same few queries however many articles are in the pipeline."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from articles.models import ArticleState, EditorialPolicy
+from articles.models import ArticleState, EditorialPolicy, SourceAlertKind
 from reviews.models import ReviewAssignment
 from reviews.progress import RoundProgress
 
@@ -21,13 +21,15 @@ BADGES = {
     URGENT: (
         "Urgent",
         "danger",
-        "a deadline has passed, or the article cannot move until an editor acts",
+        "a deadline has passed, the article cannot move until an editor acts, "
+        "or a study a published article cites was retracted",
     ),
     SOON: (
         "Soon",
         "warning",
         f"needs an editor within days: an invitation unanswered for {UNANSWERED_AFTER_DAYS} days "
-        "or more, too few reviewers, a re-review due, a reader's message",
+        "or more, too few reviewers, a re-review due, a reader's message, a correction or "
+        "an expression of concern about a cited study",
     ),
     NEW: (
         "New",
@@ -43,6 +45,8 @@ class QueueRow:
     article: object
     items: list[tuple[int, str]] = field(default_factory=list)  # (urgency, what is waiting)
     waiting_on: str = ""
+    # The retraction watch's open alerts, each linked to the page that clears it.
+    source_alerts: list = field(default_factory=list)
 
     @property
     def urgency(self) -> int:
@@ -146,6 +150,11 @@ def editor_queue_items(articles, *, today: date) -> list[QueueRow]:
         elif article.state == ArticleState.BOARD_REVIEW:
             row.items.append((0, "Waiting for Advisory Board sign-off."))
             row.waiting_on = "Advisory Board"
+        for alert in sorted(getattr(article, "open_source_alerts", ()), key=lambda a: a.severity):
+            urgency = URGENT if alert.kind == SourceAlertKind.RETRACTION else SOON
+            row.items.append((urgency, alert.editor_sentence))
+            row.source_alerts.append(alert)
+            row.waiting_on = row.waiting_on or "Editor"
         questions = getattr(article, "open_questions", 0)
         if questions:
             plural = "s" if questions != 1 else ""

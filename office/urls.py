@@ -17,4 +17,6 @@ urlpatterns = [
     path("questions/<int:pk>/handle/", views.reader_question_handle, name="question_handle"),
     path("policy/", views.policy_edit, name="policy"),
     path("verification/", views.verification, name="verification"),
+    path("cited-studies/", views.source_alerts, name="source_alerts"),
+    path("cited-studies/<int:pk>/", views.source_alert, name="source_alert"),
 ]

@@ -3,7 +3,7 @@ audit log, glossary, reader questions, policy, signature verification)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,15 +22,17 @@ from articles.models import (
     PolicyChanged,
     PolicyVersion,
     ReaderQuestion,
+    SourceAlert,
     TransitionRefused,
 )
-from core.form_problems import FormProblem
+from articles.rules import source_alert_clear_problem
+from core.form_problems import FormProblem, add_service_errors
 from reviews.models import BoardSignoff, ExtensionRequest, ReviewAssignment, ReviewRound
 from reviews.verification import verify_revision
 
 from . import figures as office_figures
 from .csv_export import csv_download
-from .forms import AuditFilterForm, GlossaryTermForm, PolicyForm
+from .forms import AuditFilterForm, GlossaryTermForm, PolicyForm, SourceAlertClearForm
 from .queue import BADGES, editor_queue_items
 
 
@@ -305,6 +307,7 @@ def office(request):
     states = [(ArticleState(value).label, count) for value, count in by_state.items()]
     # How many there are in all, the header counts already (work_counts).
     questions = ReaderQuestion.objects.unanswered_for(request.user)
+    alerts = _open_source_alerts(request.user)
     return render(
         request,
         "office/dashboard.html",
@@ -314,6 +317,9 @@ def office(request):
             "durations": office_figures.days_in_state(),
             "reviews": office_figures.review_counts(today, viewer=request.user),
             "rereview_due": office_figures.due_for_rereview(today),
+            # Most serious first; the whole list is one link away.
+            "source_alerts": alerts[:10],
+            "source_alert_count": len(alerts),
             "questions": questions.select_related("article").order_by("created_at")[:5],
             "workload": office_figures.reviewer_workload(today, viewer=request.user),
             "window_days": office_figures.WINDOW_DAYS,
@@ -327,6 +333,7 @@ def queue(request):
     require_editor(request.user, "The editorial queue is for editors.")
     state = request.GET.get("state", "")
     open_questions = ReaderQuestion.objects.filter(article=OuterRef("pk"), handled_at__isnull=True)
+    open_alerts = SourceAlert.objects.open().filter(article=OuterRef("pk"))
     articles = (
         Article.objects.handleable_by(request.user)
         .filter(
@@ -340,6 +347,7 @@ def queue(request):
             )
             | Q(state=ArticleState.APPROVED, rereview_due_since__isnull=False)
             | Q(state=ArticleState.APPROVED) & Exists(open_questions)
+            | Q(state=ArticleState.APPROVED) & Exists(open_alerts)
         )
         .annotate(
             open_questions=Count(
@@ -349,6 +357,11 @@ def queue(request):
         .select_related("current_revision")
         .prefetch_related(
             "authors",
+            Prefetch(
+                "source_alerts",
+                queryset=SourceAlert.objects.open().select_related("reference"),
+                to_attr="open_source_alerts",
+            ),
             Prefetch(
                 "review_rounds",
                 queryset=ReviewRound.objects.order_by("number").prefetch_related(
@@ -428,3 +441,61 @@ def verification(request):
             }
         )
     return render(request, "office/verification.html", {"rows": rows})
+
+
+def _open_source_alerts(user) -> list[SourceAlert]:
+    """Open alerts on articles `user` may handle, most serious first, then newest."""
+    alerts = list(SourceAlert.objects.open_for_editor(user).with_details())
+    return sorted(alerts, key=lambda alert: (alert.severity, -alert.found_at.timestamp()))
+
+
+@require_safe
+@login_required
+def source_alerts(request):
+    """What the retraction watch found about the studies published articles
+    cite: the open alerts, then the ones cleared lately."""
+    require_editor(request.user, "Alerts about cited studies are handled by editors.")
+    cleared = (
+        SourceAlert.objects.filter(
+            article__in=Article.objects.handleable_by(request.user), cleared_at__isnull=False
+        )
+        .with_details()
+        .order_by("-cleared_at")[:20]
+    )
+    return render(
+        request,
+        "office/source_alerts.html",
+        {"alerts": _open_source_alerts(request.user), "cleared": cleared},
+    )
+
+
+@login_required
+def source_alert(request, pk: int):
+    """One alert, and the form that clears it with a reason (editors who may
+    handle the article: `rules.may_clear_source_alert`)."""
+    alert = get_object_or_404(SourceAlert.objects.with_details(), pk=pk)
+    if problem := source_alert_clear_problem(request.user, alert.article):
+        raise PermissionDenied(problem)
+    form = SourceAlertClearForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.source_alert_clear(
+                    alert=alert, editor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except TransitionRefused as exc:
+                form.add_error(None, exc.problems)
+                status = 409
+            else:
+                messages.success(request, "Alert cleared; the authors and editors were told.")
+                return redirect("office:source_alerts")
+    return render(
+        request,
+        "office/source_alert.html",
+        {"alert": alert, "form": form},
+        status=status,
+    )

@@ -29,7 +29,12 @@ from django.middleware.csrf import get_token
 
 from accounts.models import AudienceLevel, User
 from articles.models import Article, EditorialPolicy, GlossaryTerm
-from articles.signals import article_transitioned, notice_issued, rereview_opened
+from articles.signals import (
+    article_transitioned,
+    notice_issued,
+    rereview_opened,
+    source_alert_changed,
+)
 from reviews.models import ReviewAssignment, ReviewRound
 
 from .audience import AUDIENCE_COOKIE
@@ -131,6 +136,9 @@ def connect_receivers() -> None:
     rereview_opened.connect(_article_moved, dispatch_uid="reader.page-cache-rereview")
     # A correction, update or retraction shows at the top of the page at once.
     notice_issued.connect(_article_moved, dispatch_uid="reader.page-cache-notice")
+    # A cited study found retracted, corrected or questioned (or the alert
+    # cleared): its reference's mark, and perhaps the next review date.
+    source_alert_changed.connect(_article_moved, dispatch_uid="reader.page-cache-source-alert")
     # Public pages show the policy's settings and people's names.
     post_save.connect(site_changed, sender=EditorialPolicy, dispatch_uid="page-policy")
     post_save.connect(person_saved, sender=User, dispatch_uid="page-people")

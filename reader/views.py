@@ -23,7 +23,14 @@ from django_ratelimit.decorators import ratelimit
 from accounts.models import AudienceLevel, Role, User
 from articles import services
 from articles.forms import AudienceForm, ReaderQuestionForm
-from articles.models import ArticleNotice, NoticeKind, PolicyVersion, PublicFrom
+from articles.models import (
+    ArticleNotice,
+    NoticeKind,
+    PolicyVersion,
+    PublicFrom,
+    SourceAlert,
+    SourceAlertKind,
+)
 from articles.text.rendering import render_body
 from reviews.models import BoardSignoff
 from reviews.verification import valid_signatures, verify_revision
@@ -65,6 +72,9 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     published = revision.pk == article.published_revision_id
     retracted = is_retracted(article)
     notices = list(article.notices.all()) if published and article.has_notices else []
+    source_alerts = (
+        _mark_cited_studies(references) if published and article.has_source_alerts else []
+    )
     signoffs = []
     if published and not retracted:
         # Signatures are checked against the text as it is now, not a stored
@@ -111,6 +121,9 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         "retracted": retracted,
         "retraction": next((n for n in notices if n.kind == NoticeKind.RETRACTION), None),
         "notices": [n for n in notices if n.kind != NoticeKind.RETRACTION],
+        # Part of the reference list's fragment key: the marks are not in the
+        # signed revision, so its content hash alone would keep them stale.
+        "source_marks_key": ",".join(str(alert.pk) for alert in source_alerts) or "none",
         # An earlier approval than the shown one: there is a history to see.
         "updated": published
         and article.first_approved_at is not None
@@ -125,7 +138,16 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         or ReaderQuestionForm(initial={"audience": audience, "kind": "question"}),
     }
     validators = _validators(
-        request, article, revision, audience, from_link, signoffs, policy, progress, notices
+        request,
+        article,
+        revision,
+        audience,
+        from_link,
+        signoffs,
+        policy,
+        progress,
+        notices,
+        source_alerts,
     )
     if validators and status == 200:
         etag, last_modified = validators
@@ -145,9 +167,30 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     return response
 
 
+def _mark_cited_studies(references: list) -> list[SourceAlert]:
+    """The open alerts on the shown references, each reference given the
+    alerts readers see under it (`source_marks`: a retraction alone, else
+    the others, most serious first). One query, however many references
+    and alerts."""
+    alerts = list(
+        SourceAlert.objects.open()
+        .filter(reference__in=[ref.pk for ref in references])
+        .order_by("reference_id", "pk")
+    )
+    by_reference: dict[int, list[SourceAlert]] = {}
+    for alert in alerts:
+        by_reference.setdefault(alert.reference_id, []).append(alert)
+    for ref in references:
+        marks = sorted(by_reference.get(ref.pk, []), key=lambda a: a.severity)
+        # A retracted study: what else was said about it no longer matters to readers.
+        ref.source_marks = [a for a in marks if a.kind == SourceAlertKind.RETRACTION] or marks
+    return alerts
+
+
 def _validators(
-    request, article, revision, audience, from_link, signoffs, policy, progress, notices
-):
+    request, article, revision, audience, from_link, signoffs, policy, progress, notices,
+    source_alerts,
+):  # fmt: skip
     """(ETag, Last-Modified) for an anonymous reader's view of the page, or
     None when the page is personal (signed in, or carrying a message)."""
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
@@ -162,10 +205,12 @@ def _validators(
         progress, [(a.pk, a.name_with_credentials, a.disclosure) for a in article.authors.all()],
         [signoff.signer.disclosure for signoff in signoffs],
         [notice.pk for notice in notices],
+        [alert.pk for alert in source_alerts],
     ]  # fmt: skip
     etag = quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
     dates = [revision.submitted_at, revision.approved_at, policy.updated_at]
     dates += [notice.created_at for notice in notices]
+    dates += [alert.found_at for alert in source_alerts]
     return etag, max(d for d in dates if d)
 
 

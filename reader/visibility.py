@@ -32,6 +32,7 @@ from articles.models import (
     EditorialPolicy,
     PublicFrom,
     Revision,
+    SourceAlert,
 )
 
 from .review_progress import published_peer_reviewers
@@ -93,13 +94,20 @@ class PublicArticleQuerySet(models.QuerySet):
         """What the article page shows of an article besides its text, with
         the article: its published revision, its authors (the byline, one
         query), whether it has notices (`has_notices`: most have none, so
-        they are read only when there are) and how many clinicians reviewed
-        the published revision (`published_peer_reviewers`)."""
+        they are read only when there are), whether the retraction watch
+        marks a study its published revision cites (`has_source_alerts`,
+        likewise) and how many clinicians reviewed the published revision
+        (`published_peer_reviewers`)."""
         return (
             self.select_related("published_revision")
             .prefetch_related(Prefetch("authors", queryset=User.objects.order_by("pk")))
             .annotate(
                 has_notices=Exists(ArticleNotice.objects.filter(article=OuterRef("pk"))),
+                has_source_alerts=Exists(
+                    SourceAlert.objects.open().filter(
+                        reference__revision=OuterRef("published_revision")
+                    )
+                ),
                 published_peer_reviewers=published_peer_reviewers(),
             )
         )

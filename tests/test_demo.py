@@ -209,3 +209,21 @@ def test_make_screenshots_finds_every_page_it_pictures_in_the_demo(demo, client)
     (decision,) = [shot for shot in shots if shot.name == "round-decision"]
     client.force_login(User.objects.get(username="editor"))
     assert "Round 2" in client.get(decision.path).content.decode()
+
+
+def test_demo_flags_the_published_article_that_cites_a_retracted_study(demo, client):
+    from articles.models import AuditEntry, SourceAlert
+
+    alert = SourceAlert.objects.get(kind="retraction")
+    article = alert.article
+    assert article.slug == "how-is-hydroxychloroquine-eye-damage-monitored"
+    assert alert.reference.pmid == "32450107" and alert.is_open
+    assert alert.notice_date == datetime.date(2020, 6, 5)
+    assert AuditEntry.objects.filter(article=article, action="source_alert_raised").exists()
+    # The demo's policy brings the review forward: due the day the watch ran.
+    assert article.next_review_due < timezone.localdate()
+    page = client.get(f"/articles/{article.slug}/").content.decode()
+    assert "This study was retracted on 5 June 2020." in page
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert SourceAlert.objects.count() == 2  # the retraction and the concern, once

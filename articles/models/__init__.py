@@ -8,6 +8,7 @@
 - `audit`: the append-only audit trail;
 - `due_dates`: reminders sent about authors' revision due dates;
 - `notices`: corrections, updates and retractions shown on a published article;
+- `source_alerts`: retractions, corrections and concerns found about cited studies;
 - `discussion`: threads about an article and their messages;
 - `glossary` and `reader_questions`: the glossary and readers' messages;
 - `sources`: PubMed's and Crossref's cached answers about references, and
@@ -33,6 +34,7 @@ from .notices import ArticleNotice, NoticeKind
 from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
+from .source_alerts import SOURCE_ALERT_SEVERITY, SourceAlert, SourceAlertKind
 from .sources import UNSETTLED_CHECK_STATUSES, CheckStatus, ReferenceCheck, SourceResponse
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
 
@@ -41,6 +43,7 @@ __all__ = [
     "EDITABLE_STATES",
     "PUBLIC_STAGE_OF_STATE",
     "SETTING_FIELDS",
+    "SOURCE_ALERT_SEVERITY",
     "UNSETTLED_CHECK_STATUSES",
     "Article",
     "ArticleChanged",
@@ -65,6 +68,8 @@ __all__ = [
     "ReferenceCheck",
     "Revision",
     "RevisionReminderSent",
+    "SourceAlert",
+    "SourceAlertKind",
     "SourceResponse",
     "TransitionRefused",
     "review_records_hidden_from",

@@ -41,6 +41,7 @@ SETTING_FIELDS = (
     "public_from",
     "show_overdue_publicly",
     "patient_readability_grade",
+    "retraction_brings_review_forward",
     "reference_problems_block",
 )
 
@@ -107,6 +108,12 @@ class EditorialPolicy(models.Model):
         default=8,
         validators=[MinValueValidator(3), MaxValueValidator(16)],
         help_text="Target reading grade for patient-level text.",
+    )
+    retraction_brings_review_forward = models.BooleanField(
+        "bring the re-review forward when a cited study is retracted",
+        default=False,
+        help_text="When the daily check finds that a study a published article cites was "
+        "retracted, its next review becomes due today.",
     )
     reference_problems_block = models.BooleanField(
         "unverified references block submission",

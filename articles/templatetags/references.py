@@ -47,4 +47,25 @@ def reference_entry(ref, number: int, cited) -> SafeString:
                 number,
             )
         )
+    for alert in getattr(ref, "source_marks", ()):
+        # Set by the public page from the retraction watch's open alerts
+        # (reader.views._mark_cited_studies); not part of the signed entry.
+        notice = (
+            format_html(
+                ' <a href="{}" rel="noopener">Read the notice'
+                '<span class="visually-hidden"> about reference {}</span></a>',
+                alert.notice_url,
+                number,
+            )
+            if alert.notice_url
+            else ""
+        )
+        parts.append(
+            format_html(
+                ' <span class="source-alert source-alert-{} d-block"><strong>{}</strong>{}</span>',
+                alert.kind,
+                alert.reader_sentence,
+                notice,
+            )
+        )
     return format_html('<li id="ref-{}">{}</li>', number, mark_safe("".join(parts)))

@@ -32,9 +32,12 @@ from articles.services import (
     discussion_start,
     reader_question_handle,
     revision_save_draft,
+    source_alerts_check,
 )
 from core.models import PendingEmail
 from demo.content import ARTICLES, DISCLOSURE, GLOSSARY, PASSWORD, PEOPLE
+from demo.recorded import recorded_lookup
+from reader.models import PublicArticle
 from reviews.models import ReviewAssignment
 from reviews.services import (
     board_signoff_record,
@@ -56,6 +59,8 @@ JOINED_DAYS_AGO = 300
 # Office hours: each step happens between 09:00 and 16:00 local time, and the
 # steps of one day follow each other by STEP_GAP.
 STEP_GAP = datetime.timedelta(minutes=37)
+# When the demo's retraction watch ran and found the retracted study.
+WATCH_RAN_DAYS_AGO = 2
 
 
 class Command(BaseCommand):
@@ -85,8 +90,9 @@ class Command(BaseCommand):
                     password=make_password(PASSWORD)
                 )
             policy = EditorialPolicy.current()
-            if policy.board_quorum != 2:
+            if policy.board_quorum != 2 or not policy.retraction_brings_review_forward:
                 policy.board_quorum = 2
+                policy.retraction_brings_review_forward = True
                 policy.save()
             for term, explanation, synonyms in GLOSSARY:
                 GlossaryTerm.objects.get_or_create(
@@ -95,6 +101,14 @@ class Command(BaseCommand):
             last_email = PendingEmail.objects.order_by("-pk").values_list("pk", flat=True).first()
             for spec in missing:
                 self._article(spec, people, now)
+            # The daily retraction watch, on recorded answers (demo/recorded.py):
+            # it finds the retracted study one published article cites. A
+            # second load finds the alert there already and changes nothing.
+            with time_machine.travel(now - datetime.timedelta(days=WATCH_RAN_DAYS_AGO)):
+                source_alerts_check(
+                    articles=PublicArticle.objects.approved().filter(slug__in=slugs),
+                    lookup=recorded_lookup,
+                )
             # Their inboxes keep what happened; the outbox forgets the emails
             # before they are sent (the task finds nothing to send).
             PendingEmail.objects.filter(pk__gt=last_email or 0).delete()
