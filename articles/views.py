@@ -111,8 +111,8 @@ def _content_from(form) -> dict:
     return content
 
 
-def _readability(revision_like) -> list:
-    return readability_report(revision_like, EditorialPolicy.current().patient_readability_grade)
+def _readability(revision_like, policy: EditorialPolicy) -> list:
+    return readability_report(revision_like, policy.patient_readability_grade)
 
 
 _READERS = {AudienceLevel.PATIENT: "patients and caregivers", AudienceLevel.STUDENT: "students"}
@@ -208,7 +208,8 @@ def _draft_editor(request, article: Article | None):
             context["problems"] = citation_problems(
                 unsaved.all_bodies, _reference_instances(references)
             )
-            context["readability"] = _readability(unsaved)
+            policy = EditorialPolicy.current()
+            context["readability"] = _readability(unsaved, policy)
             unsaved.primary_audience = form.cleaned_data["primary_audience"]
             context["first_read"] = _first_read(unsaved)
         if valid and action == "preview":
@@ -225,6 +226,7 @@ def _draft_editor(request, article: Article | None):
                 "references": refs,
                 "versions": unsaved.audience_versions(reference_count=len(refs)),
             }
+            context["citation_style"] = policy.citation_style
         elif valid and action == "save":
             try:
                 article = _save_draft(request, article, form, references)
@@ -240,7 +242,7 @@ def _draft_editor(request, article: Article | None):
         if revision is not None:
             refs = list(revision.references.all())
             context["problems"] = citation_problems(revision.all_bodies, refs)
-            context["readability"] = _readability(revision)
+            context["readability"] = _readability(revision, EditorialPolicy.current())
             context["first_read"] = _first_read(revision)
     if article is not None and asks_for_response:
         context["decision"] = article.latest_decision()
@@ -658,6 +660,7 @@ def revision_detail(request, pk: int, number: int):
         number=number,
     )
     references = list(revision.references.all())
+    policy = EditorialPolicy.current()
     return render(
         request,
         "articles/revision_detail.html",
@@ -668,7 +671,8 @@ def revision_detail(request, pk: int, number: int):
             "problems": []
             if revision.is_frozen
             else citation_problems(revision.all_bodies, references),
-            "readability": _readability(revision),
+            "readability": _readability(revision, policy),
+            "citation_style": policy.citation_style,
             "signoffs": revision.signoffs.select_related("withdrawal", "revision"),
             "review_records_hidden": review_records_hidden(request.user, article),
         },

@@ -28,7 +28,14 @@ from .discussion import Discussion, DiscussionMessage, DiscussionReading
 from .due_dates import RevisionReminderSent
 from .glossary import GlossaryTerm
 from .notices import ArticleNotice, NoticeKind
-from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
+from .policy import (
+    SETTING_FIELDS,
+    CitationStyle,
+    EditorialPolicy,
+    PolicyChanged,
+    PolicyVersion,
+    PublicFrom,
+)
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
@@ -43,6 +50,7 @@ __all__ = [
     "ArticleNotice",
     "ArticleState",
     "AuditEntry",
+    "CitationStyle",
     "Discussion",
     "DiscussionAudience",
     "DiscussionMessage",

@@ -41,6 +41,7 @@ SETTING_FIELDS = (
     "public_from",
     "show_overdue_publicly",
     "patient_readability_grade",
+    "citation_style",
 )
 
 
@@ -51,6 +52,14 @@ class PublicFrom(models.TextChoices):
     APPROVAL = "approval", "Only once approved"
     REVIEW = "review", "From when an editor starts review"
     SUBMISSION = "submission", "From submission, before anyone has reviewed it"
+
+
+class CitationStyle(models.TextChoices):
+    """How reference lists are formatted (articles/text/csl.py names the CSL
+    style of each)."""
+
+    VANCOUVER = "vancouver", "Vancouver (ICMJE, NLM)"
+    AMA = "ama", "AMA (American Medical Association)"
 
 
 class PolicyChanged(Exception):
@@ -106,6 +115,14 @@ class EditorialPolicy(models.Model):
         default=8,
         validators=[MinValueValidator(3), MaxValueValidator(16)],
         help_text="Target reading grade for patient-level text.",
+    )
+    citation_style = models.CharField(
+        "reference style",
+        max_length=20,
+        choices=CitationStyle.choices,
+        default=CitationStyle.VANCOUVER,
+        help_text="How each entry of every reference list is written out, on public pages "
+        "and in the desk. The references themselves, as signed, stay the same.",
     )
     text = models.TextField(
         "policy text",
