@@ -151,6 +151,9 @@ def _with_extra_row(data):
     return data
 
 
+_PASTED_SOURCES = {"RIS record": "the pasted RIS export", "BibTeX entry": "the pasted BibTeX"}
+
+
 def _with_pasted_rows(data) -> tuple[object, list[str]]:
     """The posted editor data with the pasted block split into reference rows
     (empty rows are filled first), and notes on what was done."""
@@ -164,13 +167,19 @@ def _with_pasted_rows(data) -> tuple[object, list[str]]:
         i for i in range(total) if not any(data.get(f"refs-{i}-{f}") for f in REFERENCE_FIELDS)
     ]
     plural = "s" if len(parsed) != 1 else ""
-    notices = [f"Added {len(parsed)} reference{plural} from the pasted text."]
+    source = _PASTED_SOURCES.get(parsed[0].kind, "the pasted text")
+    notices = [f"Added {len(parsed)} reference{plural} from {source}."]
     for entry in parsed:
         index = empty.pop(0) if empty else total
         total = max(total, index + 1)
         for name, value in entry.fields.items():
             data[f"refs-{index}-{name}"] = "" if value is None else str(value)
-        if not entry.understood:
+        if entry.problems:
+            notices.append(
+                f"The {entry.kind} starting on line {entry.line_number} is in reference row "
+                f"{index + 1}, but {'; and '.join(entry.problems)}."
+            )
+        elif not entry.understood:
             notices.append(
                 f"Line {entry.line_number} did not split into authors, title and journal, so "
                 f"it was kept whole as the title of reference row {index + 1}. Please check it."
