@@ -110,11 +110,13 @@ class ArticleDraftForm(RefuseControlCharacters, forms.Form):
         help_text="One line for the revision list, e.g. “Dosing section rewritten after review”.",
     )
     pasted_references = forms.CharField(
-        label="Paste references, one per line",
+        label="Paste references: one per line, or an export in RIS or BibTeX",
         required=False,
         max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For example: Authors. Title. Journal. 2020;12:34. doi:10.1000/xyz PMID: 123",
+        help_text="For example: Authors. Title. Journal. 2020;12:34. doi:10.1000/xyz PMID: 123. "
+        "From Zotero, EndNote, Mendeley or JabRef, export the references as RIS or BibTeX "
+        "and paste the file's text.",
     )
     seen_hash = forms.CharField(widget=forms.HiddenInput, required=False)
 

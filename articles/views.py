@@ -115,8 +115,8 @@ def _content_from(form) -> dict:
     return content
 
 
-def _readability(revision_like) -> list:
-    return readability_report(revision_like, EditorialPolicy.current().patient_readability_grade)
+def _readability(revision_like, policy: EditorialPolicy) -> list:
+    return readability_report(revision_like, policy.patient_readability_grade)
 
 
 _READERS = {AudienceLevel.PATIENT: "patients and caregivers", AudienceLevel.STUDENT: "students"}
@@ -155,6 +155,9 @@ def _with_extra_row(data):
     return data
 
 
+_PASTED_SOURCES = {"RIS record": "the pasted RIS export", "BibTeX entry": "the pasted BibTeX"}
+
+
 def _with_pasted_rows(data) -> tuple[object, list[str]]:
     """The posted editor data with the pasted block split into reference rows
     (empty rows are filled first), and notes on what was done."""
@@ -168,13 +171,19 @@ def _with_pasted_rows(data) -> tuple[object, list[str]]:
         i for i in range(total) if not any(data.get(f"refs-{i}-{f}") for f in REFERENCE_FIELDS)
     ]
     plural = "s" if len(parsed) != 1 else ""
-    notices = [f"Added {len(parsed)} reference{plural} from the pasted text."]
+    source = _PASTED_SOURCES.get(parsed[0].kind, "the pasted text")
+    notices = [f"Added {len(parsed)} reference{plural} from {source}."]
     for entry in parsed:
         index = empty.pop(0) if empty else total
         total = max(total, index + 1)
         for name, value in entry.fields.items():
             data[f"refs-{index}-{name}"] = "" if value is None else str(value)
-        if not entry.understood:
+        if entry.problems:
+            notices.append(
+                f"The {entry.kind} starting on line {entry.line_number} is in reference row "
+                f"{index + 1}, but {'; and '.join(entry.problems)}."
+            )
+        elif not entry.understood:
             notices.append(
                 f"Line {entry.line_number} did not split into authors, title and journal, so "
                 f"it was kept whole as the title of reference row {index + 1}. Please check it."
@@ -242,7 +251,8 @@ def _draft_editor(request, article: Article | None):
             context["problems"] = citation_problems(
                 unsaved.all_bodies, _reference_instances(references)
             )
-            context["readability"] = _readability(unsaved)
+            policy = EditorialPolicy.current()
+            context["readability"] = _readability(unsaved, policy)
             unsaved.primary_audience = form.cleaned_data["primary_audience"]
             context["first_read"] = _first_read(unsaved)
         if valid and action == "preview":
@@ -259,6 +269,7 @@ def _draft_editor(request, article: Article | None):
                 "references": refs,
                 "versions": unsaved.audience_versions(reference_count=len(refs)),
             }
+            context["citation_style"] = policy.citation_style
         elif valid and action == "save":
             try:
                 article = _save_draft(request, article, form, references)
@@ -274,7 +285,7 @@ def _draft_editor(request, article: Article | None):
         if revision is not None:
             refs = list(revision.references.all())
             context["problems"] = citation_problems(revision.all_bodies, refs)
-            context["readability"] = _readability(revision)
+            context["readability"] = _readability(revision, EditorialPolicy.current())
             context["first_read"] = _first_read(revision)
     if article is not None and asks_for_response:
         context["decision"] = article.latest_decision()
@@ -706,6 +717,7 @@ def revision_detail(request, pk: int, number: int):
         number=number,
     )
     references = list(revision.references.all())
+    policy = EditorialPolicy.current()
     return render(
         request,
         "articles/revision_detail.html",
@@ -716,7 +728,8 @@ def revision_detail(request, pk: int, number: int):
             "problems": []
             if revision.is_frozen
             else citation_problems(revision.all_bodies, references),
-            "readability": _readability(revision),
+            "readability": _readability(revision, policy),
+            "citation_style": policy.citation_style,
             "signoffs": revision.signoffs.select_related("withdrawal", "revision"),
             "review_records_hidden": review_records_hidden(request.user, article),
         },

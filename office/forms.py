@@ -16,7 +16,11 @@ class PolicyForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = EditorialPolicy
         fields = ["text", *SETTING_FIELDS]
-        widgets = {"text": forms.Textarea(attrs={"rows": 20}), "public_from": forms.RadioSelect}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 20}),
+            "public_from": forms.RadioSelect,
+            "citation_style": forms.RadioSelect,
+        }
 
 
 class SourceAlertClearForm(RefuseControlCharacters, forms.Form):

@@ -81,6 +81,7 @@ def article_version(request, slug: str, number: int):
         "article": article,
         "revision": revision,
         "references": references,
+        "citation_style": policy_for(request).citation_style,
         "signoffs": _signed(revision),
         "text": rendered_text(revision, audience, len(references)),
         "audience": audience,

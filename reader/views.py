@@ -25,6 +25,7 @@ from articles import services
 from articles.forms import AudienceForm, ReaderQuestionForm
 from articles.models import (
     ArticleNotice,
+    CitationStyle,
     NoticeKind,
     PolicyVersion,
     PublicFrom,
@@ -110,6 +111,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         "article": article,
         "revision": revision,
         "references": references,
+        "citation_style": policy.citation_style,
         "text": text,
         "audience": audience,
         "audience_label": AudienceLevel(audience).label,
@@ -331,6 +333,12 @@ def before_approval_sentence(settings: dict) -> str:
     return BEFORE_APPROVAL_SENTENCES[PublicFrom.APPROVAL]
 
 
+def citation_style_name(settings: dict) -> str:
+    """The reference style a policy version names; "" for versions saved
+    before there was a choice (issue 24)."""
+    return CitationStyle(settings["citation_style"]).label if "citation_style" in settings else ""
+
+
 def _policy_context(version: PolicyVersion, latest: PolicyVersion) -> dict:
     return {
         "version": version,
@@ -338,6 +346,7 @@ def _policy_context(version: PolicyVersion, latest: PolicyVersion) -> dict:
         "text": render_body(version.text, 0).html,
         "settings": version.settings_snapshot,
         "before_approval": before_approval_sentence(version.settings_snapshot),
+        "citation_style_name": citation_style_name(version.settings_snapshot),
     }
 
 
@@ -351,6 +360,7 @@ def editorial_policy(request):
         text=render_body(policy.text, 0).html,
         settings=policy.settings_snapshot(),
         before_approval=before_approval_sentence(policy.settings_snapshot()),
+        citation_style_name=citation_style_name(policy.settings_snapshot()),
     )
     return render(request, "reader/policy.html", context)
 

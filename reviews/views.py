@@ -379,14 +379,14 @@ def _reviewer_context(assignment: ReviewAssignment) -> dict:
     review_round = assignment.round
     revision = review_round.revision
     references = list(revision.references.all())
+    policy = EditorialPolicy.current()
     context = {
         "assignment": assignment,
         "round": review_round,
         "revision": revision,
         "reference_report": reference_checks.report_for(revision),
-        "readability": readability_report(
-            revision, EditorialPolicy.current().patient_readability_grade
-        ),
+        "readability": readability_report(revision, policy.patient_readability_grade),
+        "citation_style": policy.citation_style,
     }
     context["references"] = references
     # Only the person invited opens this page (ReviewAssignment.objects.for_reviewer).
@@ -633,6 +633,7 @@ def _board_context(article: Article, user) -> dict:
     published revision."""
     revision = article.current_revision
     published = article.published_revision
+    policy = EditorialPolicy.current()
     context = {
         "article": article,
         "revision": revision,
@@ -642,7 +643,8 @@ def _board_context(article: Article, user) -> dict:
         "signoffs": list(revision.signoffs.select_related("withdrawal")),
         "my_signoff": revision.signoffs.counting_by(user).first(),
         "valid_signoffs": article.valid_signoff_count(),
-        "quorum": EditorialPolicy.current().board_quorum,
+        "quorum": policy.board_quorum,
+        "citation_style": policy.citation_style,
         "can_sign": may_sign_off(user, article),
         "not_independent_because": board_independence_problem(user, article),
         "recused": article.board_recusals.filter(member=user).exists(),

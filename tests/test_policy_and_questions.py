@@ -26,6 +26,7 @@ def _policy_form(policy, **changes):
         "board_quorum": policy.board_quorum,
         "rereview_interval_months": policy.rereview_interval_months,
         "patient_readability_grade": policy.patient_readability_grade,
+        "citation_style": policy.citation_style,
         "public_from": policy.public_from,
         "note": "Routine update.",
         "seen_version": PolicyVersion.objects.order_by("-number").first().number,

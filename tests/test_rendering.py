@@ -105,7 +105,7 @@ def test_reference_links_only_for_safe_urls(client, author, make_article):
     assert "pubmed" not in page
     assert "doi.org" not in page
     # Still shown to the reader, as plain text.
-    assert "PMID 12ab" in page and "doi:not-a-doi" in page and " javascript:alert(1)" in page
+    assert "PMID: 12ab" in page and "doi:not-a-doi" in page and " javascript:alert(1)" in page
 
 
 def test_reference_list_links_pubmed_doi_and_back_to_the_text(client, author, make_article):

@@ -31,7 +31,14 @@ from .discussion import Discussion, DiscussionMessage, DiscussionReading
 from .due_dates import RevisionReminderSent
 from .glossary import GlossaryTerm
 from .notices import ArticleNotice, NoticeKind
-from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
+from .policy import (
+    SETTING_FIELDS,
+    CitationStyle,
+    EditorialPolicy,
+    PolicyChanged,
+    PolicyVersion,
+    PublicFrom,
+)
 from .reader_questions import ReaderQuestion
 from .revision import AUDIENCE_FIELDS, Reference, Revision
 from .source_alerts import SOURCE_ALERT_SEVERITY, SourceAlert, SourceAlertKind
@@ -51,6 +58,7 @@ __all__ = [
     "ArticleState",
     "AuditEntry",
     "CheckStatus",
+    "CitationStyle",
     "Discussion",
     "DiscussionAudience",
     "DiscussionMessage",

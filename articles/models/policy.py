@@ -43,6 +43,7 @@ SETTING_FIELDS = (
     "patient_readability_grade",
     "retraction_brings_review_forward",
     "reference_problems_block",
+    "citation_style",
 )
 
 
@@ -53,6 +54,14 @@ class PublicFrom(models.TextChoices):
     APPROVAL = "approval", "Only once approved"
     REVIEW = "review", "From when an editor starts review"
     SUBMISSION = "submission", "From submission, before anyone has reviewed it"
+
+
+class CitationStyle(models.TextChoices):
+    """How reference lists are formatted (articles/text/csl.py names the CSL
+    style of each)."""
+
+    VANCOUVER = "vancouver", "Vancouver (ICMJE, NLM)"
+    AMA = "ama", "AMA (American Medical Association)"
 
 
 class PolicyChanged(Exception):
@@ -121,6 +130,14 @@ class EditorialPolicy(models.Model):
         help_text="When a reference's PMID or DOI does not resolve, or its title, year or first "
         "author differs from PubMed's or Crossref's record, refuse the submission (otherwise "
         "the differences are only listed for the authors, editors and reviewers).",
+    )
+    citation_style = models.CharField(
+        "reference style",
+        max_length=20,
+        choices=CitationStyle.choices,
+        default=CitationStyle.VANCOUVER,
+        help_text="How each entry of every reference list is written out, on public pages "
+        "and in the desk. The references themselves, as signed, stay the same.",
     )
     text = models.TextField(
         "policy text",

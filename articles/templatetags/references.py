@@ -1,44 +1,55 @@
 """A reference list entry as readers and editors see it.
 
-Written with format_html rather than as template markup: a list has up to
-200 entries, and in the template language each entry's dozen optional
-parts cost more than the rest of the article page around them.
+The citation itself is written by the citation style the editorial policy
+names (articles/text/csl.py). citeproc-py takes several milliseconds an
+entry, so entries are kept in the cache under a name made of everything
+they show (csl.entry_key): a list costs one cache round trip, and an entry
+is formatted once for every page that shows it (the draft's preview, the
+reviewers' and the board's pages, every reader level). The rest of an
+entry is written with format_html rather than as template markup: a list
+has up to 200 entries.
 """
 
 from django import template
+from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+
+from articles.text import csl
 
 register = template.Library()
 
-
-def _link(url: str, label: str, unsafe_text: str) -> SafeString:
-    """` label`, linked to `url`; or ` unsafe_text`, not linked, when the
-    address is not safe to follow (the reference's url/pmid/doi says which)."""
-    if url:
-        return format_html(' <a href="{}" rel="noopener">{}</a>', url, label)
-    return format_html(" {}", unsafe_text)
+# Entries never go stale (their key names their content), so they only need
+# to outlive the pages that show them.
+ENTRY_TTL = 60 * 60 * 24 * 7
 
 
 @register.simple_tag
-def reference_entry(ref, number: int, cited) -> SafeString:
-    """The `<li>` of reference `number`, with a link back to where the text
-    first cites it when it does (`cited`: the numbers cited in the body)."""
-    parts = []
-    if ref.authors:
-        parts.append(format_html("{}. ", ref.authors_text))
-    parts.append(format_html("<cite>{}</cite>.", ref.title))
-    if ref.journal and ref.year:
-        parts.append(format_html(" {}, {}.", ref.journal, ref.year))
-    elif ref.journal or ref.year:
-        parts.append(format_html(" {}.", ref.journal or ref.year))
-    if ref.pmid:
-        parts.append(_link(ref.pubmed_url, f"PMID {ref.pmid}", f"PMID {ref.pmid}"))
-    if ref.doi:
-        parts.append(_link(ref.doi_url, f"doi:{ref.doi}", f"doi:{ref.doi}"))
-    if ref.url:
-        parts.append(_link(ref.http_url, Truncator(ref.http_url).chars(60), ref.url))
+def formatted_references(references, style) -> list[tuple]:
+    """(reference, its citation in `style`) for each of `references`, in order."""
+    style = style if style in csl.STYLE_FILES else csl.DEFAULT_STYLE
+    references = list(references)
+    keys = [csl.entry_key(ref, style) for ref in references]
+    found = cache.get_many(keys)
+    made = {}
+    for key, ref in zip(keys, references, strict=True):
+        if key not in found and key not in made:
+            made[key] = str(csl.formatted_reference(ref, style))
+    if made:
+        cache.set_many(made, ENTRY_TTL)
+    entries = found | made
+    # Formatted and escaped by csl.formatted_reference before caching.
+    return [(ref, mark_safe(entries[key])) for key, ref in zip(keys, references, strict=True)]
+
+
+@register.simple_tag
+def reference_entry(ref, citation: SafeString, number: int, cited) -> SafeString:
+    """The `<li>` of reference `number`: its `citation` (from
+    formatted_references), then a link back to where the text first cites
+    it when it does (`cited`: the numbers cited in the body)."""
+    parts = [citation]
+    # Further parts of an entry (its evidence grade, a retraction mark) go
+    # here, after the citation and before the back-link.
     if number in cited:
         parts.append(
             format_html(

@@ -3,9 +3,10 @@ and splitting a pasted block of references into entries."""
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from . import reference_formats
+from .pasted import PastedReference, parse_lines
 from .rendering import cited_numbers
 
 DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
@@ -48,66 +49,17 @@ def citation_problems(body: str, references: Sequence) -> list[str]:
 # Pasted reference lists
 
 
-@dataclass(frozen=True)
-class PastedReference:
-    fields: dict
-    line_number: int
-    understood: bool  # False: kept whole as a free-text title
-
-
-_NUMBERING = re.compile(r"^\s*(?:\[\d+\]|\d+[.)])\s*")
-_PMID = re.compile(r"\bPMID:?\s*(\d+)", re.IGNORECASE)
-_DOI = re.compile(r"(?:\bdoi:?\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s]+)", re.IGNORECASE)
-_URL = re.compile(r"https?://\S+")
-_YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
-
-
 def parse_reference_block(text: str) -> list[PastedReference]:
-    """One reference per non-empty line, in the usual "Authors. Title.
-    Journal. Year;..." shape; PMID, DOI and URL are picked out wherever they
-    are. A line that does not split that way is kept as a free-text title."""
-    parsed = []
-    for line_number, raw in enumerate(text.splitlines(), start=1):
-        line = _NUMBERING.sub("", raw).strip()
-        if not line:
-            continue
-        fields = {
-            "authors": "",
-            "title": "",
-            "journal": "",
-            "year": None,
-            "pmid": "",
-            "doi": "",
-            "url": "",
-        }
-        if match := _PMID.search(line):
-            fields["pmid"] = match.group(1)
-            line = line[: match.start()] + line[match.end() :]
-        if match := _DOI.search(line):
-            fields["doi"] = match.group(1).rstrip(".,;")
-            line = line[: match.start()] + line[match.end() :]
-        if match := _URL.search(line):
-            fields["url"] = match.group(0).rstrip(".,;")
-            line = line[: match.start()] + line[match.end() :]
-        line = re.sub(r"\s+", " ", line).strip(" .;,")
-        segments = [s.strip() for s in re.split(r"\.\s+", line) if s.strip()]
-        if len(segments) >= 3:
-            fields["authors"], fields["title"] = segments[0], segments[1]
-            rest = ". ".join(segments[2:])
-            if match := _YEAR.search(rest):
-                fields["year"] = int(match.group(1))
-                rest = rest[: match.start()]
-            fields["journal"] = rest.strip(" .;,")
-            understood = bool(fields["journal"])
-            if not understood:
-                fields["journal"] = ""
-        else:
-            understood = False
-        if not understood:
-            fields.update(authors="", journal="", year=None, title=line[:500])
-        else:
-            fields["title"] = fields["title"][:500]
-        parsed.append(
-            PastedReference(fields=fields, line_number=line_number, understood=understood)
-        )
-    return parsed
+    """The references in a pasted block: a reference manager's RIS export
+    (a "TY  -" line), its BibTeX export (an "@article{" line), or else one
+    reference per non-empty line in the usual "Authors. Title. Journal.
+    Year;..." shape, PMID, DOI and URL picked out wherever they are. A line
+    that does not split that way is kept as a free-text title; an export's
+    record that cannot be read, or lacks a title, is kept with a note of
+    what to fix."""
+    match reference_formats.detect(text):
+        case "ris":
+            return reference_formats.parse_ris(text)
+        case "bibtex":
+            return reference_formats.parse_bibtex(text)
+    return parse_lines(text)
