@@ -3,7 +3,14 @@ from django import forms
 from accounts.models import AudienceLevel, User
 from accounts.validators import RefuseControlCharacters
 
-from .models import DiscussionAudience, NoticeKind, ReaderQuestion, Reference
+from .models import (
+    Certainty,
+    DiscussionAudience,
+    NoticeKind,
+    ReaderQuestion,
+    Reference,
+    StudyType,
+)
 from .models.discussion import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
 from .services import REFERENCE_FIELDS
 from .text.citations import MAX_REFERENCES
@@ -146,6 +153,19 @@ class ReferenceForm(forms.ModelForm):
         model = Reference
         fields = REFERENCE_FIELDS
         widgets = {"year": forms.NumberInput(attrs={"min": 1800, "max": 2100})}
+        # The evidence grade: reviewers see it, readers get it in their words.
+        labels = {"certainty": "Certainty of the evidence (GRADE)"}
+        help_texts = {
+            "study_type": "The design of the study this reference reports. "
+            "Needed for every reference before you submit.",
+            "certainty": "Optional: how sure the evidence makes us of the claim "
+            "this reference supports.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["study_type"].choices = [("", "Not chosen yet"), *StudyType.choices]
+        self.fields["certainty"].choices = [("", "Not graded"), *Certainty.choices]
 
     def clean_year(self):
         year = self.cleaned_data.get("year")

@@ -48,6 +48,8 @@ BORTEZOMIB = {
             "pmid": "21507715",
             "doi": "10.1016/S1470-2045(11)70081-X",
             "url": "",
+            "study_type": "randomised_trial",
+            "certainty": "high",
         },
         {
             "authors": "Richardson PG, Briemberg H, Jagannath S, et al.",
@@ -58,6 +60,8 @@ BORTEZOMIB = {
             "pmid": "16754936",
             "doi": "10.1200/JCO.2005.04.7779",
             "url": "",
+            "study_type": "cohort",
+            "certainty": "moderate",
         },
         {
             "authors": "Argyriou AA, Iconomou G, Kalofonos HP",
@@ -68,6 +72,7 @@ BORTEZOMIB = {
             "pmid": "18574024",
             "doi": "10.1182/blood-2008-04-149385",
             "url": "",
+            "study_type": "other",
         },
         {
             "authors": "Bringhen S, Larocca A, Rossi D, et al.",
@@ -77,6 +82,8 @@ BORTEZOMIB = {
             "pmid": "20807892",
             "doi": "10.1182/blood-2010-07-294983",
             "url": "",
+            "study_type": "cohort",
+            "certainty": "low",
         },
         {
             "authors": "Loprinzi CL, Lacchetti C, Bleeker J, et al.",
@@ -87,6 +94,8 @@ BORTEZOMIB = {
             "pmid": "32663120",
             "doi": "10.1200/JCO.20.01399",
             "url": "",
+            "study_type": "guideline",
+            "certainty": "moderate",
         },
     ],
     # Steps in order, each (day, action, username, detail), `day` counted
@@ -140,7 +149,7 @@ BORTEZOMIB = {
 }
 
 
-def _ref(authors, title, journal, year, pmid="", doi="", url=""):
+def _ref(authors, title, journal, year, pmid="", doi="", url="", *, study_type, certainty=""):
     return {
         "authors": authors,
         "title": title,
@@ -149,6 +158,8 @@ def _ref(authors, title, journal, year, pmid="", doi="", url=""):
         "pmid": pmid,
         "doi": doi,
         "url": url,
+        "study_type": study_type,
+        "certainty": certainty,
     }
 
 
@@ -178,6 +189,8 @@ OTHER_ARTICLES = [
                 2010,
                 "20488910",
                 "10.1136/bmj.c2181",
+                study_type="randomised_trial",
+                certainty="moderate",
             ),
             _ref(
                 "Aroda VR, Edelstein SL, Goldberg RB, et al.",
@@ -187,6 +200,8 @@ OTHER_ARTICLES = [
                 2016,
                 "26900641",
                 "10.1210/jc.2015-3754",
+                study_type="cohort",
+                certainty="moderate",
             ),
         ],
         "started": 46,
@@ -224,6 +239,8 @@ OTHER_ARTICLES = [
                 2013,
                 "23888427",
                 "10.1007/s40264-013-0089-8",
+                study_type="systematic_review",
+                certainty="low",
             ),
             _ref(
                 "U.S. Food and Drug Administration",
@@ -232,6 +249,7 @@ OTHER_ARTICLES = [
                 "FDA Drug Safety Communication",
                 2016,
                 url="https://www.fda.gov/drugs/drug-safety-and-availability",
+                study_type="other",
             ),
         ],
         "started": 31,
@@ -314,6 +332,8 @@ OTHER_ARTICLES = [
                 2013,
                 "23299844",
                 "10.1136/bmj.e8525",
+                study_type="cohort",
+                certainty="low",
             ),
         ],
         "started": 72,
@@ -360,6 +380,7 @@ OTHER_ARTICLES = [
                 1980,
                 "6269259",
                 "10.1016/0041-3879(80)90038-0",
+                study_type="other",
             ),
         ],
         "started": 7,
@@ -382,6 +403,8 @@ OTHER_ARTICLES = [
                 2018,
                 "29710141",
                 "10.1001/jama.2018.3097",
+                study_type="guideline",
+                certainty="moderate",
             ),
         ],
         "steps": [],

@@ -30,7 +30,7 @@ from .glossary import GlossaryTerm
 from .notices import ArticleNotice, NoticeKind
 from .policy import SETTING_FIELDS, EditorialPolicy, PolicyChanged, PolicyVersion, PublicFrom
 from .reader_questions import ReaderQuestion
-from .revision import AUDIENCE_FIELDS, Reference, Revision
+from .revision import AUDIENCE_FIELDS, Certainty, Reference, Revision, StudyType
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "ArticleNotice",
     "ArticleState",
     "AuditEntry",
+    "Certainty",
     "Discussion",
     "DiscussionAudience",
     "DiscussionMessage",
@@ -59,6 +60,7 @@ __all__ = [
     "Reference",
     "Revision",
     "RevisionReminderSent",
+    "StudyType",
     "TransitionRefused",
     "review_records_hidden_from",
 ]

@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from ..text.evidence import evidence_wording
+
 register = template.Library()
 
 
@@ -22,9 +24,10 @@ def _link(url: str, label: str, unsafe_text: str) -> SafeString:
 
 
 @register.simple_tag
-def reference_entry(ref, number: int, cited) -> SafeString:
+def reference_entry(ref, number: int, cited, level: str = "") -> SafeString:
     """The `<li>` of reference `number`, with a link back to where the text
-    first cites it when it does (`cited`: the numbers cited in the body)."""
+    first cites it when it does (`cited`: the numbers cited in the body),
+    and its evidence grade worded for readers at `level` (reference_grade)."""
     parts = []
     if ref.authors:
         parts.append(format_html("{}. ", ref.authors_text))
@@ -47,4 +50,28 @@ def reference_entry(ref, number: int, cited) -> SafeString:
                 number,
             )
         )
+    parts.append(reference_grade(ref, level))
     return format_html('<li id="ref-{}">{}</li>', number, mark_safe("".join(parts)))
+
+
+@register.simple_tag
+def reference_grade(ref, level: str = "") -> SafeString:
+    """The reference's evidence grade on a line of its own. For readers
+    (`level` a reading level) in their words, nothing when no grade was
+    given; for the desk (no level: authors, reviewers, editors, the board)
+    the design and GRADE certainty, or that the type of study is missing."""
+    if level:
+        words = evidence_wording(ref.study_type, ref.certainty, level)
+        if not words:
+            return mark_safe("")
+        return format_html(
+            '<span class="evidence-grade d-block small text-body-secondary">Evidence: {}</span>',
+            words,
+        )
+    words = evidence_wording(ref.study_type, ref.certainty, "professional")
+    if not ref.study_type:
+        words = "; ".join(w for w in ("Type of study not given", words) if w)
+    return format_html(
+        '<span class="evidence-grade d-block small text-body-secondary">Evidence grade: {}</span>',
+        words,
+    )
