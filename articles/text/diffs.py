@@ -147,7 +147,7 @@ def _reference_line(ref) -> str:
     return (
         ". ".join(b for b in bits if b)
         + (" — " + ", ".join(i for i in ids if i) if any(ids) else "")
-        + (f" [Evidence: {grade}]" if grade else "")
+        + (f" — Evidence: {grade}" if grade else "")
     )
 
 
