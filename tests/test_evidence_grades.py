@@ -368,3 +368,26 @@ def test_a_changed_grade_shows_in_the_revision_diff(client, author, draft, advan
     added = "".join(part.split("</ins>")[0] for part in changed.split("<ins>")[1:])
     assert "Cohort" in removed and "observational" in removed
     assert "Randomised" in added and "GRADE certainty: low" in added
+
+
+def test_board_member_sees_each_grade_on_the_signing_page(client, draft, advance, board_member):
+    article = advance(draft, "submit", "start_review", "send_to_board")
+    client.force_login(board_member)
+    page = _text(client.get(reverse("reviews:signoff", args=[article.pk])))
+    assert "Evidence grade: Cohort or other observational study" in page
+    assert "references with their evidence grades" in page
+
+
+def test_desk_shows_a_missing_type_of_study_as_such(client, author):
+    client.force_login(author)
+    client.post(
+        reverse("articles:create"),
+        editor_payload(
+            title="Does drug X cause symptom Y?",
+            body="A study [1].",
+            references=[{**reference(1), "study_type": ""}],
+        ),
+    )
+    article = Article.objects.get()
+    page = _text(client.get(reverse("articles:revision", args=[article.pk, 1])))
+    assert "Evidence grade: Type of study not given" in page
