@@ -102,7 +102,8 @@ BORTEZOMIB = {
     # from the article's start, `started` days before the demo is loaded.
     # Actions are workflow transitions (detail: the comment), or: "invite"
     # (detail: reviewers), "accept", "decline" (detail: the reason), "review"
-    # (detail: "recommendation|comments to the authors"), "sign", "revise"
+    # (detail: "recommendation|comments to the authors", or a dict of the
+    # review's fields, e.g. with "questioned_grades"), "sign", "revise"
     # (detail: a dict of the fields that change), "notice" (detail:
     # "kind|reason"), "ask" (detail: a dict for a reader's message) and
     # "answer" (detail: the editor's answer to the oldest open message).
@@ -333,7 +334,7 @@ OTHER_ARTICLES = [
                 "23299844",
                 "10.1136/bmj.e8525",
                 study_type="cohort",
-                certainty="low",
+                certainty="moderate",
             ),
         ],
         "started": 72,
@@ -348,7 +349,19 @@ OTHER_ARTICLES = [
                 "reviewer",
                 "minor|Add practical advice on how long it is safe to take.",
             ),
-            (19, "review", "reviewer2", "major|The diuretic combination needs its own section."),
+            (
+                19,
+                "review",
+                "reviewer2",
+                {
+                    "recommendation": "major",
+                    "comments_to_author": "The diuretic combination needs its own section.",
+                    "questioned_grades": [1],
+                    "grade_comments": "Reference 1 is a nested case-control study. Observational "
+                    "evidence alone usually starts at low certainty; moderate needs a reason, "
+                    "such as a large effect, or should come down.",
+                },
+            ),
             (
                 22,
                 "request_changes",

@@ -22,6 +22,7 @@ from articles.models import (
     EditorialPolicy,
     NoticeKind,
     ReaderQuestion,
+    Reference,
     Revision,
 )
 from demo.content import BORTEZOMIB, PASSWORD
@@ -209,3 +210,18 @@ def test_make_screenshots_finds_every_page_it_pictures_in_the_demo(demo, client)
     (decision,) = [shot for shot in shots if shot.name == "round-decision"]
     client.force_login(User.objects.get(username="editor"))
     assert "Round 2" in client.get(decision.path).content.decode()
+
+
+def test_demo_references_are_graded_and_one_grade_is_questioned(demo, client):
+    # Every reference of every submitted revision has a type of study (required to submit).
+    assert not Reference.objects.filter(
+        revision__submitted_at__isnull=False, study_type=""
+    ).exists()
+    assert set(Reference.objects.values_list("study_type", flat=True)) >= {
+        "systematic_review", "randomised_trial", "cohort", "case_report", "guideline", "other",
+    }  # fmt: skip
+    article = Article.objects.get(slug="is-it-safe-to-take-ibuprofen-with-an-ace-inhibitor")
+    client.force_login(User.objects.get(username="author2"))
+    edit = client.get(f"/desk/articles/{article.pk}/edit/").content.decode()
+    assert "Evidence grades questioned:" in edit
+    assert "nested case-control study" in edit
