@@ -288,9 +288,10 @@ class Review(models.Model):
             lines.append(
                 f"[{q['number']}] “{q['title']}”: {q['grade'] or 'no type of study given'}"
             )
+        text = "\n".join(lines)
         if self.grade_comments.strip():
-            lines.append(f"Why: {self.grade_comments.strip()}")
-        return "\n".join(lines)
+            text += f"\n\nWhy: {self.grade_comments.strip()}"
+        return text
 
 
 class ExtensionRequest(models.Model):
