@@ -1,9 +1,18 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from accounts.models import AudienceLevel, User
 from accounts.validators import RefuseControlCharacters
 
-from .models import DiscussionAudience, NoticeKind, ReaderQuestion, Reference
+from .models import (
+    Certainty,
+    DiscussionAudience,
+    NoticeKind,
+    ReaderQuestion,
+    Reference,
+    StudyType,
+)
 from .models.discussion import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
 from .services import REFERENCE_FIELDS
 from .text.citations import MAX_REFERENCES
@@ -138,6 +147,27 @@ class ArticleDraftForm(RefuseControlCharacters, forms.Form):
             del self.fields["change_summary"]
 
 
+class GradeSelect(forms.Select):
+    """A select written in Python rather than through a template per option:
+    the editor can show 200 reference rows with two of these in each, and
+    the option templates alone would cost the page over a second."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
 class ReferenceForm(forms.ModelForm):
     # A whole row may be left empty, so "(optional)" on every box but the
     # title would mislead (templates/bootstrap5/field.html reads this); the
@@ -147,7 +177,24 @@ class ReferenceForm(forms.ModelForm):
     class Meta:
         model = Reference
         fields = REFERENCE_FIELDS
-        widgets = {"year": forms.NumberInput(attrs={"min": 1800, "max": 2100})}
+        widgets = {
+            "year": forms.NumberInput(attrs={"min": 1800, "max": 2100}),
+            "study_type": GradeSelect,
+            "certainty": GradeSelect,
+        }
+        # The evidence grade: reviewers see it, readers get it in their words.
+        labels = {"certainty": "Certainty of the evidence (GRADE)"}
+        help_texts = {
+            "study_type": "The design of the study this reference reports. "
+            "Needed for every reference before you submit.",
+            "certainty": "Optional: how sure the evidence makes us of the claim "
+            "this reference supports.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["study_type"].choices = [("", "Not chosen yet"), *StudyType.choices]
+        self.fields["certainty"].choices = [("", "Not graded"), *Certainty.choices]
 
     def clean_year(self):
         year = self.cleaned_data.get("year")

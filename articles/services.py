@@ -66,7 +66,18 @@ from .sources import (
     mismatches,
 )
 
-REFERENCE_FIELDS = ("authors", "title", "journal", "year", "pmid", "doi", "url")
+# The evidence grade (the last two) is optional in the dicts services take.
+REFERENCE_FIELDS = (
+    "authors",
+    "title",
+    "journal",
+    "year",
+    "pmid",
+    "doi",
+    "url",
+    "study_type",
+    "certainty",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +89,11 @@ def _audience_fields(versions: dict | None) -> dict:
 
 def _add_references(revision: Revision, references: Sequence[dict]) -> None:
     rows = [
-        Reference(revision=revision, position=position, **{f: ref[f] for f in REFERENCE_FIELDS})
+        Reference(
+            revision=revision,
+            position=position,
+            **{f: ref[f] for f in REFERENCE_FIELDS if f in ref},
+        )
         for position, ref in enumerate(references, start=1)
     ]
     # The record PubMed or Crossref gave when the author filled the row in

@@ -9,7 +9,9 @@ demo/content.py for the actions."""
 from typing import Any
 
 
-def ref(authors: str, title: str, journal: str, year: int) -> dict:
+def ref(
+    authors: str, title: str, journal: str, year: int, *, study_type: str, certainty: str = ""
+) -> dict:
     return {
         "authors": authors,
         "title": title,
@@ -18,6 +20,8 @@ def ref(authors: str, title: str, journal: str, year: int) -> dict:
         "pmid": "",
         "doi": "",
         "url": "",
+        "study_type": study_type,
+        "certainty": certainty,
     }
 
 
@@ -46,6 +50,7 @@ ADA_2024 = ref(
     "Standards of Care in Diabetes—2024",
     "Diabetes Care",
     2024,
+    study_type="guideline",
 )
 
 STATINS_BODY_1 = (
@@ -75,6 +80,8 @@ STATIN_REFERENCES = [
         "N-of-1 trial of a statin, placebo, or no treatment to assess side effects",
         "N Engl J Med",
         2020,
+        study_type="randomised_trial",
+        certainty="moderate",
     ),
     ref(
         "Stroes ES, Thompson PD, Corsini A, et al.",
@@ -83,6 +90,8 @@ STATIN_REFERENCES = [
         "Management",
         "Eur Heart J",
         2015,
+        study_type="guideline",
+        certainty="low",
     ),
 ]
 
@@ -125,6 +134,8 @@ ARCHIVE: list[dict[str, Any]] = [
                             "double-blind trials",
                             "Lancet",
                             2022,
+                            study_type="systematic_review",
+                            certainty="high",
                         ),
                     ],
                     "change_summary": (
@@ -178,6 +189,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "randomised, controlled trial",
                 "Lancet",
                 2022,
+                study_type="randomised_trial",
+                certainty="high",
             ),
             ref(
                 "Hermida RC, Crespo JJ, Domínguez-Sardiña M, et al.",
@@ -185,6 +198,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "Hygia Chronotherapy Trial",
                 "Eur Heart J",
                 2020,
+                study_type="randomised_trial",
+                certainty="low",
             ),
         ],
         "steps": [
@@ -228,6 +243,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "Vitamin C for preventing and treating the common cold",
                 "Cochrane Database Syst Rev",
                 2013,
+                study_type="systematic_review",
+                certainty="moderate",
             ),
         ],
         "steps": [
@@ -301,6 +318,7 @@ ARCHIVE: list[dict[str, Any]] = [
                 "Insulin storage: a critical reappraisal",
                 "J Diabetes Sci Technol",
                 2021,
+                study_type="other",
             ),
         ],
         "steps": [
@@ -365,6 +383,7 @@ ARCHIVE: list[dict[str, Any]] = [
                 "Diabetes Association and the European Association for the Study of Diabetes",
                 "Diabetes Care",
                 2017,
+                study_type="guideline",
             ),
         ],
         "steps": [
@@ -432,6 +451,7 @@ ARCHIVE: list[dict[str, Any]] = [
                 "Grapefruit-medication interactions: forbidden fruit or avoidable consequences?",
                 "CMAJ",
                 2013,
+                study_type="other",
             ),
             ref(
                 "Lilja JJ, Kivistö KT, Neuvonen PJ",
@@ -439,6 +459,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "substrate simvastatin",
                 "Clin Pharmacol Ther",
                 2000,
+                study_type="randomised_trial",
+                certainty="low",
             ),
         ],
         "steps": approval(
@@ -478,6 +500,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "Deprescribing proton pump inhibitors: evidence-based clinical practice guideline",
                 "Can Fam Physician",
                 2017,
+                study_type="guideline",
+                certainty="moderate",
             ),
             ref(
                 "Reimer C, Søndergaard B, Hilsted L, Bytzer P",
@@ -485,6 +509,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "volunteers after withdrawal of therapy",
                 "Gastroenterology",
                 2009,
+                study_type="randomised_trial",
+                certainty="moderate",
             ),
         ],
         "steps": [
@@ -542,6 +568,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "clinical practice guidelines",
                 "Chest",
                 2006,
+                study_type="guideline",
+                certainty="low",
             ),
             ref(
                 "Bangalore S, Kumar S, Messerli FH",
@@ -549,6 +577,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "information from the Physicians' Desk Reference",
                 "Am J Med",
                 2010,
+                study_type="systematic_review",
+                certainty="moderate",
             ),
         ],
         "steps": approval(
@@ -587,6 +617,7 @@ ARCHIVE: list[dict[str, Any]] = [
                 "Diabetic foot problems: prevention and management (NG19)",
                 "NICE guideline",
                 2015,
+                study_type="guideline",
             ),
             ref(
                 "Schaper NC, van Netten JJ, Apelqvist J, et al.",
@@ -594,6 +625,7 @@ ARCHIVE: list[dict[str, Any]] = [
                 "foot disease (IWGDF 2023 update)",
                 "Diabetes Metab Res Rev",
                 2024,
+                study_type="guideline",
             ),
         ],
         "steps": approval(
@@ -635,12 +667,16 @@ ARCHIVE: list[dict[str, Any]] = [
                 "retinopathy (2016 revision)",
                 "Ophthalmology",
                 2016,
+                study_type="guideline",
+                certainty="low",
             ),
             ref(
                 "Melles RB, Marmor MF",
                 "The risk of toxic retinopathy in patients on long-term hydroxychloroquine therapy",
                 "JAMA Ophthalmol",
                 2014,
+                study_type="cohort",
+                certainty="moderate",
             ),
             # With its identifiers: the journal retracted it, and the demo's
             # retraction watch (demo/recorded.py) finds that out.
@@ -691,6 +727,7 @@ ARCHIVE: list[dict[str, Any]] = [
                 "Tapering of SSRI treatment to mitigate withdrawal symptoms",
                 "Lancet Psychiatry",
                 2019,
+                study_type="other",
             ),
             ref(
                 "Davies J, Read J",
@@ -698,6 +735,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "antidepressant withdrawal effects: are guidelines evidence-based?",
                 "Addict Behav",
                 2019,
+                study_type="systematic_review",
+                certainty="low",
             ),
         ],
         "steps": [
@@ -732,6 +771,7 @@ ARCHIVE: list[dict[str, Any]] = [
                 "The antibiotic course has had its day",
                 "BMJ",
                 2017,
+                study_type="other",
             ),
         ],
         "steps": [
@@ -782,6 +822,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "Altered intestinal absorption of L-thyroxine caused by coffee",
                 "Thyroid",
                 2008,
+                study_type="case_report",
+                certainty="very_low",
             ),
         ],
         "steps": [
@@ -816,6 +858,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "Trial of pregabalin for acute and chronic sciatica",
                 "N Engl J Med",
                 2017,
+                study_type="randomised_trial",
+                certainty="high",
             ),
             ref(
                 "Enke O, New HA, New CH, et al.",
@@ -823,6 +867,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "pain: a systematic review and meta-analysis",
                 "CMAJ",
                 2018,
+                study_type="systematic_review",
+                certainty="moderate",
             ),
         ],
         "steps": [
@@ -908,6 +954,7 @@ ARCHIVE: list[dict[str, Any]] = [
                 "composite meals",
                 "Hum Nutr Appl Nutr",
                 1982,
+                study_type="other",
             ),
             ref(
                 "Stoffel NU, Cercamondi CI, Brittenham G, et al.",
@@ -916,6 +963,8 @@ ARCHIVE: list[dict[str, Any]] = [
                 "in iron-depleted women: two open-label, randomised controlled trials",
                 "Lancet Haematol",
                 2017,
+                study_type="randomised_trial",
+                certainty="moderate",
             ),
         ],
         "steps": [

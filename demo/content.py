@@ -48,6 +48,8 @@ BORTEZOMIB = {
             "pmid": "21507715",
             "doi": "10.1016/S1470-2045(11)70081-X",
             "url": "",
+            "study_type": "randomised_trial",
+            "certainty": "high",
         },
         {
             "authors": "Richardson PG, Briemberg H, Jagannath S, et al.",
@@ -58,6 +60,8 @@ BORTEZOMIB = {
             "pmid": "16754936",
             "doi": "10.1200/JCO.2005.04.7779",
             "url": "",
+            "study_type": "cohort",
+            "certainty": "moderate",
         },
         {
             "authors": "Argyriou AA, Iconomou G, Kalofonos HP",
@@ -68,6 +72,7 @@ BORTEZOMIB = {
             "pmid": "18574024",
             "doi": "10.1182/blood-2008-04-149385",
             "url": "",
+            "study_type": "other",
         },
         {
             "authors": "Bringhen S, Larocca A, Rossi D, et al.",
@@ -77,6 +82,8 @@ BORTEZOMIB = {
             "pmid": "20807892",
             "doi": "10.1182/blood-2010-07-294983",
             "url": "",
+            "study_type": "cohort",
+            "certainty": "low",
         },
         {
             "authors": "Loprinzi CL, Lacchetti C, Bleeker J, et al.",
@@ -87,13 +94,16 @@ BORTEZOMIB = {
             "pmid": "32663120",
             "doi": "10.1200/JCO.20.01399",
             "url": "",
+            "study_type": "guideline",
+            "certainty": "moderate",
         },
     ],
     # Steps in order, each (day, action, username, detail), `day` counted
     # from the article's start, `started` days before the demo is loaded.
     # Actions are workflow transitions (detail: the comment), or: "invite"
     # (detail: reviewers), "accept", "decline" (detail: the reason), "review"
-    # (detail: "recommendation|comments to the authors"), "sign", "revise"
+    # (detail: "recommendation|comments to the authors", or a dict of the
+    # review's fields, e.g. with "questioned_grades"), "sign", "revise"
     # (detail: a dict of the fields that change), "notice" (detail:
     # "kind|reason"), "ask" (detail: a dict for a reader's message) and
     # "answer" (detail: the editor's answer to the oldest open message).
@@ -140,7 +150,7 @@ BORTEZOMIB = {
 }
 
 
-def _ref(authors, title, journal, year, pmid="", doi="", url=""):
+def _ref(authors, title, journal, year, pmid="", doi="", url="", *, study_type, certainty=""):
     return {
         "authors": authors,
         "title": title,
@@ -149,6 +159,8 @@ def _ref(authors, title, journal, year, pmid="", doi="", url=""):
         "pmid": pmid,
         "doi": doi,
         "url": url,
+        "study_type": study_type,
+        "certainty": certainty,
     }
 
 
@@ -178,6 +190,8 @@ OTHER_ARTICLES = [
                 2010,
                 "20488910",
                 "10.1136/bmj.c2181",
+                study_type="randomised_trial",
+                certainty="moderate",
             ),
             _ref(
                 "Aroda VR, Edelstein SL, Goldberg RB, et al.",
@@ -187,6 +201,8 @@ OTHER_ARTICLES = [
                 2016,
                 "26900641",
                 "10.1210/jc.2015-3754",
+                study_type="cohort",
+                certainty="moderate",
             ),
         ],
         "started": 46,
@@ -224,6 +240,8 @@ OTHER_ARTICLES = [
                 2013,
                 "23888427",
                 "10.1007/s40264-013-0089-8",
+                study_type="systematic_review",
+                certainty="low",
             ),
             _ref(
                 "U.S. Food and Drug Administration",
@@ -232,6 +250,7 @@ OTHER_ARTICLES = [
                 "FDA Drug Safety Communication",
                 2016,
                 url="https://www.fda.gov/drugs/drug-safety-and-availability",
+                study_type="other",
             ),
         ],
         "started": 31,
@@ -314,6 +333,8 @@ OTHER_ARTICLES = [
                 2013,
                 "23299844",
                 "10.1136/bmj.e8525",
+                study_type="cohort",
+                certainty="moderate",
             ),
         ],
         "started": 72,
@@ -328,7 +349,19 @@ OTHER_ARTICLES = [
                 "reviewer",
                 "minor|Add practical advice on how long it is safe to take.",
             ),
-            (19, "review", "reviewer2", "major|The diuretic combination needs its own section."),
+            (
+                19,
+                "review",
+                "reviewer2",
+                {
+                    "recommendation": "major",
+                    "comments_to_author": "The diuretic combination needs its own section.",
+                    "questioned_grades": [1],
+                    "grade_comments": "Reference 1 is a nested case-control study. Observational "
+                    "evidence alone usually starts at low certainty; moderate needs a reason, "
+                    "such as a large effect, or should come down.",
+                },
+            ),
             (
                 22,
                 "request_changes",
@@ -360,6 +393,7 @@ OTHER_ARTICLES = [
                 1980,
                 "6269259",
                 "10.1016/0041-3879(80)90038-0",
+                study_type="other",
             ),
         ],
         "started": 7,
@@ -382,6 +416,8 @@ OTHER_ARTICLES = [
                 2018,
                 "29710141",
                 "10.1001/jama.2018.3097",
+                study_type="guideline",
+                certainty="moderate",
             ),
         ],
         "steps": [],

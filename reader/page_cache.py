@@ -44,7 +44,7 @@ LIST_VERSION_KEY = "list-version"
 GLOSSARY_VERSION_KEY = "glossary-version"
 # Part of every cache key: bump it when the rendering or sanitising code
 # changes, so a deploy never serves HTML made by the old code.
-RENDER_VERSION = "6"
+RENDER_VERSION = "6"  # 6: evidence grades under each reference
 PAGE_TTL = 600
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 

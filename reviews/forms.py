@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.validators import RefuseControlCharacters
+from articles.text.evidence import grade_line
 
 from .models import SIGNOFF_MEANING, Review
 
@@ -129,21 +130,59 @@ class ReviewForm(forms.ModelForm):
             "claims_supported",
             "doses_checked",
             "audience_fit",
+            "questioned_grades",
+            "grade_comments",
         ]
         widgets = {
             "recommendation": forms.RadioSelect,
             "comments_to_author": forms.Textarea(attrs={"rows": 8}),
             "confidential_comments": forms.Textarea(attrs={"rows": 3}),
+            "grade_comments": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "comments_to_author": "The authors read these, without your name.",
             "confidential_comments": "Only editors read these; never the authors.",
+            "grade_comments": "For example, a study called a randomised trial that was "
+            "observational, or a certainty higher than the evidence allows. "
+            "The authors and the editor read this.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recommendation"].choices = Review.Recommendation.choices
         self.fields["recommendation"].required = False
+        # Tick the references of the reviewed revision whose grade you doubt.
+        references = self.instance.revision.references.all() if self.instance.pk else []
+        self.fields["questioned_grades"] = forms.TypedMultipleChoiceField(
+            label="Evidence grades you question",
+            required=False,
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[
+                (
+                    ref.position,
+                    f"[{ref.position}] {_short(ref.title)} — "
+                    f"{grade_line(ref.study_type, ref.certainty) or 'no type of study given'}",
+                )
+                for ref in references
+            ],
+            help_text="Optional: tick each reference whose type of study or GRADE "
+            "certainty you think is wrong, and say why below.",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("questioned_grades") and not (cleaned.get("grade_comments") or "").strip():
+            self.add_error("grade_comments", "Say why you question the grades you ticked.")
+        if (cleaned.get("grade_comments") or "").strip() and not cleaned.get("questioned_grades"):
+            self.add_error(
+                "questioned_grades", "Tick the references whose grades your comment is about."
+            )
+        return cleaned
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 70 else title[:67].rstrip() + "…"
 
 
 class RecuseForm(RefuseControlCharacters, forms.Form):

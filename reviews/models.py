@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.validators import refuse_control_characters, refuse_control_characters_and_line_breaks
 from articles.models import ArticleState, review_records_hidden_from
+from articles.text.evidence import grade_line
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 SIGNOFF_MEANING = "I have read this revision and approve it for publication."
@@ -68,11 +69,12 @@ class ReviewRound(models.Model):
         """Reviewers' comments meant for the authors, labelled "Reviewer 1", …
         so authors do not learn who reviewed. Confidential comments are never
         here."""
-        return [
-            (f"Reviewer {index}", review.comments_to_author)
-            for index, review in enumerate(self.submitted_reviews(), start=1)
-            if review.comments_to_author.strip()
-        ]
+        feedback = []
+        for index, review in enumerate(self.submitted_reviews(), start=1):
+            parts = [review.comments_to_author.strip(), review.grade_questions_text()]
+            if any(parts):
+                feedback.append((f"Reviewer {index}", "\n\n".join(p for p in parts if p)))
+        return feedback
 
     def missing_reviews(self, required: int, *, excused: bool = True) -> int:
         """How many more submitted reviews the policy's `required` asks for
@@ -228,6 +230,16 @@ class Review(models.Model):
     )
     doses_checked = models.BooleanField("doses and numbers are checked", default=False)
     audience_fit = models.BooleanField("the wording fits the stated audience", default=False)
+    # Evidence grades (a reference's type of study and GRADE certainty) the
+    # reviewer doubts: the references' numbers in the reviewed revision, and
+    # why. The authors read both with the comments; so do the editors.
+    questioned_grades = models.JSONField("evidence grades you question", default=list, blank=True)
+    grade_comments = models.TextField(
+        "why you question these grades",
+        blank=True,
+        max_length=5000,
+        validators=[refuse_control_characters],
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -245,6 +257,41 @@ class Review(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Reviews are part of the record and cannot be deleted.")
+
+    def grade_questions(self, references=None) -> list[dict]:
+        """The references whose evidence grade this review questions, in list
+        order: {"number", "title", "grade"} ("grade": "" when none was given).
+        `references`: the reviewed revision's, when already loaded."""
+        if not self.questioned_grades:
+            return []
+        if references is None:
+            references = self.revision.references.all()
+        wanted = set(self.questioned_grades)
+        return [
+            {
+                "number": ref.position,
+                "title": ref.title,
+                "grade": grade_line(ref.study_type, ref.certainty),
+            }
+            for ref in references
+            if ref.position in wanted
+        ]
+
+    def grade_questions_text(self) -> str:
+        """The questioned grades and the reviewer's reasons as plain text, for
+        the authors (with the comments) and the decision email."""
+        questions = self.grade_questions()
+        if not questions:
+            return ""
+        lines = ["Evidence grades questioned:"]
+        for q in questions:
+            lines.append(
+                f"[{q['number']}] “{q['title']}”: {q['grade'] or 'no type of study given'}"
+            )
+        text = "\n".join(lines)
+        if self.grade_comments.strip():
+            text += f"\n\nWhy: {self.grade_comments.strip()}"
+        return text
 
 
 class ExtensionRequest(models.Model):

@@ -281,6 +281,7 @@ def review_save(*, assignment: ReviewAssignment, reviewer, data: dict, submit: b
             raise TransitionRefused([f"You cannot review this now: {reason}."])
         for name, value in data.items():
             setattr(review, name, value)
+        _check_questioned_grades(review)
         if submit:
             missing = []
             if not review.recommendation:
@@ -300,7 +301,13 @@ def review_save(*, assignment: ReviewAssignment, reviewer, data: dict, submit: b
                 article,
                 reviewer,
                 "review_submitted",
-                f"Round {locked.round.number}: {review.get_recommendation_display()}.",
+                f"Round {locked.round.number}: {review.get_recommendation_display()}."
+                + (
+                    f" Questions the evidence grade of reference "
+                    f"{', '.join(str(n) for n in review.questioned_grades)}."
+                    if review.questioned_grades
+                    else ""
+                ),
             )
             notifications.review_submitted(review)
             required = EditorialPolicy.current().reviewers_per_round
@@ -308,6 +315,24 @@ def review_save(*, assignment: ReviewAssignment, reviewer, data: dict, submit: b
             if review_round.is_open and not review_round.missing_reviews(required, excused=False):
                 round_close(review_round)
     return review
+
+
+def _check_questioned_grades(review: Review) -> None:
+    """The grades a review questions are references of the reviewed
+    revision, each listed once, and come with the reviewer's reasons."""
+    questioned = review.questioned_grades or []
+    if not isinstance(questioned, list) or not all(isinstance(n, int) for n in questioned):
+        raise ValidationError("The questioned evidence grades are reference numbers.")
+    numbers = set(review.revision.references.values_list("position", flat=True))
+    unknown = sorted(set(questioned) - numbers)
+    if unknown:
+        raise ValidationError(
+            f"This revision has no reference {', '.join(str(n) for n in unknown)}: "
+            "question only the grades of its own references."
+        )
+    review.questioned_grades = sorted(set(questioned))
+    if questioned and not review.grade_comments.strip():
+        raise ValidationError("Say why you question the evidence grades you ticked.")
 
 
 def round_close_early(*, review_round: ReviewRound, editor) -> ReviewRound:

@@ -48,6 +48,7 @@ def reference(n: int = 1) -> dict:
         "pmid": str(1000 + n),
         "doi": f"10.1000/test.{n}",
         "url": "",
+        "study_type": "cohort",
     }
 
 

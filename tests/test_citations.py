@@ -10,7 +10,13 @@ def refs(*specs):
     return [Reference(position=n, **spec) for n, spec in enumerate(specs, start=1)]
 
 
-GOOD = {"title": "A good study", "pmid": "123", "doi": "10.1000/xyz", "url": "https://x.org/a"}
+GOOD = {
+    "title": "A good study",
+    "pmid": "123",
+    "doi": "10.1000/xyz",
+    "url": "https://x.org/a",
+    "study_type": "cohort",
+}
 
 
 def test_a_clean_article_has_no_problems():
@@ -23,7 +29,9 @@ def test_cited_number_without_reference_is_a_problem():
 
 
 def test_reference_never_cited_is_flagged():
-    problems = citation_problems("A [1].", refs(GOOD, {"title": "Forgotten paper"}))
+    problems = citation_problems(
+        "A [1].", refs(GOOD, {"title": "Forgotten paper", "study_type": "other"})
+    )
     assert problems == ["Reference 2 (“Forgotten paper”) is never cited in the body."]
 
 

@@ -22,6 +22,7 @@ from articles.models import (
     EditorialPolicy,
     NoticeKind,
     ReaderQuestion,
+    Reference,
     Revision,
 )
 from demo.content import BORTEZOMIB, PASSWORD
@@ -227,3 +228,18 @@ def test_demo_flags_the_published_article_that_cites_a_retracted_study(demo, cli
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert SourceAlert.objects.count() == 2  # the retraction and the concern, once
+
+
+def test_demo_references_are_graded_and_one_grade_is_questioned(demo, client):
+    # Every reference of every submitted revision has a type of study (required to submit).
+    assert not Reference.objects.filter(
+        revision__submitted_at__isnull=False, study_type=""
+    ).exists()
+    assert set(Reference.objects.values_list("study_type", flat=True)) >= {
+        "systematic_review", "randomised_trial", "cohort", "case_report", "guideline", "other",
+    }  # fmt: skip
+    article = Article.objects.get(slug="is-it-safe-to-take-ibuprofen-with-an-ace-inhibitor")
+    client.force_login(User.objects.get(username="author2"))
+    edit = client.get(f"/desk/articles/{article.pk}/edit/").content.decode()
+    assert "Evidence grades questioned:" in edit
+    assert "nested case-control study" in edit

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0023_reference_evidence'),
+        ('articles', '0025_source_alerts'),
     ]
 
     operations = [

@@ -40,7 +40,7 @@ from .policy import (
     PublicFrom,
 )
 from .reader_questions import ReaderQuestion
-from .revision import AUDIENCE_FIELDS, Reference, Revision
+from .revision import AUDIENCE_FIELDS, Certainty, Reference, Revision, StudyType
 from .source_alerts import SOURCE_ALERT_SEVERITY, SourceAlert, SourceAlertKind
 from .sources import UNSETTLED_CHECK_STATUSES, CheckStatus, ReferenceCheck, SourceResponse
 from .workflow import ArticleChanged, FrozenRevisionError, TransitionRefused
@@ -57,6 +57,7 @@ __all__ = [
     "ArticleNotice",
     "ArticleState",
     "AuditEntry",
+    "Certainty",
     "CheckStatus",
     "CitationStyle",
     "Discussion",
@@ -79,6 +80,7 @@ __all__ = [
     "SourceAlert",
     "SourceAlertKind",
     "SourceResponse",
+    "StudyType",
     "TransitionRefused",
     "review_records_hidden_from",
 ]

@@ -15,7 +15,8 @@ from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.text import csl
+from ..text import csl
+from ..text.evidence import evidence_wording
 
 register = template.Library()
 
@@ -43,13 +44,13 @@ def formatted_references(references, style) -> list[tuple]:
 
 
 @register.simple_tag
-def reference_entry(ref, citation: SafeString, number: int, cited) -> SafeString:
+def reference_entry(ref, citation: SafeString, number: int, cited, level: str = "") -> SafeString:
     """The `<li>` of reference `number`: its `citation` (from
-    formatted_references), then a link back to where the text first cites
-    it when it does (`cited`: the numbers cited in the body)."""
+    formatted_references), a link back to where the text first cites it when
+    it does (`cited`: the numbers cited in the body), its evidence grade
+    worded for readers at `level` (reference_grade), and the retraction
+    watch's marks."""
     parts = [citation]
-    # Further parts of an entry (its evidence grade, a retraction mark) go
-    # here, after the citation and before the back-link.
     if number in cited:
         parts.append(
             format_html(
@@ -58,6 +59,7 @@ def reference_entry(ref, citation: SafeString, number: int, cited) -> SafeString
                 number,
             )
         )
+    parts.append(reference_grade(ref, level))
     for alert in getattr(ref, "source_marks", ()):
         # Set by the public page from the retraction watch's open alerts
         # (reader.views._mark_cited_studies); not part of the signed entry.
@@ -80,3 +82,26 @@ def reference_entry(ref, citation: SafeString, number: int, cited) -> SafeString
             )
         )
     return format_html('<li id="ref-{}">{}</li>', number, mark_safe("".join(parts)))
+
+
+@register.simple_tag
+def reference_grade(ref, level: str = "") -> SafeString:
+    """The reference's evidence grade on a line of its own. For readers
+    (`level` a reading level) in their words, nothing when no grade was
+    given; for the desk (no level: authors, reviewers, editors, the board)
+    the design and GRADE certainty, or that the type of study is missing."""
+    if level:
+        words = evidence_wording(ref.study_type, ref.certainty, level)
+        if not words:
+            return mark_safe("")
+        return format_html(
+            '<span class="evidence-grade d-block small text-body-secondary">Evidence: {}</span>',
+            words,
+        )
+    words = evidence_wording(ref.study_type, ref.certainty, "professional")
+    if not ref.study_type:
+        words = "; ".join(w for w in ("Type of study not given", words) if w)
+    return format_html(
+        '<span class="evidence-grade d-block small text-body-secondary">Evidence grade: {}</span>',
+        words,
+    )

@@ -38,6 +38,10 @@ def citation_problems(body: str, references: Sequence) -> list[str]:
             problems.append(f"{name}: a PMID is digits only, not “{ref.pmid}”.")
         if ref.doi and not DOI_RE.fullmatch(ref.doi):
             problems.append(f"{name}: a DOI looks like 10.1234/abc, not “{ref.doi}”.")
+        if not getattr(ref, "study_type", ""):
+            problems.append(
+                f"{name}: choose its type of study (randomised trial, cohort, guideline…)."
+            )
         if ref.url:
             parts = urlsplit(ref.url)
             if parts.scheme not in {"http", "https"} or not parts.netloc:

@@ -19,6 +19,8 @@ from difflib import SequenceMatcher
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from .evidence import grade_line
+
 _REMOVED = '<del><span class="visually-hidden">removed: </span>{}</del>'
 _ADDED = '<ins><span class="visually-hidden">added: </span>{}</ins>'
 
@@ -141,8 +143,11 @@ def diff_blocks(
 def _reference_line(ref) -> str:
     bits = [ref.authors, ref.title, ref.journal, str(ref.year or "")]
     ids = [f"PMID {ref.pmid}" if ref.pmid else "", f"DOI {ref.doi}" if ref.doi else "", ref.url]
-    return ". ".join(b for b in bits if b) + (
-        " — " + ", ".join(i for i in ids if i) if any(ids) else ""
+    grade = grade_line(getattr(ref, "study_type", ""), getattr(ref, "certainty", ""))
+    return (
+        ". ".join(b for b in bits if b)
+        + (" — " + ", ".join(i for i in ids if i) if any(ids) else "")
+        + (f" — Evidence: {grade}" if grade else "")
     )
 
 

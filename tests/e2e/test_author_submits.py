@@ -39,6 +39,7 @@ def test_demo_author_writes_previews_and_submits_a_cited_article(demo_site, page
     row1.get_by_label("Title").fill("Amiodarone and the thyroid")
     row1.get_by_label("Journal or publisher").fill("Ann Intern Med")
     row1.get_by_label("Year").fill("1997")
+    row1.get_by_label("Type of study").select_option("other")
     page.get_by_role("button", name="Add a reference row").click()
 
     # The extra row arrives without losing what was typed.
@@ -48,6 +49,8 @@ def test_demo_author_writes_previews_and_submits_a_cited_article(demo_site, page
     row2 = page.get_by_role("group", name="Reference row 2")
     row2.get_by_label("Title").fill("Thyroid monitoring during amiodarone therapy")
     row2.get_by_label("PMID").fill("12345678")
+    row2.get_by_label("Type of study").select_option("cohort")
+    row2.get_by_label("Certainty of the evidence (GRADE)").select_option("low")
     page.get_by_role("button", name="Preview").click()
 
     preview = page.get_by_role("region", name=re.compile("Preview"))
@@ -58,6 +61,11 @@ def test_demo_author_writes_previews_and_submits_a_cited_article(demo_site, page
         "href", "#ref-2"
     )
     expect(preview.get_by_role("link", name="PMID 12345678")).to_be_visible()
+    expect(
+        preview.get_by_text(
+            "Evidence grade: Cohort or other observational study · GRADE certainty: low"
+        )
+    ).to_be_visible()
     expect(page.get_by_text("Every citation matches a reference")).to_be_visible()
     assert _serious_violations(page) == []
 

@@ -213,17 +213,20 @@ class Command(BaseCommand):
             elif action == "decline":
                 invitation_decline(assignment=assignment, reviewer=person, reason=detail)
             else:
-                recommendation, comments = detail.split("|", 1)
+                if isinstance(detail, dict):
+                    fields = detail
+                else:
+                    recommendation, comments = detail.split("|", 1)
+                    fields = {"recommendation": recommendation, "comments_to_author": comments}
                 review_save(
                     assignment=assignment,
                     reviewer=person,
                     submit=True,
                     data={
-                        "recommendation": recommendation,
-                        "comments_to_author": comments,
                         "claims_supported": True,
                         "doses_checked": True,
                         "audience_fit": True,
+                        **fields,
                     },
                 )
         elif action == "revise":
