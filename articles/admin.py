@@ -18,9 +18,11 @@ from .models import (
     PolicyVersion,
     ReaderQuestion,
     Reference,
+    ReferenceCheck,
     Revision,
     RevisionReminderSent,
     SourceAlert,
+    SourceResponse,
     review_records_hidden_from,
 )
 
@@ -141,6 +143,23 @@ class SourceAlertAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     list_display = ("found_at", "article", "kind", "notice_date", "source", "cleared_at")
     list_filter = ("kind", "source")
     list_select_related = ("article",)
+
+
+@admin.register(ReferenceCheck)
+class ReferenceCheckAdmin(DeskVisibilityMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Written by the submission check and its later runs (articles/reference_checks.py).
+    article_path = "reference__revision__article"
+    list_display = ("reference", "status", "source", "attempts", "checked_at")
+    list_filter = ("status", "source")
+    list_select_related = ("reference",)
+
+
+@admin.register(SourceResponse)
+class SourceResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # PubMed's and Crossref's public answers, kept to spare their services.
+    list_display = ("url", "status", "fetched_at")
+    list_filter = ("status",)
+    search_fields = ("url",)
 
 
 @admin.register(EditorialPolicy)

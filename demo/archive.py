@@ -687,6 +687,7 @@ ARCHIVE: list[dict[str, Any]] = [
                     "treatment of COVID-19: a multinational registry analysis",
                     "Lancet",
                     2020,
+                    study_type="cohort",
                 ),
                 "pmid": "32450107",
                 "doi": "10.1016/S0140-6736(20)31180-6",

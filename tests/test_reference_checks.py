@@ -36,6 +36,7 @@ MATCHING = {
     "pmid": "30000001",
     "doi": "",
     "url": "",
+    "study_type": "randomised_trial",
 }
 # What the author believes PMID 30000002 is; PubMed says otherwise.
 DIFFERING = {**MATCHING, "pmid": "30000002"}

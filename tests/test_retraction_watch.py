@@ -46,6 +46,7 @@ RETRACTED = {
     "pmid": "32450107",
     "doi": "10.1016/S0140-6736(20)31180-6",
     "url": "",
+    "study_type": "cohort",
 }
 CORRECTED = {
     "authors": "Worobey M, Levy JI",
@@ -56,6 +57,7 @@ CORRECTED = {
     "pmid": "",
     "doi": "10.1126/science.abp8715",
     "url": "",
+    "study_type": "cohort",
 }
 UNREACHABLE = {**reference(3), "pmid": "", "doi": "10.1016/j.example.2021.02.004"}
 CLEAN = {**reference(4), "pmid": "", "doi": "10.1016/j.example.2021.02.004"}
