@@ -179,6 +179,37 @@ def advance(request, author, editor, board_member, second_board_member):
     return go
 
 
+@pytest.fixture
+def publish(advance, author):
+    """Write `article`'s draft (as the author, through the real service) and
+    take it through review to a board signature: an approved page."""
+
+    def go(
+        article: Article,
+        *,
+        body: str,
+        references,
+        summary: str = "Yes, in some people.",
+        primary_audience: str = "patient",
+        audience_versions: dict | None = None,
+    ) -> Article:
+        revision_save_draft(
+            article=article,
+            author=author,
+            seen_hash=article.current_revision.content_hash,
+            title=article.title,
+            primary_audience=primary_audience,
+            summary=summary,
+            body=body,
+            references=references,
+            audience_versions=audience_versions or {},
+        )
+        article.refresh_from_db()
+        return advance(article, "submit", "start_review", "send_to_board", "sign")
+
+    return go
+
+
 @pytest.fixture(autouse=True)
 def _no_network():
     """Every outbound httpx request must be answered by a recorded response

@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from articles.models import CitationStyle, EditorialPolicy, PolicyVersion, Reference
-from articles.services import revision_save_draft
 from articles.templatetags.references import formatted_references
 from articles.text import csl
 from demo.content import BORTEZOMIB
@@ -127,21 +126,15 @@ def test_entries_are_cached_by_content_and_style():
 
 
 @pytest.fixture
-def demo_article(draft, advance, author, policy):
+def demo_article(draft, publish, policy):
     """Published, citing the demo article's five references."""
-    revision_save_draft(
-        article=draft,
-        author=author,
-        seen_hash=draft.current_revision.content_hash,
-        title=draft.title,
+    return publish(
+        draft,
         primary_audience="professional",
         summary="Yes, often [1].",
         body="## Evidence\n\nRoute [1], frequency [2], review [3], schedule [4], advice [5].",
         references=DEMO,
-        audience_versions={},
     )
-    draft.refresh_from_db()
-    return advance(draft, "submit", "start_review", "send_to_board", "sign")
 
 
 @pytest.fixture

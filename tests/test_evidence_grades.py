@@ -274,14 +274,9 @@ def test_wording_for_each_level():
 
 
 @pytest.fixture
-def published(draft, advance, author):
-    revision_save_draft(
-        article=draft,
-        author=author,
-        seen_hash=draft.current_revision.content_hash,
-        title=draft.title,
-        primary_audience="patient",
-        summary="Yes, in some people.",
+def published(draft, publish):
+    return publish(
+        draft,
         body="## Mechanism\n\nShown in a trial [1].",
         references=[_graded(1, "randomised_trial", "moderate")],
         audience_versions={
@@ -291,8 +286,6 @@ def published(draft, advance, author):
             "student_body": "## Evidence\n\nOne trial [1].",
         },
     )
-    draft.refresh_from_db()
-    return advance(draft, "submit", "start_review", "send_to_board", "sign")
 
 
 @pytest.mark.parametrize(

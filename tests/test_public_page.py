@@ -16,21 +16,14 @@ PATIENT_BODY = "## What happens\n\nThe drug can cause neuropathy in the feet [1]
 
 
 @pytest.fixture
-def published(draft, advance, author, policy):
+def published(draft, publish, policy):
     """An approved article with a patient version, signed by one board member."""
-    revision_save_draft(
-        article=draft,
-        author=author,
-        seen_hash=draft.current_revision.content_hash,
-        title=draft.title,
-        primary_audience="patient",
-        summary="Yes, in some people.",
+    return publish(
+        draft,
         body="## Mechanism\n\nAxonal injury is dose related [1].",
         references=[reference(1)],
         audience_versions={"patient_summary": "Sometimes, yes.", "patient_body": PATIENT_BODY},
     )
-    draft.refresh_from_db()
-    return advance(draft, "submit", "start_review", "send_to_board", "sign")
 
 
 def _page(client, article, **params):

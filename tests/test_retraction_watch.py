@@ -69,27 +69,16 @@ CORRECTION_LINE = "A correction to this study was published on 14 March 2024."
 pytestmark = pytest.mark.django_db
 
 
-def _publish(draft, advance, author, references):
-    revision_save_draft(
-        article=draft,
-        author=author,
-        seen_hash=draft.current_revision.content_hash,
-        title=draft.title,
-        primary_audience="patient",
-        summary="Yes, in some people.",
-        body="## Evidence\n\n"
-        + " ".join(f"A study said so [{n}]." for n in range(1, len(references) + 1)),
-        references=references,
-    )
-    draft.refresh_from_db()
-    return advance(draft, "submit", "start_review", "send_to_board", "sign")
+def _publish(draft, publish, references):
+    body = " ".join(f"A study said so [{n}]." for n in range(1, len(references) + 1))
+    return publish(draft, body="## Evidence\n\n" + body, references=references)
 
 
 @pytest.fixture
-def cited(draft, advance, author):
+def cited(draft, publish):
     """A published article citing a retracted study (PMID and DOI) and a
     corrected one (DOI)."""
-    return _publish(draft, advance, author, [RETRACTED, CORRECTED])
+    return _publish(draft, publish, [RETRACTED, CORRECTED])
 
 
 @pytest.fixture
@@ -153,26 +142,26 @@ def test_running_the_watch_again_changes_nothing(cited, recorded):
 
 
 def test_each_identifier_is_asked_once_however_many_articles_cite_it(
-    cited, recorded, make_article, advance, author
+    cited, recorded, make_article, publish
 ):
-    second = _publish(make_article(title="Another question?"), advance, author, [RETRACTED])
+    second = _publish(make_article(title="Another question?"), publish, [RETRACTED])
     _run()
     assert all(route.call_count == 1 for route in recorded.values())
     assert SourceAlert.objects.filter(article=second).count() == 2  # retraction and concern
 
 
-def test_a_study_with_no_notice_raises_nothing(draft, advance, author, lookups):
+def test_a_study_with_no_notice_raises_nothing(draft, lookups, publish):
     replay(lookups, "crossref_clean")
-    _publish(draft, advance, author, [CLEAN])
+    _publish(draft, publish, [CLEAN])
     assert _run() == 0
     assert not SourceAlert.objects.exists()
 
 
 def test_the_network_down_for_one_identifier_does_not_stop_the_others(
-    draft, advance, author, lookups, caplog
+    draft, lookups, caplog, publish
 ):
     replay(lookups, "crossref_timeout", *CASSETTES)
-    article = _publish(draft, advance, author, [UNREACHABLE, RETRACTED])
+    article = _publish(draft, publish, [UNREACHABLE, RETRACTED])
     report = source_alerts_check(articles=PublicArticle.objects.approved())
     assert report.unavailable == ["doi:10.1016/j.example.2021.02.004"]
     assert {a.kind for a in report.raised} == {"retraction", "expression_of_concern"}
@@ -229,10 +218,10 @@ def test_the_next_review_stays_when_the_policy_says_no(cited, recorded, policy):
     assert not AuditEntry.objects.filter(action="next_review_brought_forward").exists()
 
 
-def test_a_correction_alone_does_not_move_the_next_review(draft, advance, author, recorded, policy):
+def test_a_correction_alone_does_not_move_the_next_review(draft, recorded, policy, publish):
     policy.retraction_brings_review_forward = True
     policy.save()
-    article = _publish(draft, advance, author, [CORRECTED])
+    article = _publish(draft, publish, [CORRECTED])
     was = article.next_review_due
     assert _run() == 1
     article.refresh_from_db()
@@ -364,9 +353,9 @@ def test_pubmeds_retracted_publication_type_alone_is_a_retraction(cited):
     assert alert.reader_sentence == "This study has been retracted."
 
 
-def test_pubmed_alone_dates_the_retraction_from_its_notice(draft, advance, author, lookups):
+def test_pubmed_alone_dates_the_retraction_from_its_notice(draft, lookups, publish):
     replay(lookups, "pubmed_retracted")
-    _publish(draft, advance, author, [{**RETRACTED, "doi": ""}])
+    _publish(draft, publish, [{**RETRACTED, "doi": ""}])
     _run()
     alert = SourceAlert.objects.get()
     assert (alert.kind, alert.notice_date, alert.notice_identifier, alert.source) == (
