@@ -29,6 +29,8 @@ ROLE_PERMISSIONS = {
         "articles.view_discussion",
         "articles.view_discussionmessage",
         "articles.view_discussionreading",
+        "articles.view_sourcealert",
+        "articles.view_referencecheck",
         "reviews.view_boardsignoff",
         "reviews.view_signoffwithdrawal",
         "reviews.view_reviewround",

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.utils import timezone
 
 from accounts.models import Invitation, Role
-from articles.models import DiscussionAudience, GlossaryTerm, ReaderQuestion
+from articles.models import DiscussionAudience, GlossaryTerm, ReaderQuestion, SourceAlert
 from articles.services import article_create, discussion_start
 from reviews.services import (
     extension_request,
@@ -145,7 +145,13 @@ def build_world():
     }
     # The invitation told the invited reviewer: their own inbox entry.
     (notice,) = people["invited_reviewer"].notifications.filter(kind="review_invited")
+    # A retraction the watch found in a study the published article cites.
+    alert = SourceAlert.objects.create(
+        article=published, reference=published.current_revision.references.get(),
+        kind="retraction", source="Crossref", found_at=timezone.now(),
+    )  # fmt: skip
     special = {  # URL names whose pk means something other than the article
+        "office:source_alert": {"pk": alert.pk},
         "accounts:inbox_open": {"pk": notice.pk},
         "accounts:person": {"pk": people["author"].pk},
         "accounts:person_roles": {"pk": people["author"].pk},

@@ -23,8 +23,11 @@ from articles.models import (
     GlossaryTerm,
     PolicyVersion,
     ReaderQuestion,
+    ReferenceCheck,
     Revision,
     RevisionReminderSent,
+    SourceAlert,
+    SourceResponse,
 )
 from articles.services import article_create, discussion_start, revision_save_draft
 from core.models import PendingEmail, PeriodicRun
@@ -57,6 +60,7 @@ NOT_FOR_EDITORS = {
     PolicyVersion,
     ExtensionRequest,
     RevisionReminderSent,
+    SourceResponse,  # PubMed's and Crossref's public answers, a cache
 }
 
 
@@ -146,6 +150,16 @@ def world(db):
         subject="Dose?", text="Check the dose.",
     )  # fmt: skip
 
+    # The retraction watch's alerts and the submission check's results: seen
+    # with the article they concern.
+    cited = published.published_revision.references.get()
+    alert = SourceAlert.objects.create(
+        article=published, reference=cited, kind="retraction", source="Crossref",
+        found_at=timezone.now(),
+    )  # fmt: skip
+    draft_check = ReferenceCheck.objects.create(reference=draft.current_revision.references.get())
+    published_check = ReferenceCheck.objects.create(reference=cited, status="verified")
+
     def entries(article, **kwargs):
         return list(AuditEntry.objects.filter(article=article, **kwargs))
 
@@ -175,6 +189,8 @@ def world(db):
         Discussion: [own_thread],
         DiscussionMessage: list(own_thread.messages.all()),
         DiscussionReading: list(DiscussionReading.objects.filter(discussion=own_thread)),
+        SourceAlert: [],
+        ReferenceCheck: [draft_check],
     }
     shown = {
         Article: [published, own],
@@ -210,11 +226,14 @@ def world(db):
         Discussion: [handled_thread],
         DiscussionMessage: list(handled_thread.messages.all()),
         DiscussionReading: list(DiscussionReading.objects.filter(discussion=handled_thread)),
+        SourceAlert: [alert],
+        ReferenceCheck: [published_check],
     }
     ReminderSent.objects.create(
         assignment=own_assignment, due_date=own_assignment.due_date, step="due-soon"
     )
     PendingEmail.objects.create(to=["x@example.org"], subject="S", body="B")
+    SourceResponse.objects.create(url="https://api.crossref.org/works/10.1000/x", status=404)
     PeriodicRun.objects.create(job="reviews.tasks.send_review_reminders", slot=timezone.now())
     return {"editor": penwright, "root": root, "hidden": hidden, "shown": shown}
 

@@ -304,6 +304,16 @@ EXPECTED = {
         "GET": [302, 403, 403, 403, 403, 200, 403],
         "POST": [405, 405, 405, 405, 405, 405, 405],
     },
+    # The retraction watch's alerts: editors only (the one in the world is
+    # on an article the editor handles); an empty clearing form comes back.
+    "office:source_alerts": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    "office:source_alert": {
+        "GET": [302, 403, 403, 403, 403, 200, 403],
+        "POST": [302, 403, 403, 403, 403, 400, 403],
+    },
     "office:verification": {
         "GET": [302, 403, 403, 403, 403, 200, 403],
         "POST": [405, 405, 405, 405, 405, 405, 405],
