@@ -121,9 +121,13 @@ def test_the_editorial_journey(demo_site, browser):
     author.get_by_label("Short answer for patients and caregivers").fill("Yes, it often does.")
     author.get_by_label("Full answer for patients and caregivers").fill(PATIENT_BODY)
     pasted = "\n".join(f"Author A. {t}. {j}. {y}." for t, j, y in REFERENCES)
-    author.get_by_label("Paste references, one per line").fill(pasted)
+    author.get_by_label("Paste references").fill(pasted)
     author.get_by_role("button", name="Split pasted text into references").click()
     expect(author.get_by_text("Added 3 references from the pasted text.")).to_be_visible()
+    # Every reference needs its type of study before the draft can go to review.
+    for number, study_type in enumerate(("cohort", "randomised_trial", "guideline"), start=1):
+        row = author.get_by_role("group", name=f"Reference row {number}")
+        row.get_by_label("Type of study").select_option(study_type)
     author.get_by_role("button", name="Preview").click()
     expect(author.get_by_text("Every citation matches a reference")).to_be_visible()
     journey.check(author, "author")
