@@ -217,7 +217,7 @@ def _validators(
 
 
 @require_safe
-def article_public(request, slug: str):
+def article_public(request, slug: str, level: str | None = None):
     if not page_cache.enabled(request):
         return _render_article(request, _page_article(slug))
     key = page_cache.page_key(request, slug)
