@@ -6,11 +6,13 @@ from articles.models import Article
 AUDIENCE_COOKIE = "audience"
 
 
-def audience_for(request, article: Article) -> tuple[str, bool]:
-    """(level, from_link): ?audience= wins (shareable links), then the signed-in
-    reader's profile, then the visitor's cookie, then the article's own level."""
+def audience_for(request, article: Article, level: str | None = None) -> tuple[str, bool]:
+    """(level, from_link): the level in the address wins (a level's own address,
+    or ?audience= on the pages that have no per-level address), then the
+    signed-in reader's profile, then the visitor's cookie, then the article's
+    own level."""
     levels = AudienceLevel.values
-    chosen = request.GET.get("audience")
+    chosen = level or request.GET.get("audience")
     if chosen in levels:
         return chosen, True
     user = request.user

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from accounts.validators import without_control_characters
 from articles.models import ArticleNotice, EditorialPolicy, NoticeKind
 
+from . import shared_cache
 from .models import PublicArticle
 from .visibility import policy_for
 
@@ -135,6 +136,7 @@ class PagesSitemap(Sitemap):
 
 
 @require_safe
+@shared_cache.shareable
 def sitemap(request):
     policy = policy_for(request)
     sections = {"articles": ArticleSitemap(policy), "pages": PagesSitemap(policy)}

@@ -16,6 +16,7 @@ from articles.text import fingerprints
 from reviews.models import BoardSignoff
 from reviews.verification import verify_revision
 
+from . import shared_cache
 from .audience import audience_for
 from .public_text import rendered_text
 from .views import _public_article
@@ -37,6 +38,7 @@ def _versions(article, request):
 
 
 @require_safe
+@shared_cache.shareable
 def article_history(request, slug: str):
     """Every approved version of a public article, newest first."""
     article = _public_article(slug)

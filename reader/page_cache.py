@@ -1,7 +1,8 @@
 """Whole-page cache for anonymous readers of an article and of the home page.
 
-The rendered page is stored with the form token replaced by a placeholder,
-so each reader still gets their own CSRF token. The key names version
+The page carries no per-reader token (the question form has its own page),
+so it is stored and served as rendered: the same bytes a shared HTTP cache
+in front keeps (reader/shared_cache.py). The key names version
 counters that change whenever something the page shows can change: the
 article (any workflow action, re-review flag, notice), the site (policy, people's
 public names) and the glossary; the home page's key names the site and
@@ -16,7 +17,6 @@ The versions must be shared by every worker: the deploy check below refuses
 a per-process cache in production.
 """
 
-import re
 import uuid
 
 from django.conf import settings
@@ -25,7 +25,6 @@ from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.middleware.csrf import get_token
 
 from accounts.models import AudienceLevel, User
 from articles.models import Article, EditorialPolicy, GlossaryTerm
@@ -44,9 +43,8 @@ LIST_VERSION_KEY = "list-version"
 GLOSSARY_VERSION_KEY = "glossary-version"
 # Part of every cache key: bump it when the rendering or sanitising code
 # changes, so a deploy never serves HTML made by the old code.
-RENDER_VERSION = "6"  # 6: evidence grades under each reference
+RENDER_VERSION = "7"  # 7: no form token in the article page; a level per address
 PAGE_TTL = 600
-CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 
 
 def _article_key(slug: str) -> str:
@@ -192,31 +190,24 @@ def list_key(name: str) -> str:
     return f"list:{RENDER_VERSION}:{stamp}:{name}"
 
 
-def page_key(request, slug: str) -> str:
+def page_key(request, slug: str, level: str | None) -> str:
+    """The key of an article page: at `level`'s own address, or at the bare
+    address for the level the reader's cookie remembers (if any)."""
     stamp = _stamp([SITE_VERSION_KEY, GLOSSARY_VERSION_KEY, _article_key(slug)])
-    link = request.GET.get("audience")
-    chosen = link if link in AudienceLevel.values else None
-    cookie = request.COOKIES.get(AUDIENCE_COOKIE)
-    level = chosen or (cookie if cookie in AudienceLevel.values else "default")
-    return f"page:{RENDER_VERSION}:{stamp}:{slug}:{level}:{bool(chosen)}"
+    if level is None:
+        cookie = request.COOKIES.get(AUDIENCE_COOKIE)
+        remembered = cookie if cookie in AudienceLevel.values else "default"
+        return f"page:{RENDER_VERSION}:{stamp}:{slug}:{remembered}"
+    return f"page:{RENDER_VERSION}:{stamp}:{slug}:{level}:address"
 
 
-# Every form token in the page; Django masks each one differently.
-_TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
-
-
-def store(key: str, request, response) -> None:
-    html = _TOKEN_FIELD.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
+def store(key: str, response) -> None:
     cache.set(
         key,
         {
-            "html": html,
+            "html": response.content.decode(),
             "etag": response.get("ETag"),
             "last_modified": response.get("Last-Modified"),
         },
         PAGE_TTL,
     )
-
-
-def restore(cached: dict, request) -> str:
-    return cached["html"].replace(CSRF_PLACEHOLDER, get_token(request))

@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import AudienceLevel
 
-from . import history, views
+from . import history, shared_cache, views
 from .feeds import NewlyApprovedFeed
 
 app_name = "reader"
@@ -43,5 +43,5 @@ urlpatterns = [
     path("editorial-policy/versions/", views.policy_versions, name="policy_versions"),
     path("editorial-policy/versions/<int:number>/", views.policy_version, name="policy_version"),
     path("board/", views.board_page, name="board"),
-    path("feeds/approved/", require_safe(NewlyApprovedFeed()), name="feed"),
+    path("feeds/approved/", require_safe(shared_cache.shareable(NewlyApprovedFeed())), name="feed"),
 ]

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
-    patch_vary_headers,
     quote_etag,
 )
 from django.utils.http import http_date
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AudienceLevel, Role, User
@@ -36,7 +36,7 @@ from articles.text.rendering import render_body
 from reviews.models import BoardSignoff
 from reviews.verification import valid_signatures, verify_revision
 
-from . import page_cache
+from . import page_cache, shared_cache
 from . import search as reader_search
 from .approval import approval_record
 from .audience import AUDIENCE_COOKIE, audience_for
@@ -63,12 +63,13 @@ def _page_article(slug: str) -> PublicArticle:
     return get_object_or_404(PublicArticle.objects.for_page(), slug=slug)
 
 
-def _render_article(request, article: PublicArticle, *, question_form=None, status=200):
-    """`article` as `_page_article` loads it."""
+def _render_article(request, article: PublicArticle, level: str | None):
+    """`article` as `_page_article` loads it, at the address's `level` (None:
+    the bare address)."""
     policy = policy_for(request)
     revision = shown_revision(article, policy)
     references = list(revision.references.all())
-    audience, from_link = audience_for(request, article)
+    audience, from_link = audience_for(request, article, level)
     text = rendered_text(revision, audience, len(references))
     published = revision.pk == article.published_revision_id
     retracted = is_retracted(article)
@@ -91,7 +92,7 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         reviewers = article.published_peer_reviewers if published else None
         progress = review_progress(article, revision, approved=approved, reviewers=reviewers)
     today = timezone.localdate()
-    canonical_url = request.build_absolute_uri(reverse("reader:public", args=[article.slug]))
+    canonical_url = request.build_absolute_uri(_level_path(article, audience))
     structured = medical_web_page(
         article=article,
         revision=revision,
@@ -104,10 +105,8 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
     )
     context = {
         "structured_data": as_script(structured),
-        # One page whatever the level; a shared level link keeps its level,
-        # so the card's description is the text the link opens.
+        # Each level's own address, so a shared link opens the text it describes.
         "canonical_url": canonical_url,
-        "share_url": f"{canonical_url}?audience={audience}" if from_link else canonical_url,
         "article": article,
         "revision": revision,
         "references": references,
@@ -136,8 +135,6 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         "signoffs": signoffs,
         "steps": article.public_tracker_steps(revision),
         "show_overdue": approved and article.is_review_overdue and policy.show_overdue_publicly,
-        "question_form": question_form
-        or ReaderQuestionForm(initial={"audience": audience, "kind": "question"}),
     }
     validators = _validators(
         request,
@@ -151,22 +148,26 @@ def _render_article(request, article: PublicArticle, *, question_form=None, stat
         notices,
         source_alerts,
     )
-    if validators and status == 200:
+    if validators:
         etag, last_modified = validators
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified
-    response = render(request, "reader/article.html", context, status=status)
-    patch_vary_headers(response, ["Cookie"])
-    if validators and status == 200:
+    response = render(request, "reader/article.html", context)
+    if validators:
         response["ETag"], response["Last-Modified"] = (
             validators[0],
             http_date(validators[1].timestamp()),
         )
-        # Private: the page carries the reader's own form token. Browsers
-        # revalidate and get 304 while nothing the page shows has changed.
-        patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+def _level_path(article, audience: str) -> str:
+    """The address of `article` at `audience`: the bare one for the level it
+    was written for, so the address everyone already links to stays canonical."""
+    if audience == article.primary_audience:
+        return reverse("reader:public", args=[article.slug])
+    return reverse("reader:level", args=[article.slug, audience])
 
 
 def _mark_cited_studies(references: list) -> list[SourceAlert]:
@@ -217,16 +218,22 @@ def _validators(
 
 
 @require_safe
+@shared_cache.shareable
 def article_public(request, slug: str, level: str | None = None):
+    """An article at its bare address (the reader's remembered level, else the
+    one it was written for) or at one level's own address."""
+    if level is None and (linked := request.GET.get("audience")) in AudienceLevel.values:
+        # Level links shared before each level had its own address.
+        return redirect("reader:level", slug=slug, level=linked, permanent=True)
     if not page_cache.enabled(request):
-        return _render_article(request, _page_article(slug))
-    key = page_cache.page_key(request, slug)
+        return _render_article(request, _page_article(slug), level)
+    key = page_cache.page_key(request, slug, level)
     cached = cache.get(key)
     if cached is not None:
         return _from_page_cache(request, cached)
-    response = _render_article(request, _page_article(slug))
+    response = _render_article(request, _page_article(slug), level)
     if response.status_code == 200:
-        page_cache.store(key, request, response)
+        page_cache.store(key, response)
     return response
 
 
@@ -235,12 +242,10 @@ def _from_page_cache(request, cached: dict):
         not_modified = HttpResponseNotModified()
         not_modified["ETag"] = cached["etag"]
         return not_modified
-    response = HttpResponse(page_cache.restore(cached, request))
+    response = HttpResponse(cached["html"])
     for header, value in (("ETag", cached["etag"]), ("Last-Modified", cached["last_modified"])):
         if value:
             response[header] = value
-    patch_vary_headers(response, ["Cookie"])
-    patch_cache_control(response, private=True, no_cache=True)
     return response
 
 
@@ -267,31 +272,45 @@ def approval_json(request, slug: str):
     return response
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def choose_audience(request, slug: str):
-    """Remember the reader's level (profile when signed in, a cookie
-    otherwise) and show the article in it. A plain form post; htmx only
-    swaps the text instead of reloading."""
+    """Remember the reader's level and show the article at that level's own
+    address. Anonymous readers send the cached page's plain GET form (a
+    cookie remembers the level for the article's bare address: nothing a
+    forged link could harm); signed-in people post, with their form token, and
+    their profile keeps it. htmx only swaps the text instead of reloading."""
     article = _public_article(slug)
     shown_revision(article, policy_for(request))  # 404 for anything not public
-    form = AudienceForm(request.POST)
-    response = redirect("reader:public", slug=article.slug)
+    form = AudienceForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, "Please choose one of the three levels.")
-        return response
+        return redirect("reader:public", slug=article.slug)
     audience = form.cleaned_data["audience"]
-    if request.user.is_authenticated:
+    if request.method == "POST" and request.user.is_authenticated:
         request.user.preferred_audience = audience
         request.user.save(update_fields=["preferred_audience"])
+    response = redirect(_level_path(article, audience))
     response.set_cookie(AUDIENCE_COOKIE, audience, max_age=ONE_YEAR, samesite="Lax", httponly=True)
     return response
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=QUESTION_RATE, method="POST", block=False)
 def ask_question(request, slug: str):
-    article = _page_article(slug)
-    revision = shown_revision(article, policy_for(request))
+    """The follow-up question form, on its own page: the article page is
+    the same for every reader and cached, so it cannot carry a reader's form
+    token. htmx loads this form into the article page when it is there."""
+    article = _public_article(slug)
+    revision = shown_revision(article, policy_for(request))  # 404 for anything not public
+    audience = request.GET.get("audience")
+    initial = {
+        "kind": "question",
+        "audience": audience if audience in AudienceLevel.values else article.primary_audience,
+    }
+    if request.method != "POST":
+        return _question_page(request, article, revision, ReaderQuestionForm(initial=initial))
     form = ReaderQuestionForm(request.POST)
     if getattr(request, "limited", False):
         form.is_valid()
@@ -300,9 +319,9 @@ def ask_question(request, slug: str):
             "You have sent several messages in a short time, so this one was not sent. "
             "Please try again in an hour; your text is kept below.",
         )
-        return _render_article(request, article, question_form=form, status=429)
+        return _question_page(request, article, revision, form, status=429)
     if not form.is_valid():
-        return _render_article(request, article, question_form=form, status=400)
+        return _question_page(request, article, revision, form, status=400)
     if not form.cleaned_data["website"]:  # filled in only by bots
         question = form.save(commit=False)
         question.article = article
@@ -310,6 +329,11 @@ def ask_question(request, slug: str):
         services.reader_question_receive(question=question)
     messages.success(request, "Thank you. Your message went to our editors.")
     return redirect(reverse("reader:public", args=[article.slug]) + "#question-heading")
+
+
+def _question_page(request, article, revision, form, status=200):
+    context = {"article": article, "revision": revision, "question_form": form}
+    return render(request, "reader/question.html", context, status=status)
 
 
 # What each `public_from` setting means for readers, in the policy page's words.
@@ -351,6 +375,7 @@ def _policy_context(version: PolicyVersion, latest: PolicyVersion) -> dict:
 
 
 @require_safe
+@shared_cache.shareable
 def editorial_policy(request):
     policy = policy_for(request)  # also makes sure version 1 exists
     latest = PolicyVersion.objects.select_related("changed_by").order_by("-number").first()
@@ -411,6 +436,7 @@ class LeanPage:
 
 
 @require_safe
+@shared_cache.shareable
 def home(request):
     """Recently approved articles (and work in review if the policy shows it).
     Every anonymous visitor sees the same first page, so it is kept whole
@@ -426,7 +452,6 @@ def home(request):
     else:
         response = _render_home(request)
         cache.set(key, response.content.decode(), page_cache.PAGE_TTL)
-    patch_vary_headers(response, ["Cookie"])
     return response
 
 
@@ -473,6 +498,7 @@ def search(request):
 
 
 @require_safe
+@shared_cache.shareable
 def board_page(request):
     """Public: who is on the Medical Advisory Board and what they signed."""
     signed = (

@@ -409,9 +409,7 @@ def test_structured_data_follows_the_chosen_level_and_cannot_be_broken_out_of(
         make_article(title="Break </script><script>alert(1)</script> out?"),
         "submit", "start_review", "send_to_board", "sign",
     )  # fmt: skip
-    html = client.get(
-        reverse("reader:public", args=[article.slug]), {"audience": "professional"}
-    ).content.decode()
+    html = client.get(reverse("reader:level", args=[article.slug, "professional"])).content.decode()
     assert "</script><script>alert(1)" not in html
     data = _json_ld(html)
     assert data["name"] == "Break </script><script>alert(1)</script> out?"

@@ -312,11 +312,10 @@ def published(draft, publish):
     ],
 )
 def test_reader_page_words_the_grade_for_the_level(client, published, level, shown, not_shown):
-    url = reverse("reader:public", args=[published.slug])
     # Read another level first: a cached page or fragment must not leak across levels.
     other = "professional" if level == "patient" else "patient"
-    client.get(url, {"audience": other})
-    text = _text(client.get(url, {"audience": level}))
+    client.get(reverse("reader:level", args=[published.slug, other]))
+    text = _text(client.get(reverse("reader:level", args=[published.slug, level])))
     references = text.split('id="references-heading"')[1]
     assert shown in references
     assert not_shown not in references
@@ -329,9 +328,7 @@ def test_reader_page_query_count_is_unchanged_with_grades(
     # The same budget as tests/test_public_page.py: the grades' wording reads nothing more.
     cache.clear()
     with django_assert_max_num_queries(5):
-        response = client.get(
-            reverse("reader:public", args=[published.slug]), {"audience": "student"}
-        )
+        response = client.get(reverse("reader:level", args=[published.slug, "student"]))
     assert "Certainty of the evidence (GRADE): moderate." in _text(response)
 
 

@@ -62,7 +62,7 @@ def in_board_review(with_versions, advance):
 
 
 def _page(client, article, audience="patient"):
-    return client.get(reverse("reader:public", args=[article.slug]), {"audience": audience})
+    return client.get(reverse("reader:level", args=[article.slug, audience]))
 
 
 def _article_text(response) -> str:

@@ -156,7 +156,7 @@ def test_required_fields_have_no_asterisk_and_optional_ones_say_so(client, autho
 
 
 def test_reader_question_email_is_marked_optional(client, published):
-    page = client.get(reverse("reader:public", args=[published.slug])).content.decode()
+    page = client.get(reverse("reader:question", args=[published.slug])).content.decode()
     assert _label(page, "id_email") == "Your email, if you would like an answer (optional)"
     assert _label(page, "id_question") == "Your question or the error you found"
 

@@ -232,6 +232,14 @@ CACHES["fragments"] = (
     else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 )
 
+# Shared HTTP cache (Varnish or a CDN) in front of the reader's pages: how long
+# it may keep an anonymous page (every change purges what it alters, so this
+# only bounds how long text altered behind the application's back stays
+# served before its signatures are checked again), and how long it may serve a
+# stale copy while it fetches a fresh one (reader/shared_cache.py).
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 600)
+SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 60)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

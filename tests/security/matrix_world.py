@@ -50,7 +50,7 @@ def url_names() -> list[str]:
 
 KWARG_SHAPES = [(), ("pk",), ("slug",), ("number",), ("pk", "number"), ("pk", "name"),
                 ("assignment_id",), ("token",), ("slug", "number"),
-                ("pk", "discussion_id"), ("request_id",)]  # fmt: skip
+                ("pk", "discussion_id"), ("request_id",), ("slug", "level")]  # fmt: skip
 
 
 def url_for(name: str, kwargs: dict, special: dict) -> str:
@@ -138,6 +138,7 @@ def build_world():
         "number": 1,
         "name": "request_changes",
         "slug": published.slug,
+        "level": "student",
         "assignment_id": assignment.pk,
         "discussion_id": discussion.pk,
         "request_id": extension.pk,

@@ -93,7 +93,7 @@ def test_hostile_text_in_every_rendered_field_stays_text(
         {"kind": "question", "question": PAYLOAD, "audience": "patient"},
     )
     pages = [
-        reverse("reader:public", args=[article.slug]) + "?audience=patient",
+        reverse("reader:level", args=[article.slug, "patient"]),
         reverse("reader:home"),
         reverse("reader:search") + "?q=alert",
         reverse("reader:board"),

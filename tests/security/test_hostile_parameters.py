@@ -44,6 +44,8 @@ PARAMETERS = {
     "reader:home": {"page": (NUMBER, "2")},
     "reader:search": {"q": (TEXT, "the"), "stage": (CHOICE, "approved"), "page": (NUMBER, "2")},
     "reader:public": {"audience": (CHOICE, "patient")},
+    "reader:audience": {"audience": (CHOICE, "patient")},
+    "reader:question": {"audience": (CHOICE, "patient")},
     "reader:compare": {
         "old": (NUMBER, "1"),
         "new": (NUMBER, "1"),

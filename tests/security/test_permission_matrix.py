@@ -87,8 +87,10 @@ EXPECTED = {
         "GET": [200, 200, 200, 200, 200, 200, 200],
         "POST": [405, 405, 405, 405, 405, 405, 405],
     },
+    # Anonymous readers pick a level with a plain GET form (no level: back to
+    # the article with a message); signed-in people post it for their profile.
     "reader:audience": {
-        "GET": [405, 405, 405, 405, 405, 405, 405],
+        "GET": [302, 302, 302, 302, 302, 302, 302],
         "POST": [302, 302, 302, 302, 302, 302, 302],
     },
     # The invited reviewer's thread with the editors: 404 to everyone else,
@@ -164,8 +166,13 @@ EXPECTED = {
         "GET": [200, 200, 200, 200, 200, 200, 200],
         "POST": [405, 405, 405, 405, 405, 405, 405],
     },
+    "reader:level": {
+        "GET": [200, 200, 200, 200, 200, 200, 200],
+        "POST": [405, 405, 405, 405, 405, 405, 405],
+    },
+    # The question form's own page (it carries the reader's form token).
     "reader:question": {
-        "GET": [405, 405, 405, 405, 405, 405, 405],
+        "GET": [200, 200, 200, 200, 200, 200, 200],
         "POST": [400, 400, 400, 400, 400, 400, 400],
     },
     # The "are you sure?" page of withdrawing the article in review.
