@@ -325,8 +325,8 @@ class AudienceForm(forms.Form):
 
 
 class ReaderQuestionForm(forms.ModelForm):
-    """A reader's follow-up question or error report, at the foot of every
-    article page (templates/reader/_question_fields.html)."""
+    """A reader's follow-up question or error report, on its own page, linked
+    from the foot of every article page (templates/reader/question.html)."""
 
     # A field people never see: bots fill it in, and such posts are dropped.
     website = forms.CharField(
@@ -352,6 +352,14 @@ class ReaderQuestionForm(forms.ModelForm):
             "question": "Please do not include personal medical details. For urgent "
             "problems contact a doctor or emergency services.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # The reader asked for the form (its own page, or opened in the
+            # article by htmx, which honours autofocus): start them typing.
+            # A form sent back with errors leaves focus to the error summary.
+            self.fields["question"].widget.attrs["autofocus"] = True
 
 
 class DiscussionMessageForm(RefuseControlCharacters, forms.Form):

@@ -39,6 +39,7 @@ def test_empty_reader_question_moves_focus_to_the_summary_and_links_to_the_box(d
     page = csp_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(demo_site.url + BORTEZOMIB)
+    page.get_by_role("link", name="Write to the editors").click()
     page.get_by_label("Your email, if you would like an answer (optional)").fill(
         "reader@example.org"
     )

@@ -230,6 +230,7 @@ def test_the_editorial_journey(demo_site, browser):
     expect(visitor.locator(".article-body")).to_contain_text("This medicine can cause")
     expect(visitor.locator(".glossary dfn").first).to_have_text("neuropathy")
     journey.check(visitor, "visitor")
+    visitor.get_by_role("link", name="Write to the editors").click()
     visitor.get_by_label("Your question or the error you found").fill("Does it affect hands too?")
     visitor.get_by_role("button", name="Send to the editors").click()
     expect(visitor.get_by_text("Your message went to our editors")).to_be_visible()
@@ -268,11 +269,15 @@ def test_keyboard_reaches_picker_citations_and_question_form(demo_site, page):
             "(() => { const e = document.activeElement;"
             " return [e.name || '', e.getAttribute('href') || '', e.tagName]; })()"
         )
-        name, href, tag = focused
+        name, href, _tag = focused
         if name == "audience":
             reached.add("picker")
         if re.fullmatch(r"#ref-\d+", href):
             reached.add("citation")
-        if name == "question" and tag == "TEXTAREA":
-            reached.add("question form")
-    assert reached == {"picker", "citation", "question form"}
+        if "/question/" in href:
+            reached.add("question link")
+            break
+    assert reached == {"picker", "citation", "question link"}
+    # Enter opens the form in place and puts the reader in its text box.
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Your question or the error you found")).to_be_focused()
