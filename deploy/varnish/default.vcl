@@ -56,15 +56,17 @@ backend app2 {
     .between_bytes_timeout = 10s;
 }
 
-# Who may purge: the app servers (their purge tasks) and this machine (an
-# operator's `curl -X BAN`). client.ip is the address that connected, never a
-# header a client could forge; anything behind a CDN or load balancer arrives
-# with that proxy's address and is refused.
+# Who may purge: the app servers and the task worker (purges run as tasks,
+# usually in the worker) and this machine (an operator's `curl -X BAN`).
+# client.ip is the address that connected, never a header a client could
+# forge; readers arrive through the TLS proxy, CDN or Docker's gateway
+# (172.30.25.1, deliberately absent) and are refused.
 acl purgers {
     "127.0.0.1";
     "::1";
     "172.30.25.11";
     "172.30.25.12";
+    "172.30.25.13";
 }
 
 sub vcl_init {
