@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check chromium clean bench bench-text screenshots
+.PHONY: run test lint check chromium varnish clean bench bench-text screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,20 @@ chromium:
 	  fi; \
 	fi
 
-test: $(STAMP) chromium
+# The shared-cache tests run the deployment's VCL in a real varnishd: install
+# Debian's varnish when we can, else they are skipped with a warning.
+varnish:
+	@if ! command -v varnishd >/dev/null 2>&1 && [ ! -x /usr/sbin/varnishd ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's varnish for the shared-cache tests..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish >/dev/null) \
+	      || echo "WARNING: could not install varnish; shared-cache tests will be skipped."; \
+	  else \
+	    echo "WARNING: varnish is not installed and cannot be installed here; shared-cache tests will be skipped."; \
+	  fi; \
+	fi
+
+test: $(STAMP) chromium varnish
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

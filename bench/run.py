@@ -3,15 +3,24 @@
 Builds an archive in its own PostgreSQL database, serves it with gunicorn (2
 workers) on 127.0.0.1 and measures each page with wrk for a few seconds:
 the article page and the home page with their caches warm and with the
-caches switched off, the article page as a signed-in reader gets it, and a
-search. The yardstick is a bare Django project (bench/bare: default apps and
+caches switched off, the article page as a signed-in reader gets it, a
+search, and the article through Varnish (the deployment's VCL,
+deploy/varnish/default.vcl, in a throwaway varnishd on port 6091 in front of
+the same gunicorn). Last comes a purge storm: readers read the article
+through Varnish with wrk while an editor publishes a notice on it once a
+second with the purge backend on (bench/purge_storm.py); it reports the
+hit rate (varnishstat's cache_hit and cache_miss), whether any first read
+after a change still showed the old page, and the longest wait for the new
+one. The yardstick is a bare Django project (bench/bare: default apps and
 middleware, a one-line view) served by the same gunicorn settings beside it:
 each page is compared with the bare view measured just before it, in a few
 rounds (BENCH_ROUNDS), because this machine's speed drifts. Prints a table
-and the targets of issue #20, and writes both to bench/results.md. Traffic
+and the targets of issues #20 and #25, and writes both to bench/results.md.
+A short trial: BENCH_SECONDS=2 BENCH_ROUNDS=1 BENCH_SIZES=10. Traffic
 goes to 127.0.0.1 only; every run is bounded in time.
 """
 
+import json
 import os
 import re
 import signal
@@ -21,22 +30,31 @@ import time
 import urllib.request
 from pathlib import Path
 
+import redis
+
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ is on the import path and the project folder is not.
+sys.path.insert(0, str(ROOT))
+
+from bench.varnish import VARNISHD, Varnish  # noqa: E402
+
 DB_NAME = "medreview_bench"
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 PORT = 8089
 BARE_PORT = 8090
+VARNISH_PORT = 6091
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = 8
-SIZES = (10, 10_000)
+SIZES = tuple(int(size) for size in os.environ.get("BENCH_SIZES", "10,10000").split(","))
 
 BASE_ENV = {
     **os.environ,
     "DATABASE_URL": DB_URL,
     "DEBUG": "false",
     "SECRET_KEY": "bench-only-" + "x" * 50,
-    "ALLOWED_HOSTS": "127.0.0.1",
+    # localhost: the Host of Varnish's health check (deploy/varnish/default.vcl).
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_COOKIES": "false",
     "STATIC_MANIFEST": "false",
@@ -48,6 +66,16 @@ BASE_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
 }
 BIN = ROOT / ".venv" / "bin"
+# The app purges the benchmark's Varnish after each change (reader/frontend_cache.py).
+PURGING_ENV = {
+    "FRONTEND_CACHE_BACKEND": "varnish",
+    "VARNISH_URLS": f"http://127.0.0.1:{VARNISH_PORT}",
+}
+# The storm's editor works in another process than gunicorn's workers: the
+# page cache's versions must be shared, as in a deployment, so Redis holds
+# them (its own db number; .ci/run starts Redis, or run `redis-server`).
+STORM_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+STORM_ENV = {**PURGING_ENV, "REDIS_URL": STORM_REDIS_URL}
 
 
 def manage(*args, env=None):
@@ -159,7 +187,7 @@ def measure(path: str, port: int = PORT, cookie: str = "") -> dict:
     return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
 
 
-def against_bare(paths: dict[str, str], cookie: str = "") -> dict[str, dict]:
+def against_bare(paths: dict[str, str], cookie: str = "", port: int = PORT) -> dict[str, dict]:
     """Each page's figures and its throughput over the bare Django view's.
     This machine's speed drifts by a quarter over minutes, so the bare view
     is measured again before each page, ROUNDS times over, and the round
@@ -168,7 +196,7 @@ def against_bare(paths: dict[str, str], cookie: str = "") -> dict[str, dict]:
     for _ in range(ROUNDS):
         for page, path in paths.items():
             bare = measure("/", port=BARE_PORT)
-            figures = measure(path, cookie=cookie)
+            figures = measure(path, port=port, cookie=cookie)
             rounds[page].append({**figures, "ratio": figures["rps"] / bare["rps"]})
     return {
         page: sorted(found, key=lambda f: f["ratio"])[len(found) // 2]
@@ -176,17 +204,64 @@ def against_bare(paths: dict[str, str], cookie: str = "") -> dict[str, dict]:
     }
 
 
+def through_varnish(varnish, article: str) -> dict[str, dict]:
+    """The article as readers get it from Varnish, and the share of hits."""
+    before = varnish.counters()
+    results = against_bare({"article through Varnish": article}, port=VARNISH_PORT)
+    after = varnish.counters()
+    hits = after["cache_hit"] - before["cache_hit"]
+    misses = after["cache_miss"] - before["cache_miss"]
+    results["article through Varnish"]["hit_rate"] = hits / max(1, hits + misses)
+    return results
+
+
+def purge_storm(varnish, slug: str, article: str) -> dict:
+    """Readers through Varnish (wrk) while an editor changes the article once a second."""
+    seconds = max(SECONDS, 5)
+    before = varnish.counters()
+    readers = subprocess.Popen(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
+         f"http://127.0.0.1:{VARNISH_PORT}{article}"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    code = (
+        "import json; from bench.purge_storm import run;"
+        f"print(json.dumps(run({slug!r}, {seconds - 1}, 'http://127.0.0.1:{VARNISH_PORT}{article}')))"
+    )
+    editor = subprocess.run(
+        [BIN / "python", "-c", "import django; django.setup(); " + code],
+        cwd=ROOT, env={**BASE_ENV, **STORM_ENV, "TASKS_BACKEND": "immediate"},
+        check=True, capture_output=True, text=True, timeout=seconds + 60,
+    )  # fmt: skip
+    out, _ = readers.communicate(timeout=seconds + 30)
+    after = varnish.counters()
+    hits = after["cache_hit"] - before["cache_hit"]
+    misses = after["cache_miss"] - before["cache_miss"]
+    return {
+        **json.loads(editor.stdout.strip().splitlines()[-1]),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+        "hit_rate": hits / max(1, hits + misses),
+    }
+
+
 def main():
     if subprocess.run(["which", "wrk"], capture_output=True).returncode:
         sys.exit("wrk is not installed: apt-get install -y wrk")
+    if not VARNISHD:
+        sys.exit("varnishd is not installed: apt-get install -y varnish")
     reset_database()
-    rows = []
+    rows, storms = [], {}
     for size in SIZES:
         slug = fill(size)
         cookie = reader_session()
         article = f"/articles/{slug}/"
         with bare_server():
-            with Server():
+            redis.Redis.from_url(STORM_REDIS_URL).flushdb()
+            with (
+                Server(**STORM_ENV),
+                Varnish(backend_port=PORT, port=VARNISH_PORT, memory="256m") as varnish,
+            ):
                 bare = measure("/", port=BARE_PORT)
                 results = {"bare Django view": {**bare, "ratio": 1.0}}
                 results.update(
@@ -210,6 +285,7 @@ def main():
                 )
                 search = searches[len(searches) // 2]
                 results["search"] = {**search, "ratio": search["rps"] / bare["rps"]}
+                results.update(through_varnish(varnish, article))
             # Where the time goes without the page cache: the rest of the page
             # around the cached article text, then everything rendered each time.
             with Server(PAGE_CACHE="false"):
@@ -218,14 +294,33 @@ def main():
                 results.update(
                     against_bare({"article, caches off": article, "home page, caches off": "/"})
                 )
+            # Last, as it adds notices to the article.
+            redis.Redis.from_url(STORM_REDIS_URL).flushdb()
+            with (
+                Server(**STORM_ENV),
+                Varnish(backend_port=PORT, port=VARNISH_PORT, memory="256m") as varnish,
+            ):
+                storms[size] = purge_storm(varnish, slug, article)
         for page, figures in results.items():
             rows.append((size, page, figures, figures.pop("ratio")))
     table = ["| articles | page | requests/s | p50 ms | p99 ms | x bare | errors |",
              "|---:|---|---:|---:|---:|---:|---:|"]  # fmt: skip
     for size, page, f, ratio in rows:
+        if "hit_rate" in f:
+            page = f"{page} ({f['hit_rate']:.1%} hits)"
         table.append(
             f"| {size} | {page} | {f['rps']:.0f} | {f['p50']:.1f} | {f['p99']:.1f} "
             f"| {ratio:.2f} | {f['errors']} |"
+        )
+    storm_table = [
+        "| articles | reader requests/s | reader p99 ms | hit rate | changes "
+        "| stale first reads | not shown in 5 s | longest wait ms |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, s in storms.items():
+        storm_table.append(
+            f"| {size} | {s['rps']:.0f} | {s['p99']:.1f} | {s['hit_rate']:.1%} | {s['changes']} "
+            f"| {s['stale_first_reads']} | {s['never_shown']} | {s['max_delay_ms']:.0f} |"
         )
     by = {(size, page): (f, ratio) for size, page, f, ratio in rows}
 
@@ -234,21 +329,37 @@ def main():
         # two archives' runs cancels out.
         return by[(10_000, page)][1] / by[(10, page)][1]
 
-    big = 10_000
+    big = max(SIZES)
+    at = f"at {big:,}".replace(",", " ")
     targets = [
-        ("article, caches off ≥ 0.05x bare", by[(big, "article, caches off")][1], 0.05),
-        ("home, caches off ≥ 0.05x bare", by[(big, "home page, caches off")][1], 0.05),
-        ("warm article at 10 000 ≥ 0.8x at 10", scale("article, caches warm"), 0.8),
-        ("article, caches off at 10 000 ≥ 0.8x at 10", scale("article, caches off"), 0.8),
-        ("home at 10 000 ≥ 0.8x at 10", scale("home page"), 0.8),
-        ("home, caches off at 10 000 ≥ 0.8x at 10", scale("home page, caches off"), 0.8),
+        (f"article through Varnish ≥ 10x bare {at}", by[(big, "article through Varnish")][1], 10),
+        (
+            f"article, caches warm (origin) ≥ 0.5x bare {at}",
+            by[(big, "article, caches warm")][1],
+            0.5,
+        ),
+        (f"health view ≥ 0.85x bare {at}", by[(big, "health view")][1], 0.85),
+        (f"article, caches off ≥ 0.05x bare {at}", by[(big, "article, caches off")][1], 0.05),
+        (f"home, caches off ≥ 0.05x bare {at}", by[(big, "home page, caches off")][1], 0.05),
     ]
+    if len(SIZES) > 1:
+        targets += [
+            ("warm article at 10 000 ≥ 0.8x at 10", scale("article, caches warm"), 0.8),
+            ("article, caches off at 10 000 ≥ 0.8x at 10", scale("article, caches off"), 0.8),
+            ("home at 10 000 ≥ 0.8x at 10", scale("home page"), 0.8),
+            ("home, caches off at 10 000 ≥ 0.8x at 10", scale("home page, caches off"), 0.8),
+        ]
     lines = ["| target | result | met? |", "|---|---:|---|"]
     for label, value, floor in targets:
         lines.append(f"| {label} | {value:.2f}x | {'yes' if value >= floor else 'no'} |")
     p99 = by[(big, "search")][0]["p99"]
+    lines.append(f"| search p99 < 100 ms {at} | {p99:.0f} ms | {'yes' if p99 < 100 else 'no'} |")
+    storm = storms[big]
+    fresh = storm["stale_first_reads"] == 0 and storm["never_shown"] == 0
     lines.append(
-        f"| search p99 < 100 ms at 10 000 | {p99:.0f} ms | {'yes' if p99 < 100 else 'no'} |"
+        f"| purge storm {at}: every change shown on the first read after it "
+        f"| {storm['changes'] - storm['stale_first_reads']}/{storm['changes']} "
+        f"| {'yes' if fresh else 'no'} |"
     )
     text = "\n".join(
         [
@@ -259,11 +370,20 @@ def main():
             "“x bare” is the page's requests/s over a bare Django project's one-line view "
             "(bench/bare: default apps and middleware, same gunicorn settings), measured "
             f"just before it; of {ROUNDS} such rounds, the one with the median ratio is "
-            f"shown (for search, the median p99 of {ROUNDS} runs).",
+            f"shown (for search, the median p99 of {ROUNDS} runs). “Through Varnish” rows "
+            "go to varnishd (deploy/varnish/default.vcl, 256 MB) in front of the same "
+            "gunicorn; the share of hits is varnishstat's over that row's requests.",
             "",
             *table,
             "",
-            "Targets (issue #20). The sizes are compared in x-bare units, so the "
+            "Purge storm: wrk reads the article through Varnish while an editor publishes "
+            "an update notice on it once a second (the purge runs right after each commit) "
+            "and reads the page through Varnish until the notice shows. “Stale first reads” "
+            "counts changes whose first read still showed the old page.",
+            "",
+            *storm_table,
+            "",
+            "Targets (issues #20 and #25). The sizes are compared in x-bare units, so the "
             "machine's drift between the two runs cancels out. The warm article and "
             "home rows are compared with the previous run's by hand, in the issue's note:",
             "",
