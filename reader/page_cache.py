@@ -80,6 +80,8 @@ class _PurgeBatch:
         self.sent = False
 
     def __call__(self) -> None:
+        if self.sent:
+            return
         self.sent = True
         paths = [] if self.everything else sorted(self.paths)
         purge_shared_cache.enqueue(paths, self.everything)
@@ -92,21 +94,25 @@ def _purge(paths=(), *, everything: bool = False) -> None:
     if not frontend_cache.purging():
         return
     batch = getattr(_open_batch, "batch", None)
-    # A batch is joined only while its callback still waits for this
-    # transaction's commit: a rollback (of the transaction, or of the
-    # savepoint that registered it) drops the callback, and a sent batch is done.
-    waiting = batch is not None and not batch.sent
-    if waiting and not any(func is batch for _, func, _ in connection.run_on_commit):
-        waiting = False
-    if not waiting:
+    # A batch is joined only while it waits for this transaction's commit: a
+    # rollback drops its callback (with the savepoint that registered it),
+    # and a batch already sent is done.
+    if (
+        batch is None
+        or batch.sent
+        or not any(func is batch for _, func, _ in connection.run_on_commit)
+    ):
         batch = _open_batch.batch = _PurgeBatch()
     batch.paths.update(paths)
     batch.everything |= everything
-    if not waiting:
-        # robust, as core.background.enqueue_on_commit: a queue that cannot be
-        # reached is logged, never an error page after the change committed.
-        # (That helper fixes the task's arguments now; the batch may still grow.)
-        transaction.on_commit(batch, robust=True)
+    # Registered again by each change, so that rolling back the savepoint of
+    # a later change keeps the batch due; it runs (and enqueues) once. The
+    # pages of a change undone by a savepoint rollback stay in the batch:
+    # purging a page that did not change only costs the cache one fetch.
+    # robust, as core.background.enqueue_on_commit: a queue that cannot be
+    # reached is logged, never an error page after the change committed.
+    # (That helper fixes the task's arguments now; the batch may still grow.)
+    transaction.on_commit(batch, robust=True)
 
 
 # What lists an article: the home page, the feed, the sitemap, and the board
