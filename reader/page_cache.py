@@ -15,16 +15,25 @@ Which changes bump which version is decided here alone (connect_receivers),
 for the whole pages and for the rendered text (reader/public_text.py) alike.
 The versions must be shared by every worker: the deploy check below refuses
 a per-process cache in production.
+
+The same receivers decide which public addresses the shared HTTP cache in
+front of the site must forget (reader/frontend_cache.py): the pages of each
+article a change touches and the lists that show it, or every page for a
+change that shows everywhere. One transaction's addresses go in one purge
+task, enqueued once it commits.
 """
 
+import threading
 import uuid
 
 from django.conf import settings
 from django.core import checks
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import reverse
 
 from accounts.models import AudienceLevel, User
 from articles.models import Article, EditorialPolicy, GlossaryTerm
@@ -36,7 +45,9 @@ from articles.signals import (
 )
 from reviews.models import ReviewAssignment, ReviewRound
 
+from . import frontend_cache
 from .audience import AUDIENCE_COOKIE
+from .tasks import purge_shared_cache
 
 SITE_VERSION_KEY = "site-version"
 LIST_VERSION_KEY = "list-version"
@@ -57,17 +68,85 @@ def _bump(key: str) -> None:
     transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
 
 
+class _PurgeBatch:
+    """The addresses one transaction made stale: the on-commit callback that
+    enqueues a single purge task for all of them."""
+
+    def __init__(self):
+        self.paths: set[str] = set()
+        self.everything = False
+        self.sent = False
+
+    def __call__(self) -> None:
+        if self.sent:
+            return
+        self.sent = True
+        paths = [] if self.everything else sorted(self.paths)
+        purge_shared_cache.enqueue(paths, self.everything)
+
+
+_open_batch = threading.local()  # connections, and so transactions, are per thread
+
+
+def _purge(paths=(), *, everything: bool = False) -> None:
+    if not frontend_cache.purging():
+        return
+    batch = getattr(_open_batch, "batch", None)
+    # A batch is joined only while it waits for this transaction's commit: a
+    # rollback drops its callback (with the savepoint that registered it),
+    # and a batch already sent is done.
+    if (
+        batch is None
+        or batch.sent
+        or not any(func is batch for _, func, _ in connection.run_on_commit)
+    ):
+        batch = _open_batch.batch = _PurgeBatch()
+    batch.paths.update(paths)
+    batch.everything |= everything
+    # Registered again by each change, so that rolling back the savepoint of
+    # a later change keeps the batch due; it runs (and enqueues) once. The
+    # pages of a change undone by a savepoint rollback stay in the batch:
+    # purging a page that did not change only costs the cache one fetch.
+    # robust, as core.background.enqueue_on_commit: a queue that cannot be
+    # reached is logged, never an error page after the change committed.
+    # (That helper fixes the task's arguments now; the batch may still grow.)
+    transaction.on_commit(batch, robust=True)
+
+
+# What lists an article: the home page, the feed, the sitemap, and the board
+# page (the articles each member signed, which approval, retraction and
+# withdrawn signatures change).
+LIST_PAGES = ("reader:home", "reader:feed", "sitemap", "reader:board")
+
+
+def article_pages(slug: str) -> list[str]:
+    """The shareable addresses of one article's own pages."""
+    return [
+        reverse("reader:public", args=[slug]),
+        *(reverse("reader:level", args=[slug, level]) for level in AudienceLevel.values),
+        reverse("reader:history", args=[slug]),
+    ]
+
+
 def article_changed(slug: str) -> None:
     _bump(_article_key(slug))
     _bump(LIST_VERSION_KEY)  # its title, stage or place in the lists may have moved
+    _purge([*article_pages(slug), *(reverse(name) for name in LIST_PAGES)])
 
 
 def site_changed(**kwargs) -> None:
     _bump(SITE_VERSION_KEY)
+    # The policy shows on every page (its citation style, what the caution on
+    # work in review says, which unapproved articles are public at all).
+    _purge(everything=True)
 
 
 def glossary_changed(**kwargs) -> None:
     _bump(GLOSSARY_VERSION_KEY)
+    # No purge: every text readers see is a submitted revision, which explains
+    # its terms from the glossary pinned at submission (Revision.freeze), and
+    # no public page shows the live glossary. The version bump above only
+    # renews the locally cached renderings.
 
 
 def glossary_version() -> str:
@@ -77,7 +156,8 @@ def glossary_version() -> str:
 
 # What cached pages show of a person: their name (str(user) falls back from
 # the display name to the full name to the username) and their public profile.
-# Role changes need nothing: no cached page depends on who holds a role.
+# Role changes bump nothing: no page cached here depends on who holds a
+# role; the shared cache's board page does (_board_changed).
 PUBLIC_PROFILE_FIELDS = frozenset(
     {
         "username",
@@ -92,13 +172,35 @@ PUBLIC_PROFILE_FIELDS = frozenset(
 )
 
 
-def person_saved(sender, *, update_fields=None, **kwargs) -> None:
+def person_saved(sender, *, instance, created=False, update_fields=None, **kwargs) -> None:
     # Signing in or choosing a reading level saves only private fields; that
     # must not empty every cached page. A save without update_fields may have
     # changed anything.
     if update_fields is not None and not PUBLIC_PROFILE_FIELDS & set(update_fields):
         return
-    site_changed()
+    _bump(SITE_VERSION_KEY)
+    if not created:  # a new account is on no public page yet
+        _purge(_pages_naming(instance))
+
+
+def _pages_naming(person: User) -> list[str]:
+    """Where the shared cache may hold a person's name, credentials or
+    disclosure: the board page, and the page and history of every article
+    they wrote or signed a version of. Not every page: any save of an
+    account that cannot say what changed (a password change too) lands here,
+    and emptying a CDN that often would undo its purpose."""
+    slugs = (
+        Article.objects.filter(Q(authors=person) | Q(revisions__signoffs__signer=person))
+        .values_list("slug", flat=True)
+        .distinct()
+    )
+    return [reverse("reader:board"), *(path for slug in slugs for path in article_pages(slug))]
+
+
+def _board_changed(sender, *, action, **kwargs) -> None:
+    # Roles only show on the board page's list of members.
+    if action.startswith("post_"):
+        _purge([reverse("reader:board")])
 
 
 def _article_moved(sender, *, article, **kwargs) -> None:
@@ -140,6 +242,7 @@ def connect_receivers() -> None:
     # Public pages show the policy's settings and people's names.
     post_save.connect(site_changed, sender=EditorialPolicy, dispatch_uid="page-policy")
     post_save.connect(person_saved, sender=User, dispatch_uid="page-people")
+    m2m_changed.connect(_board_changed, sender=User.groups.through, dispatch_uid="page-roles")
     # The byline and what the page says about review.
     post_save.connect(_review_moved, sender=ReviewAssignment, dispatch_uid="page-assignment")
     post_save.connect(_review_moved, sender=ReviewRound, dispatch_uid="page-round")

@@ -240,6 +240,25 @@ CACHES["fragments"] = (
 SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 600)
 SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 60)
 
+# The shared HTTP cache in front of the app servers (reader/frontend_cache.py):
+# after each change, the task runner asks it to forget exactly the public
+# pages the change made stale. "none": no shared cache (or one left to expire
+# pages on its own); "varnish": PURGE/BAN sent to each of VARNISH_URLS (the
+# Varnish servers' own addresses, such as http://10.0.0.5:6081, reachable from
+# the app servers, whose addresses the VCL's purge ACL lists); "cloudflare":
+# the zone's purge API, with absolute URLs built from SITE_URL, through an API
+# token allowed to purge that zone. A failed purge is retried with growing
+# pauses, FRONTEND_CACHE_RETRIES attempts in all, then logged as an error.
+FRONTEND_CACHE_BACKEND = env_choice(
+    "FRONTEND_CACHE_BACKEND", "none", ("none", "varnish", "cloudflare")
+)
+VARNISH_URLS = env_list("VARNISH_URLS", [])
+CLOUDFLARE_ZONE_ID = env_str("CLOUDFLARE_ZONE_ID", "")
+CLOUDFLARE_API_TOKEN = env_str("CLOUDFLARE_API_TOKEN", "")
+FRONTEND_CACHE_RETRIES = env_int("FRONTEND_CACHE_RETRIES", 5)
+# Seconds a purge request may take before it counts as failed (and is retried).
+FRONTEND_CACHE_TIMEOUT = env_int("FRONTEND_CACHE_TIMEOUT", 10)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
