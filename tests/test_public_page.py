@@ -187,7 +187,7 @@ def test_url_beats_profile_beats_cookie_beats_article_default(client, published)
     client.force_login(reader)
     assert "The drug can cause" in _page(client, published).content.decode()  # profile
     text = _page(client, published, audience="student").content.decode()  # the level's address
-    assert "own address for that level" in text and "Axonal injury" in text
+    assert "the level this address is for" in text and "Axonal injury" in text
 
 
 def test_choosing_a_level_without_javascript_is_remembered_for_visitors(client, published):

@@ -106,5 +106,6 @@ def test_the_article_page_opens_the_question_form_without_javascript(client, pub
     page = client.get(reverse("reader:level", args=[published.slug, "student"])).content.decode()
     link = reverse("reader:question", args=[published.slug]) + "?audience=student"
     assert f'href="{link}"' in page and "Write to the editors" in page
+    assert "{#" not in page and "{%" not in page  # no template comment leaks into the page
     form = client.get(link).content.decode()
     assert "Ask our editors about" in form and 'action="/articles/' in form
