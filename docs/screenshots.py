@@ -56,9 +56,9 @@ def shots() -> list[Shot]:
     reader = f"/articles/{BORTEZOMIB['slug']}/"
     found = []
     for level in LEVELS:
-        found.append(Shot(f"reader-{level}-desktop", f"{reader}?audience={level}"))
+        found.append(Shot(f"reader-{level}-desktop", f"{reader}{level}/"))
         # A phone shows its first screen: what a reader sees before scrolling.
-        found.append(Shot(f"reader-{level}-phone", f"{reader}?audience={level}", "", PHONE, False))
+        found.append(Shot(f"reader-{level}-phone", f"{reader}{level}/", "", PHONE, False))
 
     # The author's workspace on an article that came back with changes asked for.
     revising = (
