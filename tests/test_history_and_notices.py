@@ -406,7 +406,7 @@ def test_the_notice_adds_no_query_to_the_article_page(
     for n in range(5):
         article_notice_issue(article=published, editor=editor, kind="update", reason=f"News {n}.")
     with django_assert_max_num_queries(8):
-        text = _text(_get(client, "reader:public", published.slug, audience="patient"))
+        text = _text(_get(client, "reader:level", published.slug, "patient"))
     assert text.count("<strong>Update</strong>") == 5
 
 

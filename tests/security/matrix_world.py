@@ -58,6 +58,8 @@ def url_for(name: str, kwargs: dict, special: dict) -> str:
     pk means something other than the article)."""
     merged = {**kwargs, **special.get(name, {})}
     for keys in KWARG_SHAPES:
+        if not set(keys) <= merged.keys():
+            continue
         try:
             return reverse(name, kwargs={key: merged[key] for key in keys})
         except NoReverseMatch:

@@ -185,6 +185,7 @@ def world(db):
             "number": 1,
             "name": "request_changes",
             "slug": published.slug,
+            "level": "professional",
             "assignment_id": quill_assignment.pk,
             "request_id": extension.pk,
             "discussion_id": thread.pk,
