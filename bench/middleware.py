@@ -102,7 +102,10 @@ def serve_and_measure(with_article: bool) -> None:
 
 
 def profile(path: str) -> None:
-    os.environ.update(PRODUCTION_LIKE, DATABASE_URL=HEALTH_ONLY_DB)
+    # Pages other than the health check need the archive `--article` built.
+    os.environ.update(
+        PRODUCTION_LIKE, DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", HEALTH_ONLY_DB)
+    )
     import django
 
     django.setup()

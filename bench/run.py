@@ -39,8 +39,10 @@ BASE_ENV = {
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_COOKIES": "false",
-    "STATIC_MANIFEST": "false",
-    "WHITENOISE_USE_FINDERS": "true",
+    # As deployed (README, "Deploying"): collected, hashed static files that
+    # WhiteNoise lists once from STATIC_ROOT (main() runs collectstatic).
+    "STATIC_MANIFEST": "true",
+    "WHITENOISE_USE_FINDERS": "false",
     "LOG_LEVEL": "WARNING",
     "GUNICORN_WORKERS": "2",
     "GUNICORN_BIND": f"127.0.0.1:{PORT}",
@@ -179,6 +181,7 @@ def against_bare(paths: dict[str, str], cookie: str = "") -> dict[str, dict]:
 def main():
     if subprocess.run(["which", "wrk"], capture_output=True).returncode:
         sys.exit("wrk is not installed: apt-get install -y wrk")
+    manage("collectstatic", "--noinput", "-v0")
     reset_database()
     rows = []
     for size in SIZES:
