@@ -57,8 +57,10 @@ BASE_ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_COOKIES": "false",
-    "STATIC_MANIFEST": "false",
-    "WHITENOISE_USE_FINDERS": "true",
+    # As deployed (README, "Deploying"): collected, hashed static files that
+    # WhiteNoise lists once from STATIC_ROOT (main() runs collectstatic).
+    "STATIC_MANIFEST": "true",
+    "WHITENOISE_USE_FINDERS": "false",
     "LOG_LEVEL": "WARNING",
     "GUNICORN_WORKERS": "2",
     "GUNICORN_BIND": f"127.0.0.1:{PORT}",
@@ -250,6 +252,7 @@ def main():
         sys.exit("wrk is not installed: apt-get install -y wrk")
     if not VARNISHD:
         sys.exit("varnishd is not installed: apt-get install -y varnish")
+    manage("collectstatic", "--noinput", "-v0")
     reset_database()
     rows, storms = [], {}
     for size in SIZES:

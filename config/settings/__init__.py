@@ -73,7 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the (fixed) policy built once: config/middleware.py.
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.refuse_null_characters_in_query",
     # Last, as django-axes asks: turns a lockout into its own clear page.
     "axes.middleware.AxesMiddleware",
