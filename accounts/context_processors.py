@@ -1,5 +1,7 @@
 from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
+
 from .models import Notification
 from .rules import is_board_member, is_editor, is_reviewer
 
@@ -33,4 +35,11 @@ class DeskLinks:
 
 
 def desk_links(request) -> dict:
-    return {"desk_links": DeskLinks(request.user)}
+    return {"desk_links": DeskLinks(person(request))}
+
+
+def person(request):
+    """Who is asking. A request refused before AuthenticationMiddleware ran
+    (a Host header not in ALLOWED_HOSTS) has no `user` yet; its error page is
+    drawn for nobody, as Django's own auth context processor does."""
+    return getattr(request, "user", None) or AnonymousUser()

@@ -1,5 +1,7 @@
 from functools import cached_property
 
+from accounts.context_processors import person
+
 from .models import ReaderQuestion
 
 
@@ -16,4 +18,4 @@ class WorkCounts:
 
 
 def work_counts(request) -> dict:
-    return {"work_counts": WorkCounts(request.user)}
+    return {"work_counts": WorkCounts(person(request))}

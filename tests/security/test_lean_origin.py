@@ -73,11 +73,6 @@ def test_an_anonymous_reader_page_sets_no_cookie_and_reads_no_session(client, pu
     assert _session_queries(captured) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the level picker's form still asks for a CSRF token; the lead's change to the "
-    "reader pages (issue #25) takes it out, and then this passes",
-)
 def test_an_anonymous_article_page_sets_no_cookie_and_reads_no_session(client, published):
     for address in (
         reverse("reader:public", args=[published.slug]),
@@ -141,3 +136,11 @@ def test_a_view_that_adjusts_the_policy_still_gets_its_own():
     response._csp_update = {"img-src": ["https://images.example.org"]}
     middleware.process_response(request, response)
     assert "img-src 'self' data: https://images.example.org" in _directives(response)
+
+
+def test_a_request_for_another_host_gets_a_plain_refusal(client, db, settings):
+    """A Host header the site does not serve is refused before anyone is
+    signed in; the error page still draws (it was a server error)."""
+    settings.DEBUG = False
+    response = client.get(reverse("reader:home"), HTTP_HOST="evil.example")
+    assert response.status_code == 400
