@@ -57,6 +57,17 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def env_choices(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """A comma-separated list of some of `choices`, kept as written (in order)."""
+    value = env_str(name, default).lower()
+    unknown = [item for item in value.split(",") if item.strip() not in choices]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{name} must list some of {', '.join(choices)}, separated by commas, not {value!r}."
+        )
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:

@@ -12,6 +12,9 @@ to talk to each kind of cache, chosen by FRONTEND_CACHE_BACKEND:
   to empty it (deploy/varnish/default.vcl accepts both from the app servers).
 - `cloudflare`: Cloudflare's purge API for the zone, by absolute URL.
 
+Several, comma-separated ("varnish,cloudflare"), for a CDN in front of
+Varnish: each is purged in that order, the one nearest the app first.
+
 Another CDN: subclass FrontendCache with `purge` and `purge_all`, add it to
 BACKENDS and its name to the setting's choices.
 """
@@ -109,6 +112,25 @@ class CloudflareCache(FrontendCache):
             raise PurgeFailed(f"Cloudflare HTTP {response.status_code}: {errors}")
 
 
+class LayeredCache(FrontendCache):
+    """Caches in front of one another, listed from the app outwards. The
+    inner one is purged first: purged first, the outer one could fetch the
+    stale copy again from the inner one. A failure stops there and the retry
+    starts again from the inside (a repeated purge costs one fetch)."""
+
+    def __init__(self, layers: list[FrontendCache]):
+        self.layers = layers
+        self.name = ",".join(layer.name for layer in layers)
+
+    def purge(self, paths: list[str]) -> None:
+        for layer in self.layers:
+            layer.purge(paths)
+
+    def purge_all(self) -> None:
+        for layer in self.layers:
+            layer.purge_all()
+
+
 BACKENDS = {
     "none": lambda: FrontendCache(),
     "varnish": lambda: VarnishCache(settings.VARNISH_URLS),
@@ -118,22 +140,30 @@ BACKENDS = {
 }
 
 
+def _chosen() -> list[str]:
+    names = [name.strip() for name in settings.FRONTEND_CACHE_BACKEND.split(",")]
+    return [name for name in names if name != "none"]
+
+
 def frontend_cache() -> FrontendCache:
-    """The cache FRONTEND_CACHE_BACKEND names, as configured now."""
-    return BACKENDS[settings.FRONTEND_CACHE_BACKEND]()
+    """The cache (or caches) FRONTEND_CACHE_BACKEND names, as configured now."""
+    layers = [BACKENDS[name]() for name in _chosen()]
+    if not layers:
+        return FrontendCache()
+    return layers[0] if len(layers) == 1 else LayeredCache(layers)
 
 
 def purging() -> bool:
     """Whether changes need purges at all (no task is queued otherwise)."""
-    return settings.FRONTEND_CACHE_BACKEND != "none"
+    return bool(_chosen())
 
 
 @checks.register(checks.Tags.caches, deploy=True)
 def check_frontend_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     # Without somewhere to send purges, every change would fail five times
     # and the shared cache would serve stale pages until they expire.
-    chosen = settings.FRONTEND_CACHE_BACKEND
-    if chosen == "varnish" and not settings.VARNISH_URLS:
+    chosen = _chosen()
+    if "varnish" in chosen and not settings.VARNISH_URLS:
         return [
             checks.Error(
                 "FRONTEND_CACHE_BACKEND is varnish but VARNISH_URLS names no server.",
@@ -141,7 +171,7 @@ def check_frontend_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage
                 id="reader.E002",
             )
         ]
-    if chosen == "cloudflare" and not (
+    if "cloudflare" in chosen and not (
         settings.CLOUDFLARE_ZONE_ID and settings.CLOUDFLARE_API_TOKEN
     ):
         return [

@@ -412,3 +412,41 @@ def test_cloudflare_refusing_a_purge_is_a_logged_failure(cloudflare, respx_mock,
     message = caplog.records[-1].getMessage()
     assert "(cloudflare)" in message and "/board/" in message
     assert "Authentication error" in message
+
+
+# -- A CDN in front of Varnish ---------------------------------------------------
+
+
+def test_varnish_then_the_cdn_in_front_of_it_are_both_purged(
+    varnish, cloudflare, respx_mock, settings
+):
+    settings.FRONTEND_CACHE_BACKEND = "varnish,cloudflare"
+    route = respx_mock.post(PURGE_URL).mock(return_value=httpx.Response(200, json=PURGED))
+    assert purge_shared_cache.call(["/board/"]) is True
+    assert [(method, path) for method, path in varnish.received] == [("PURGE", "/board/")]
+    assert json.loads(route.calls.last.request.content) == {
+        "files": ["https://medreview.example.org/board/"]
+    }
+
+
+def test_the_cdn_is_not_purged_while_varnish_behind_it_still_holds_the_page(
+    varnish, cloudflare, respx_mock, settings, caplog
+):
+    """Purged first, the CDN would fetch the stale copy again from Varnish."""
+    settings.FRONTEND_CACHE_BACKEND = "varnish,cloudflare"
+    varnish.status = 500
+    route = respx_mock.post(PURGE_URL).mock(return_value=httpx.Response(200, json=PURGED))
+    with caplog.at_level(logging.WARNING, logger="reader.tasks"):
+        assert purge_shared_cache.call(["/board/"]) is False
+    assert not route.called
+    assert "(varnish,cloudflare)" in caplog.records[-1].getMessage()
+
+
+def test_an_unknown_cache_name_stops_the_site_from_starting(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.env import env_choices
+
+    monkeypatch.setenv("FRONTEND_CACHE_BACKEND", "varnish,fastly")
+    with pytest.raises(ImproperlyConfigured, match="fastly"):
+        env_choices("FRONTEND_CACHE_BACKEND", "none", ("none", "varnish", "cloudflare"))

@@ -9,6 +9,7 @@ from csp.constants import NONE, SELF
 from core.env import (
     env_bool,
     env_choice,
+    env_choices,
     env_database,
     env_email,
     env_int,
@@ -250,7 +251,9 @@ SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 60)
 # the zone's purge API, with absolute URLs built from SITE_URL, through an API
 # token allowed to purge that zone. A failed purge is retried with growing
 # pauses, FRONTEND_CACHE_RETRIES attempts in all, then logged as an error.
-FRONTEND_CACHE_BACKEND = env_choice(
+# Several, comma-separated, when one cache stands in front of another (a CDN
+# before Varnish): list them from the app outwards, "varnish,cloudflare".
+FRONTEND_CACHE_BACKEND = env_choices(
     "FRONTEND_CACHE_BACKEND", "none", ("none", "varnish", "cloudflare")
 )
 VARNISH_URLS = env_list("VARNISH_URLS", [])
