@@ -97,6 +97,19 @@ def test_each_level_address_is_its_own_copy(varnish, article):
     assert ask(varnish, "GET", level, cookie="csrftoken=abc; _ga=1").cache == "HIT"
 
 
+def test_the_bare_address_keeps_a_copy_per_remembered_level(varnish, article):
+    """The bare address shows the level a visitor's cookie remembers: one copy
+    per level, and any other cookie beside it changes nothing."""
+    plain = ask(varnish, "GET", _path(article))
+    remembered = ask(varnish, "GET", _path(article), cookie="audience=professional")
+    assert (plain.cache, remembered.cache) == ("MISS", "MISS")
+    assert "Axonal injury" in remembered.text and plain.text != remembered.text
+    again = ask(varnish, "GET", _path(article), cookie="_ga=7; audience=professional; csrftoken=x")
+    assert again.cache == "HIT" and again.text == remembered.text
+    # A level that does not exist is no level: the plain copy.
+    assert ask(varnish, "GET", _path(article), cookie="audience=wizard").text == plain.text
+
+
 def test_an_approved_update_shows_on_the_very_next_request(varnish, article, advance):
     ask(varnish, "GET", _path(article))
     assert ask(varnish, "GET", _path(article)).cache == "HIT"
