@@ -4,6 +4,8 @@ from accounts.models import AudienceLevel
 from articles.models import Article
 
 AUDIENCE_COOKIE = "audience"
+# Asked on every article request; AudienceLevel.values builds a new list each time.
+LEVELS = frozenset(AudienceLevel.values)
 
 
 def audience_for(request, article: Article, level: str | None = None) -> tuple[str, bool]:
@@ -11,7 +13,7 @@ def audience_for(request, article: Article, level: str | None = None) -> tuple[s
     or ?audience= on the pages that have no per-level address), then the
     signed-in reader's profile, then the visitor's cookie, then the article's
     own level."""
-    levels = AudienceLevel.values
+    levels = LEVELS
     chosen = level or request.GET.get("audience")
     if chosen in levels:
         return chosen, True

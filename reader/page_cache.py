@@ -2,12 +2,14 @@
 
 The page carries no per-reader token (the question form has its own page),
 so it is stored and served as rendered: the same bytes a shared HTTP cache
-in front keeps (reader/shared_cache.py). The key names version
-counters that change whenever something the page shows can change: the
-article (any workflow action, re-review flag, notice), the site (policy, people's
-public names) and the glossary; the home page's key names the site and
-a list version that every article change also moves. Checking them costs one cache round trip
-and no database query. Pages are kept ten minutes at most, which also bounds
+in front keeps (reader/shared_cache.py). Each kept page
+remembers the version counters it was made under, which change whenever
+something the page shows can change: the article (any workflow action,
+re-review flag, notice), the site (policy, people's public names) and the
+glossary; the home page's are the site and a list version that every
+article change also moves. Reading the counters and the page together
+costs one cache round trip and no database query; a page made under other
+versions is rendered again. Pages are kept ten minutes at most, which also bounds
 how long text altered behind the application's back can be served before the
 page re-checks the signatures.
 
@@ -25,6 +27,7 @@ task, enqueued once it commits.
 
 import threading
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core import checks
@@ -46,7 +49,7 @@ from articles.signals import (
 from reviews.models import ReviewAssignment, ReviewRound
 
 from . import frontend_cache
-from .audience import AUDIENCE_COOKIE
+from .audience import AUDIENCE_COOKIE, LEVELS
 from .tasks import purge_shared_cache
 
 SITE_VERSION_KEY = "site-version"
@@ -279,8 +282,10 @@ def enabled(request) -> bool:
     )
 
 
-def _stamp(keys: list[str]) -> str:
-    versions = cache.get_many(keys)
+def _stamp(keys: list[str], found: dict | None = None) -> str:
+    """The current versions of `keys` in one string (`found`: what a lookup
+    already read of them); a version never set yet is set now."""
+    versions = dict(found) if found is not None else cache.get_many(keys)
     for key in keys:
         if key not in versions:
             cache.add(key, uuid.uuid4().hex, None)
@@ -288,26 +293,47 @@ def _stamp(keys: list[str]) -> str:
     return ":".join(str(versions[key]) for key in keys)
 
 
-def list_key(name: str) -> str:
-    stamp = _stamp([SITE_VERSION_KEY, LIST_VERSION_KEY])
-    return f"list:{RENDER_VERSION}:{stamp}:{name}"
+class Lookup(NamedTuple):
+    """Where a page is kept, the versions it must have been made under, and
+    the kept page if it was (else None: render it and `store` it)."""
+
+    slot: str
+    stamp: str
+    page: dict | None
 
 
-def page_key(request, slug: str, level: str | None) -> str:
-    """The key of an article page: at `level`'s own address, or at the bare
-    address for the level the reader's cookie remembers (if any)."""
-    stamp = _stamp([SITE_VERSION_KEY, GLOSSARY_VERSION_KEY, _article_key(slug)])
+def _lookup(slot: str, version_keys: list[str]) -> Lookup:
+    # The versions and the page in one round trip: the page remembers the
+    # versions it was made under, and one made under others is not used.
+    found = cache.get_many([*version_keys, slot])
+    stamp = _stamp(version_keys, found)
+    page = found.get(slot)
+    return Lookup(slot, stamp, page if page is not None and page["stamp"] == stamp else None)
+
+
+def home_page() -> Lookup:
+    return _lookup(f"list:{RENDER_VERSION}:home", [SITE_VERSION_KEY, LIST_VERSION_KEY])
+
+
+def article_page(request, slug: str, level: str | None) -> Lookup:
+    """An article page: at `level`'s own address, or at the bare address for
+    the level the reader's cookie remembers (if any)."""
     if level is None:
         cookie = request.COOKIES.get(AUDIENCE_COOKIE)
-        remembered = cookie if cookie in AudienceLevel.values else "default"
-        return f"page:{RENDER_VERSION}:{stamp}:{slug}:{remembered}"
-    return f"page:{RENDER_VERSION}:{stamp}:{slug}:{level}:address"
+        shown = cookie if cookie in LEVELS else "default"
+    else:
+        shown = f"{level}:address"
+    return _lookup(
+        f"page:{RENDER_VERSION}:{slug}:{shown}",
+        [SITE_VERSION_KEY, GLOSSARY_VERSION_KEY, _article_key(slug)],
+    )
 
 
-def store(key: str, response) -> None:
+def store(found: Lookup, response) -> None:
     cache.set(
-        key,
+        found.slot,
         {
+            "stamp": found.stamp,
             "html": response.content.decode(),
             "etag": response.get("ETag"),
             "last_modified": response.get("Last-Modified"),

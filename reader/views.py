@@ -4,7 +4,6 @@ editorial policy and the Medical Advisory Board."""
 import hashlib
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,7 +38,7 @@ from reviews.verification import valid_signatures, verify_revision
 from . import page_cache, shared_cache
 from . import search as reader_search
 from .approval import approval_record
-from .audience import AUDIENCE_COOKIE, audience_for
+from .audience import AUDIENCE_COOKIE, LEVELS, audience_for
 from .models import PublicArticle
 from .page_cache import RENDER_VERSION, glossary_version
 from .public_text import rendered_text
@@ -222,18 +221,17 @@ def _validators(
 def article_public(request, slug: str, level: str | None = None):
     """An article at its bare address (the reader's remembered level, else the
     one it was written for) or at one level's own address."""
-    if level is None and (linked := request.GET.get("audience")) in AudienceLevel.values:
+    if level is None and (linked := request.GET.get("audience")) in LEVELS:
         # Level links shared before each level had its own address.
         return redirect("reader:level", slug=slug, level=linked, permanent=True)
     if not page_cache.enabled(request):
         return _render_article(request, _page_article(slug), level)
-    key = page_cache.page_key(request, slug, level)
-    cached = cache.get(key)
-    if cached is not None:
-        return _from_page_cache(request, cached)
+    found = page_cache.article_page(request, slug, level)
+    if found.page is not None:
+        return _from_page_cache(request, found.page)
     response = _render_article(request, _page_article(slug), level)
     if response.status_code == 200:
-        page_cache.store(key, response)
+        page_cache.store(found, response)
     return response
 
 
@@ -445,13 +443,11 @@ def home(request):
     the cache."""
     if not page_cache.enabled(request) or page_number(request.GET.get("page")) != 1:
         return _render_home(request)
-    key = page_cache.list_key("home")
-    html = cache.get(key)
-    if html is not None:
-        response = HttpResponse(html)
-    else:
-        response = _render_home(request)
-        cache.set(key, response.content.decode(), page_cache.PAGE_TTL)
+    found = page_cache.home_page()
+    if found.page is not None:
+        return HttpResponse(found.page["html"])
+    response = _render_home(request)
+    page_cache.store(found, response)
     return response
 
 
